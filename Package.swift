@@ -1,0 +1,76 @@
+// swift-tools-version: 6.2
+// swift-subprocess 1.x needs tools version 6.2; it streams frames into ffmpeg's stdin with back-pressure.
+
+import PackageDescription
+
+/// Settings every target shares: Swift 6 language mode plus the upcoming features the house style asks for.
+let sharedSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+/// Hot numeric loops (sampler, scene renderer, decoder) are compiled with optimisation even in
+/// debug builds, so `swift test` exercises real clip sizes without a slow release build.
+let hotLoopSettings: [SwiftSetting] = sharedSettings + [
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
+]
+
+let package = Package(
+    name: "VideoGenX",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "videogenx", targets: ["videogenx"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
+    targets: [
+        .target(name: "VideoGenXCore", swiftSettings: sharedSettings),
+        .target(
+            name: "VideoGenXInference",
+            dependencies: ["VideoGenXCore"],
+            swiftSettings: hotLoopSettings
+        ),
+        .target(
+            name: "VideoGenXMedia",
+            dependencies: [
+                "VideoGenXCore",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: hotLoopSettings
+        ),
+        .target(
+            name: "VideoGenXPlatform",
+            dependencies: ["VideoGenXCore", "VideoGenXInference", "VideoGenXMedia"],
+            swiftSettings: sharedSettings
+        ),
+        .executableTarget(
+            name: "videogenx",
+            dependencies: [
+                "VideoGenXPlatform",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: sharedSettings
+        ),
+        .testTarget(name: "VideoGenXCoreTests", dependencies: ["VideoGenXCore"], swiftSettings: sharedSettings),
+        .testTarget(
+            name: "VideoGenXInferenceTests",
+            dependencies: ["VideoGenXInference"],
+            swiftSettings: sharedSettings
+        ),
+        .testTarget(
+            name: "VideoGenXMediaTests",
+            dependencies: ["VideoGenXMedia"],
+            swiftSettings: sharedSettings
+        ),
+        .testTarget(
+            name: "VideoGenXPlatformTests",
+            dependencies: ["VideoGenXPlatform", "VideoGenXMedia"],
+            swiftSettings: sharedSettings
+        ),
+    ]
+)

@@ -1,0 +1,35 @@
+/// The ranges a request is validated against. The platform's are configuration; the one-shot
+/// CLI and tests use looser ones so that short, cheap clips are possible.
+public struct GenerationLimits: Sendable, Hashable {
+    /// Allowed prompt length in characters. Default 1–2000.
+    public var textLength: ClosedRange<Int>
+    /// Allowed clip length in whole seconds. Platform default 15–60.
+    public var durationSeconds: ClosedRange<Int>
+    /// Allowed number of sampler steps. Platform default 20–100.
+    public var steps: ClosedRange<Int>
+    /// Allowed frame rates. Default 24 and 30.
+    public var frameRates: [Int]
+    /// Largest accepted `image` reference (URL or data URI) in characters. Default 10 MiB.
+    public var maxImageReferenceLength: Int
+
+    /// Creates limits; every argument defaults to the platform's value.
+    public init(
+        textLength: ClosedRange<Int> = 1...2000,
+        durationSeconds: ClosedRange<Int> = 15...60,
+        steps: ClosedRange<Int> = 20...100,
+        frameRates: [Int] = [24, 30],
+        maxImageReferenceLength: Int = 10 * 1024 * 1024
+    ) {
+        self.textLength = textLength
+        self.durationSeconds = durationSeconds
+        self.steps = steps
+        self.frameRates = frameRates
+        self.maxImageReferenceLength = maxImageReferenceLength
+    }
+
+    /// The limits the API applies by default (DESIGN §9): 15–60 s, 20–100 steps.
+    public static let platform = GenerationLimits()
+
+    /// The limits of `videogenx generate` and tests: clips down to 1 s, as few as 1 step.
+    public static let oneShot = GenerationLimits(durationSeconds: 1...60, steps: 1...100)
+}

@@ -1,0 +1,104 @@
+extension GenerationRequest {
+    /// Checks every field against `limits` and returns the runnable spec with defaults applied.
+    ///
+    /// - Parameters:
+    ///   - limits: the ranges to enforce (``GenerationLimits/platform`` for the API).
+    ///   - seed: source of a seed when the request has none; called at most once.
+    /// - Throws: ``ValidationFailure`` listing every problem, each with its field path.
+    public func validated(
+        limits: GenerationLimits = .platform,
+        seed makeSeed: () -> UInt64 = { UInt64.random(in: .min ... .max) }
+    ) throws(ValidationFailure) -> GenerationSpec {
+        var issues: [FieldIssue] = []
+        let text = validateText(limits: limits, into: &issues)
+        validateImage(limits: limits, into: &issues)
+        let p = params
+
+        let resolution = Self.choice(p.resolution, default: GenerationSpec.Defaults.resolution, field: "params.resolution", into: &issues)
+        let fps = p.fps ?? GenerationSpec.Defaults.fps
+        if !limits.frameRates.contains(fps) {
+            let allowed = limits.frameRates.map(String.init).joined(separator: " or ")
+            issues.append(FieldIssue(field: "params.fps", reason: "must be \(allowed), got \(fps)"))
+        }
+        let duration = p.duration ?? GenerationSpec.Defaults.durationSeconds
+        Self.check(duration, in: limits.durationSeconds, field: "params.duration", unit: " s", into: &issues)
+        let style = Self.choice(p.style, default: GenerationSpec.Defaults.style, field: "params.style", into: &issues)
+        let saturation = p.saturation ?? GenerationSpec.Defaults.colourMultiplier
+        Self.check(saturation, in: 0.0...2.0, field: "params.saturation", into: &issues)
+        let contrast = p.contrast ?? GenerationSpec.Defaults.colourMultiplier
+        Self.check(contrast, in: 0.0...2.0, field: "params.contrast", into: &issues)
+        let cfgScale = p.cfgScale ?? GenerationSpec.Defaults.cfgScale
+        Self.check(cfgScale, in: 1.0...20.0, field: "params.cfg_scale", into: &issues)
+        let steps = p.steps ?? GenerationSpec.Defaults.steps
+        Self.check(steps, in: limits.steps, field: "params.steps", unit: "", into: &issues)
+        let sampler = Self.choice(p.sampler, default: GenerationSpec.Defaults.sampler, field: "params.sampler", into: &issues)
+
+        guard issues.isEmpty, let text, let resolution, let style, let sampler else {
+            throw ValidationFailure(issues: issues)
+        }
+        return GenerationSpec(
+            text: text, image: image, resolution: resolution, fps: fps, durationSeconds: duration,
+            style: style, saturation: saturation, contrast: contrast, cfgScale: cfgScale,
+            steps: steps, sampler: sampler, seed: p.seed ?? makeSeed()
+        )
+    }
+
+    private func validateText(limits: GenerationLimits, into issues: inout [FieldIssue]) -> String? {
+        guard let text else {
+            issues.append(FieldIssue(field: "text", reason: "is required"))
+            return nil
+        }
+        if text.allSatisfy(\.isWhitespace) {
+            issues.append(FieldIssue(field: "text", reason: "must not be empty or only whitespace"))
+            return nil
+        }
+        if !limits.textLength.contains(text.count) {
+            issues.append(FieldIssue(
+                field: "text",
+                reason: "must be \(limits.textLength.lowerBound)–\(limits.textLength.upperBound) characters, got \(text.count)"
+            ))
+            return nil
+        }
+        return text
+    }
+
+    private func validateImage(limits: GenerationLimits, into issues: inout [FieldIssue]) {
+        guard let image else { return }
+        if image.count > limits.maxImageReferenceLength {
+            issues.append(FieldIssue(field: "image", reason: "must be at most \(limits.maxImageReferenceLength) characters, got \(image.count)"))
+            return
+        }
+        let lower = image.lowercased()
+        let isURL = (lower.hasPrefix("https://") || lower.hasPrefix("http://")) && image.count > 8
+        let isDataURI = lower.hasPrefix("data:image/") && lower.contains(";base64,")
+        if !isURL && !isDataURI {
+            issues.append(FieldIssue(field: "image", reason: "must be an http(s) URL or a data:image/...;base64, URI"))
+        }
+    }
+
+    private static func choice<Value: RawRepresentable & CaseIterable>(
+        _ raw: String?, default value: Value, field: String, into issues: inout [FieldIssue]
+    ) -> Value? where Value.RawValue == String {
+        guard let raw else { return value }
+        if let parsed = Value(rawValue: raw) { return parsed }
+        let allowed = Value.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        issues.append(FieldIssue(field: field, reason: "must be one of \(allowed), got '\(raw)'"))
+        return nil
+    }
+
+    private static func check(
+        _ value: Int, in range: ClosedRange<Int>, field: String, unit: String, into issues: inout [FieldIssue]
+    ) {
+        if !range.contains(value) {
+            issues.append(FieldIssue(field: field, reason: "must be \(range.lowerBound)–\(range.upperBound)\(unit), got \(value)"))
+        }
+    }
+
+    private static func check(
+        _ value: Double, in range: ClosedRange<Double>, field: String, into issues: inout [FieldIssue]
+    ) {
+        if !value.isFinite || !range.contains(value) {
+            issues.append(FieldIssue(field: field, reason: "must be \(range.lowerBound)–\(range.upperBound), got \(value)"))
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import VideoGenXCore
+
+/// The procedural model's decoder: upsamples latents ×8 in space (bilinear) and ×4 in time
+/// (linear between latent frames), maps colour channels to RGB and renders the detail channel as
+/// the style's texture. It holds only the latent frames still needed, so frames stream out as
+/// soon as the windows they depend on are sampled.
+struct LatentDecoder {
+    /// Latent geometry of the video.
+    let geometry: LatentGeometry
+    /// Output width.
+    let width: Int
+    /// Output height.
+    let height: Int
+    /// Output frame count.
+    let frameCount: Int
+    /// Texture of the style.
+    let texture: StyleTexture
+
+    /// Latent frames received and still needed, by latent frame index.
+    private var window: [Int: [Float]] = [:]
+    /// Highest latent frame received so far.
+    private var highestReceived = -1
+    /// Next video frame to decode.
+    private(set) var nextFrame = 0
+
+    private let xTaps: [BilinearTap]
+    private let yTaps: [BilinearTap]
+    private var row: [Float]
+
+    /// A decoder for a video of `width × height × frameCount` in `style`, textured with `seed`.
+    init(width: Int, height: Int, frameCount: Int, style: VideoStyle, seed: UInt64) {
+        self.width = width
+        self.height = height
+        self.frameCount = frameCount
+        geometry = LatentGeometry(videoWidth: width, videoHeight: height, videoFrames: frameCount)
+        texture = StyleTexture(style: style, seed: seed)
+        xTaps = BilinearTap.taps(output: width, input: geometry.width)
+        yTaps = BilinearTap.taps(output: height, input: geometry.height)
+        row = [Float](repeating: 0, count: LatentBlock.channels * geometry.width)
+    }
+
+    /// Whether every frame has been decoded.
+    var isFinished: Bool { nextFrame >= frameCount }
+
+    /// Takes the sampled latent frames of `block`.
+    mutating func receive(_ block: LatentBlock) {
+        let perFrame = block.valuesPerFrame
+        for f in 0..<block.frameCount {
+            let start = f * perFrame
+            window[block.firstFrame + f] = Array(block.values[start..<(start + perFrame)])
+            highestReceived = max(highestReceived, block.firstFrame + f)
+        }
+    }
+
+    /// Decodes up to `limit` next frames whose latents have all arrived; empty when none can be.
+    mutating func decodeAvailable(limit: Int) -> [RGBFrame] {
+        var frames: [RGBFrame] = []
+        while frames.count < limit, nextFrame < frameCount {
+            let position = geometry.latentPosition(ofVideoFrame: nextFrame)
+            let l0 = Int(position)
+            let l1 = min(l0 + 1, geometry.frameCount - 1)
+            guard l1 <= highestReceived, let a = window[l0], let b = window[l1] else { break }
+            frames.append(decodeFrame(nextFrame, from: a, b, blend: position - Float(l0)))
+            nextFrame += 1
+        }
+        // Forget latent frames no later frame needs.
+        if nextFrame < frameCount {
+            let oldestNeeded = Int(geometry.latentPosition(ofVideoFrame: nextFrame))
+            for key in window.keys where key < oldestNeeded {
+                window[key] = nil
+            }
+        } else {
+            window.removeAll()
+        }
+        return frames
+    }
+
+    private mutating func decodeFrame(_ index: Int, from a: [Float], _ b: [Float], blend t: Float) -> RGBFrame {
+        var frame = RGBFrame(width: width, height: height)
+        let lw = geometry.width
+        let plane = geometry.width * geometry.height
+        let channels = LatentBlock.channels
+        let texture = self.texture
+        let xTaps = self.xTaps
+        frame.bytes.withUnsafeMutableBufferPointer { out in
+            row.withUnsafeMutableBufferPointer { row in
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        for y in 0..<height {
+                            let tap = yTaps[y]
+                            // Vertical and temporal interpolation of one latent row, all channels.
+                            for c in 0..<channels {
+                                let r0 = c * plane + tap.lower * lw
+                                let r1 = c * plane + tap.upper * lw
+                                for x in 0..<lw {
+                                    let va = a[r0 + x] + tap.weight * (a[r1 + x] - a[r0 + x])
+                                    let vb = b[r0 + x] + tap.weight * (b[r1 + x] - b[r0 + x])
+                                    row[c * lw + x] = va + t * (vb - va)
+                                }
+                            }
+                            // Horizontal interpolation, colour mapping and texture.
+                            var o = y * width * 3
+                            for x in 0..<width {
+                                let h = xTaps[x]
+                                var v = SIMD4<Float>()
+                                for c in 0..<channels {
+                                    let p = row[c * lw + h.lower]
+                                    v[c] = p + h.weight * (row[c * lw + h.upper] - p)
+                                }
+                                let amplitude = min(max((v[3] + 1) * 0.5, 0), 1)
+                                let detail = texture.value(x: x, y: y, frame: index) * amplitude
+                                let r = texture.finish((v[0] + 1) * 127.5 + detail)
+                                let g = texture.finish((v[1] + 1) * 127.5 + detail)
+                                let bl = texture.finish((v[2] + 1) * 127.5 + detail)
+                                out[o] = r
+                                out[o + 1] = g
+                                out[o + 2] = bl
+                                o += 3
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return frame
+    }
+}
+
+/// The two input samples and weight of one output sample of a bilinear resize.
+struct BilinearTap: Sendable {
+    /// Lower input index.
+    var lower: Int
+    /// Upper input index.
+    var upper: Int
+    /// Weight of `upper` (0–1).
+    var weight: Float
+
+    /// Taps for resizing `input` samples to `output` samples (pixel centres aligned).
+    static func taps(output: Int, input: Int) -> [BilinearTap] {
+        let scale = Float(input) / Float(output)
+        return (0..<output).map { i in
+            let position = min(max((Float(i) + 0.5) * scale - 0.5, 0), Float(input - 1))
+            let lower = Int(position)
+            return BilinearTap(lower: lower, upper: min(lower + 1, input - 1), weight: position - Float(lower))
+        }
+    }
+}

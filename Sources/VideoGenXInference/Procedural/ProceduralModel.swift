@@ -1,0 +1,157 @@
+import Synchronization
+import VideoGenXCore
+
+/// `procedural`: the built-in **reference model** for running and testing the platform. It is
+/// not AI and has no weights. It runs the real sampling loop (noise schedule, sampler,
+/// classifier-free guidance) against an analytic denoiser that knows the clean latent a seeded
+/// procedural scene renderer draws from the prompt, then decodes latents to RGB frames.
+///
+/// What makes it a faithful stand-in: runs are bit-reproducible for a seed; steps, guidance and
+/// sampler change the output; cost grows with steps × latent frames × latent pixels like a real
+/// model; cancellation stops within one sampler step; frames stream out window by window so
+/// memory stays flat in the video's length.
+public final class ProceduralModel: VideoModel {
+    /// Tuning of the model's memory/latency trade-offs.
+    public struct Configuration: Sendable, Hashable {
+        /// Latent frames sampled together (a window; 4 latent frames = 16 video frames). Default 4.
+        public var windowLatentFrames: Int
+        /// Most frames per streamed chunk. Default 4.
+        public var chunkFrames: Int
+
+        /// Creates a configuration; defaults as documented on each property.
+        public init(windowLatentFrames: Int = 4, chunkFrames: Int = 4) {
+            self.windowLatentFrames = max(1, windowLatentFrames)
+            self.chunkFrames = max(1, chunkFrames)
+        }
+    }
+
+    /// The registry name.
+    public static let modelName = "procedural"
+    /// The sampler `auto` resolves to.
+    public static let preferredSampler = SamplerChoice.euler
+
+    /// The registry name, `procedural`.
+    public var name: String { Self.modelName }
+    /// The configuration.
+    public let configuration: Configuration
+    /// The model's noise schedule.
+    public let schedule = NoiseSchedule()
+
+    private let device = Mutex<ComputeDevice?>(nil)
+
+    /// Creates the model (not loaded).
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Loads on the CPU or a simulated device; a GPU is refused (the model has no GPU kernels).
+    public func load(on device: ComputeDevice) async throws {
+        if case .gpu = device.kind {
+            throw ModelError(code: "unsupported_device", message: "the procedural model runs on the CPU only, not on \(device)")
+        }
+        self.device.withLock { $0 = device }
+    }
+
+    /// Unloads the model.
+    public func release() async {
+        device.withLock { $0 = nil }
+    }
+
+    /// Generates every job in turn (a batched path comes with the scheduler's batching).
+    public func generate(
+        _ batch: [GenerationJob],
+        progress: (SamplingProgress) -> Void,
+        frames: (FrameChunk) async throws -> Void
+    ) async throws {
+        guard device.withLock({ $0 }) != nil else {
+            throw ModelError(code: "model_not_loaded", message: "load the procedural model on a device before generating")
+        }
+        for (index, job) in batch.enumerated() {
+            try await generate(job, index: index, progress: progress, frames: frames)
+        }
+    }
+
+    private func generate(
+        _ job: GenerationJob, index: Int,
+        progress: (SamplingProgress) -> Void,
+        frames: (FrameChunk) async throws -> Void
+    ) async throws {
+        try Self.check(job)
+        let geometry = job.latentGeometry
+        let windowSize = configuration.windowLatentFrames
+        let windowCount = (geometry.frameCount + windowSize - 1) / windowSize
+        var decoder = LatentDecoder(
+            width: job.width, height: job.height, frameCount: job.frameCount, style: job.style, seed: job.seed
+        )
+        for window in 0..<windowCount {
+            let first = window * windowSize
+            let latents = try sampleLatents(
+                for: job, latentFrames: first..<min(first + windowSize, geometry.frameCount)
+            ) { step, steps in
+                progress(SamplingProgress(jobIndex: index, window: window, windowCount: windowCount, step: step, steps: steps))
+            }
+            decoder.receive(latents)
+            while true {
+                try Task.checkCancellation()
+                let start = decoder.nextFrame
+                let decoded = decoder.decodeAvailable(limit: configuration.chunkFrames)
+                if decoded.isEmpty { break }
+                try await frames(FrameChunk(jobIndex: index, firstFrame: start, frames: decoded))
+            }
+        }
+    }
+
+    /// Samples the latent frames `latentFrames` of `job` (no decoding). Used by ``generate`` a
+    /// window at a time, and by tests and benchmarks to look at latents directly.
+    ///
+    /// - Parameter afterStep: called with (finished steps, total steps) after each step.
+    /// - Throws: `CancellationError` within one step of cancellation; ``ModelError`` for a bad job.
+    public func sampleLatents(
+        for job: GenerationJob, latentFrames: Range<Int>, afterStep: (Int, Int) -> Void = { _, _ in }
+    ) throws -> LatentBlock {
+        try Self.check(job)
+        let geometry = job.latentGeometry
+        let clean = cleanLatent(for: job, latentFrames: latentFrames)
+        let loop = SamplingLoop(
+            sampler: job.sampler.makeSampler(preferred: Self.preferredSampler),
+            guidance: ClassifierFreeGuidance(scale: job.cfgScale),
+            schedule: schedule, steps: job.steps
+        )
+        let noise = GaussianNoise(seed: job.seed)
+        var x = LatentBlock(firstFrame: latentFrames.lowerBound, frameCount: latentFrames.count, height: geometry.height, width: geometry.width)
+        noise.fill(&x, stream: 0)
+        let sigma = loop.initialSigma
+        for i in x.values.indices {
+            x.values[i] *= sigma
+        }
+        try loop.run(
+            &x, denoiser: ProceduralDenoiser(clean: clean),
+            stepNoise: { step, block in noise.fill(&block, stream: UInt64(step) + 1) },
+            afterStep: { step in afterStep(step + 1, loop.steps) }
+        )
+        return x
+    }
+
+    /// The clean latent the scene renderer draws for `latentFrames` of `job` (conditional branch).
+    public func cleanLatent(for job: GenerationJob, latentFrames: Range<Int>) -> LatentBlock {
+        let geometry = job.latentGeometry
+        var block = LatentBlock(firstFrame: latentFrames.lowerBound, frameCount: latentFrames.count, height: geometry.height, width: geometry.width)
+        let scene = SceneDescription(prompt: job.prompt, style: job.style, seed: job.seed)
+        SceneRenderer(scene: scene, fps: job.fps).render(into: &block)
+        return block
+    }
+
+    /// The latent a perfect sampler would reach for `latentFrames` of `job`: the clean latent
+    /// with `job`'s guidance applied. Tests measure convergence against it.
+    public func guidedTarget(for job: GenerationJob, latentFrames: Range<Int>) -> LatentBlock {
+        ProceduralDenoiser.guidedTarget(clean: cleanLatent(for: job, latentFrames: latentFrames), guidanceScale: job.cfgScale)
+    }
+
+    private static func check(_ job: GenerationJob) throws {
+        guard job.width > 0, job.height > 0, job.frameCount > 0, job.fps > 0, job.steps > 0,
+              job.cfgScale.isFinite, job.cfgScale >= 1
+        else {
+            throw ModelError(code: "invalid_job", message: "job needs positive size, frames, fps and steps and a guidance scale ≥ 1")
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// A text-to-video model as the platform drives it: load on a device, generate batches of jobs
+/// with progress and cancellation at every sampler step, stream decoded frames, release.
+public protocol VideoModel: Sendable {
+    /// The model's registry name, e.g. `procedural`.
+    var name: String { get }
+
+    /// Prepares the model on `device`. Throws ``ModelError`` when the device is unsupported.
+    func load(on device: ComputeDevice) async throws
+
+    /// Generates every job of `batch`, streaming frames in order per job.
+    ///
+    /// - Parameters:
+    ///   - batch: the jobs; all share one batch key in the scheduler (not required here).
+    ///   - progress: called after every sampler step, on the generating task.
+    ///   - frames: receives decoded frames in order; awaiting it is the back-pressure.
+    /// - Throws: `CancellationError` within one sampler step of the task being cancelled;
+    ///   ``ModelError`` when not loaded; whatever `frames` throws.
+    func generate(
+        _ batch: [GenerationJob],
+        progress: (SamplingProgress) -> Void,
+        frames: (FrameChunk) async throws -> Void
+    ) async throws
+
+    /// Frees what ``load(on:)`` took. Generating afterwards throws until loaded again.
+    func release() async
+}
+
+/// An error of a model: not loaded, unsupported device, bad job.
+public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Stable error code (`model_not_loaded`, `unsupported_device`, `invalid_job`).
+    public var code: String
+    /// Human-readable message.
+    public var message: String
+
+    /// Creates an error.
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// `code: message`.
+    public var description: String { "\(code): \(message)" }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Subprocess
+import Synchronization
+import VideoGenXCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Encodes streamed RGB frames to MP4 by piping them into an `ffmpeg` child process.
+///
+/// Frames go down ffmpeg's stdin as `rawvideo rgb24`; each write waits until the pipe has room,
+/// so a slow encoder slows the producer instead of frames piling up in memory (back-pressure).
+/// Uses swift-subprocess, whose `StandardInputWriter` streams into the child asynchronously.
+public struct FFmpegEncoder: Sendable {
+    /// Codec, rate control, preset and colour.
+    public var settings: EncoderSettings
+    /// The ffmpeg executable: a name looked up on `PATH` (default `ffmpeg`) or a path.
+    public var executable: String
+
+    /// Creates an encoder.
+    public init(settings: EncoderSettings = EncoderSettings(), executable: String = "ffmpeg") {
+        self.settings = settings
+        self.executable = executable
+    }
+
+    /// The full ffmpeg argument list for encoding `format` from stdin to `path`.
+    public func arguments(format: VideoFormat, path: String) -> [String] {
+        ["-hide_banner", "-loglevel", "error", "-y"] + format.inputArguments(source: "pipe:0")
+            + settings.outputArguments(path: path)
+    }
+
+    /// Runs ffmpeg, lets `produce` write frames to it, and waits for the MP4 to be finished.
+    ///
+    /// - Parameters:
+    ///   - format: size and frame rate of the frames `produce` writes.
+    ///   - path: the output file; replaced if it exists, removed again if encoding fails.
+    ///   - produce: writes the frames in order through the ``FrameWriter`` (valid only inside).
+    /// - Returns: frames written and bytes of the output.
+    /// - Throws: ``MediaError`` with ffmpeg's exit code and stderr tail when ffmpeg fails or is
+    ///   missing; whatever `produce` throws (ffmpeg is then killed).
+    public func encode(
+        format: VideoFormat, to path: String, frames produce: (FrameWriter) async throws -> Void
+    ) async throws -> EncodeSummary {
+        BrokenPipeSignal.ignore()
+        do {
+            let result = try await run(
+                ToolLocator.executable(executable),
+                arguments: Arguments(arguments(format: format, path: path)),
+                input: .inputWriter,
+                output: .discarded,
+                error: .sequence
+            ) { execution in
+                try await withThrowingTaskGroup(of: StderrTail.self) { group in
+                    group.addTask {
+                        var tail = StderrTail()
+                        for try await chunk in execution.standardError {
+                            chunk.withUnsafeBytes { tail.append($0) }
+                        }
+                        return tail
+                    }
+                    let writer = FrameWriter(input: execution.standardInputWriter, format: format)
+                    var brokenPipe = false
+                    do {
+                        try await produce(writer)
+                    } catch let error as SubprocessError where error.code == .failedToWriteToSubprocess {
+                        // ffmpeg stopped reading: it failed, and its exit status and stderr say why.
+                        brokenPipe = true
+                    } catch {
+                        try? execution.send(signal: .kill)
+                        try? await execution.standardInputWriter.finish()
+                        throw error
+                    }
+                    try? await execution.standardInputWriter.finish()
+                    var tail = StderrTail()
+                    for try await collected in group {
+                        tail = collected
+                    }
+                    return EncodeRun(framesWritten: writer.framesWritten, stderrTail: tail.text, brokenPipe: brokenPipe)
+                }
+            }
+            let run = result.closureResult
+            if let failure = MediaError(status: result.terminationStatus, tool: "ffmpeg", stderrTail: run.stderrTail) {
+                throw failure
+            }
+            if run.brokenPipe {
+                throw MediaError(code: .toolFailed, message: "ffmpeg closed its input before all frames were written", stderrTail: run.stderrTail)
+            }
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            return EncodeSummary(framesWritten: run.framesWritten, bytes: size, path: path)
+        } catch let error as SubprocessError where error.code == .executableNotFound {
+            throw MediaError.toolNotFound(executable)
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+    }
+}
+
+/// What one ``FFmpegEncoder/encode(format:to:frames:)`` call produced.
+public struct EncodeSummary: Sendable, Hashable {
+    /// Frames written to ffmpeg.
+    public var framesWritten: Int
+    /// Size of the output file in bytes.
+    public var bytes: Int
+    /// The output path.
+    public var path: String
+}
+
+/// The closure's result inside the subprocess run.
+private struct EncodeRun: Sendable {
+    var framesWritten: Int
+    var stderrTail: String
+    var brokenPipe: Bool
+}
+
+/// Writes frames into a running ffmpeg. Valid only inside the `encode` closure that gave it.
+public final class FrameWriter: Sendable {
+    private let input: StandardInputWriter
+    /// The format every frame must match.
+    public let format: VideoFormat
+    private let written = Atomic<Int>(0)
+
+    init(input: StandardInputWriter, format: VideoFormat) {
+        self.input = input
+        self.format = format
+    }
+
+    /// Frames written so far.
+    public var framesWritten: Int { written.load(ordering: .relaxed) }
+
+    /// Writes one frame, waiting while ffmpeg's pipe is full.
+    ///
+    /// - Throws: ``MediaError`` `frameSizeMismatch` for a frame of another size; a write error
+    ///   when ffmpeg has stopped reading.
+    public func write(_ frame: RGBFrame) async throws {
+        guard frame.width == format.width, frame.height == format.height else {
+            throw MediaError(
+                code: .frameSizeMismatch,
+                message: "frame is \(frame.width)x\(frame.height) but the video is \(format.width)x\(format.height)"
+            )
+        }
+        _ = try await input.write(frame.bytes)
+        written.add(1, ordering: .relaxed)
+    }
+}
+
+/// Process-wide SIGPIPE handling: a child that exits while we write must produce an error, not
+/// kill this process (the default action of SIGPIPE).
+enum BrokenPipeSignal {
+    private static let installed: Bool = {
+        signal(SIGPIPE, SIG_IGN)
+        return true
+    }()
+
+    /// Ignores SIGPIPE for the whole process (idempotent).
+    static func ignore() {
+        _ = installed
+    }
+}
