@@ -1,7 +1,141 @@
 import ArgumentParser
+import Foundation
+import VideoGenXCore
+import VideoGenXMedia
+import VideoGenXPlatform
 
-/// `videogenx generate`: placeholder replaced below.
+/// `videogenx generate`: prompt in, MP4 out, no server. Runs the built-in procedural reference
+/// model and the same encoder the platform uses.
 struct GenerateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "generate")
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Generate a video from a prompt with the built-in procedural reference model.",
+        discussion: """
+            Unset parameters take the API's defaults (1080P, 30 fps, 30 s, 50 steps, cfg 7.5, \
+            sampler auto, style natural). Unlike the API, clips may be 1–60 s and use 1–100 steps. \
+            Progress goes to stderr; the last line on stdout names the file.
+            """
+    )
+
+    @Argument(help: "The prompt, 1–2000 characters.")
+    var prompt: String
+
+    @Option(name: .shortAndLong, help: "Output MP4 path; missing directories are created.")
+    var output: String = "out/video.mp4"
+
+    @Option(help: "720P, 1080P or 4K. (default: 1080P)")
+    var resolution: String?
+
+    @Option(help: "Frames per second: 24 or 30. (default: 30)")
+    var fps: Int?
+
+    @Option(help: "Duration in seconds, 1–60. (default: 30)")
+    var duration: Int?
+
+    @Option(help: "Sampler steps, 1–100. (default: 50)")
+    var steps: Int?
+
+    @Option(help: "euler, euler_a, ddim or auto. (default: auto = euler)")
+    var sampler: String?
+
+    @Option(help: "natural, tech, art or cartoon. (default: natural)")
+    var style: String?
+
+    @Option(name: .customLong("cfg-scale"), help: "Classifier-free guidance scale, 1–20. (default: 7.5)")
+    var cfgScale: Double?
+
+    @Option(help: "Saturation multiplier, 0.0–2.0. (default: 1.0)")
+    var saturation: Double?
+
+    @Option(help: "Contrast multiplier, 0.0–2.0. (default: 1.0)")
+    var contrast: Double?
+
+    @Option(help: "Seed for reproducible output; chosen at random and printed when absent.")
+    var seed: UInt64?
+
+    @Option(help: "h265 or h264. (default: h265)")
+    var codec: String = "h265"
+
+    @Option(help: "Constant rate factor 0–51. (default: 28 for h265, 23 for h264)")
+    var crf: Int?
+
+    @Option(help: "Target bitrate in kbit/s instead of CRF.")
+    var bitrate: Int?
+
+    @Option(help: "x264/x265 preset, ultrafast…veryslow. (default: veryfast)")
+    var preset: String = "veryfast"
+
+    @Flag(name: .shortAndLong, help: "No progress bar.")
+    var quiet = false
+
+    func run() async throws {
+        let spec = try validatedSpec()
+        let settings = try encoderSettings()
+        try createParentDirectory(of: output)
+        let bar = ProgressBar(enabled: !quiet)
+        let renderer = VideoRenderer(encoder: FFmpegEncoder(settings: settings))
+        do {
+            let summary = try await renderer.render(spec, to: output) { bar.update($0) }
+            bar.finish()
+            let megabytes = Double(summary.bytes) / 1_048_576
+            print(String(
+                format: "wrote %@ (%.2f MB, %d frames, %dx%d @ %d fps, %@, seed %llu, sampler %@) in %.1f s (model %.1f s, waiting on encoder %.1f s)",
+                summary.path, megabytes, summary.frames, spec.resolution.width, spec.resolution.height, spec.fps,
+                settings.codec.rawValue, summary.seed, summary.sampler, summary.totalSeconds, summary.modelSeconds,
+                summary.encoderWaitSeconds
+            ))
+        } catch let error as MediaError {
+            bar.finish()
+            throw RuntimeFailure(message: error.description)
+        } catch let error as CocoaError {
+            bar.finish()
+            throw RuntimeFailure(message: error.localizedDescription)
+        }
+    }
+
+    /// Builds and validates the request; prints every problem and exits 2 when it is invalid.
+    private func validatedSpec() throws -> GenerationSpec {
+        let request = GenerationRequest(text: prompt, params: .init(
+            resolution: resolution, fps: fps, duration: duration, style: style, saturation: saturation,
+            contrast: contrast, cfgScale: cfgScale, steps: steps, sampler: sampler, seed: seed
+        ))
+        do {
+            return try request.validated(limits: .oneShot)
+        } catch {
+            for issue in error.issues {
+                FileHandle.standardError.write(Data("error: \(issue)\n".utf8))
+            }
+            throw ExitCode(2)
+        }
+    }
+
+    /// Encoder settings from the flags; exits 2 on an unknown codec or preset or a bad CRF.
+    private func encoderSettings() throws -> EncoderSettings {
+        var problems: [String] = []
+        let chosen = EncoderSettings.Codec(rawValue: codec.lowercased())
+        if chosen == nil { problems.append("--codec: must be 'h265' or 'h264', got '\(codec)'") }
+        if !EncoderSettings.presets.contains(preset) {
+            problems.append("--preset: must be one of \(EncoderSettings.presets.joined(separator: ", ")), got '\(preset)'")
+        }
+        if let crf, !(0...51).contains(crf) { problems.append("--crf: must be 0–51, got \(crf)") }
+        if let bitrate, bitrate <= 0 { problems.append("--bitrate: must be positive, got \(bitrate)") }
+        if crf != nil && bitrate != nil { problems.append("--crf and --bitrate: choose one") }
+        guard problems.isEmpty, let chosen else {
+            for problem in problems {
+                FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
+            }
+            throw ExitCode(2)
+        }
+        let rate: EncoderSettings.RateControl? = bitrate.map { .bitrate(kbps: $0) } ?? crf.map { .crf($0) }
+        return EncoderSettings(codec: chosen, rateControl: rate, preset: preset)
+    }
+
+    private func createParentDirectory(of path: String) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw RuntimeFailure(message: "cannot create \(directory.path): \(error.localizedDescription)")
+        }
+    }
 }

@@ -48,9 +48,24 @@ struct SceneDescription: Sendable {
             kind: subjectKind ?? .creature, colour: palette.grade(subjectColour), radius: rng.nextFloat(in: 0.12...0.18),
             motion: SceneMotion(kind: motion, rng: &rng, groundLine: horizon), detail: palette.detail + 0.3
         ))
+        // The seed adds one or two pieces of scenery (rocks, trees, buildings) near the horizon.
+        for _ in 0..<(1 + Int(rng.next() % 2)) {
+            let colour = palette.accents[Int(rng.next() % UInt64(palette.accents.count))]
+            let kind = ShapeKind.allCases[Int(rng.next() % UInt64(ShapeKind.allCases.count - 1))]
+            var motion = SceneMotion(kind: .slow, rng: &rng, groundLine: horizon)
+            motion.start.y = horizon - rng.nextFloat(in: 0.02...0.08)
+            shapes.insert(SceneShape(
+                kind: kind, colour: palette.grade(colour) * 0.8, radius: rng.nextFloat(in: 0.06...0.14),
+                motion: motion, detail: palette.detail
+            ), at: 0)
+        }
         // Every other meaningful word adds a shape whose form and colour come from its hash.
         for word in meaningful where shapes.count < Self.maxShapes {
-            if PromptLexicon.subjects[word] != nil || PromptLexicon.motions[word] != nil { continue }
+            if PromptLexicon.subjects[word] != nil || PromptLexicon.motions[word] != nil
+                || PromptLexicon.colours[word] != nil || PromptLexicon.settings[word] != nil
+            {
+                continue
+            }
             let h = PromptLexicon.hash(word)
             let colour = PromptLexicon.colours[word] ?? palette.accents[Int(h % UInt64(palette.accents.count))]
             let kind = ShapeKind.allCases[Int((h >> 8) % UInt64(ShapeKind.allCases.count))]
@@ -112,12 +127,12 @@ struct SceneMotion: Sendable {
             amplitude = 0.01
             frequency = rng.nextFloat(in: 0.5...1.2)
         case .fast:
-            start = [rng.nextFloat(in: 0...1), groundLine + rng.nextFloat(in: -0.05...0.12)]
-            velocity = [direction * rng.nextFloat(in: 0.18...0.32), 0]
+            start = [direction < 0 ? rng.nextFloat(in: 0.6...0.85) : rng.nextFloat(in: 0.15...0.4), groundLine + rng.nextFloat(in: -0.05...0.12)]
+            velocity = [direction * rng.nextFloat(in: 0.08...0.14), 0]
             amplitude = 0.025
             frequency = rng.nextFloat(in: 9...14)
         case .float:
-            start = [rng.nextFloat(in: 0...1), rng.nextFloat(in: 0.15...0.45)]
+            start = [direction < 0 ? rng.nextFloat(in: 0.55...0.9) : rng.nextFloat(in: 0.1...0.45), rng.nextFloat(in: 0.15...0.45)]
             velocity = [direction * rng.nextFloat(in: 0.05...0.12), rng.nextFloat(in: -0.02...0.02)]
             amplitude = rng.nextFloat(in: 0.04...0.08)
             frequency = rng.nextFloat(in: 1.5...3)

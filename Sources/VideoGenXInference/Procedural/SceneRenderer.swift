@@ -94,8 +94,8 @@ struct SceneRenderer: Sendable {
         case .box:
             return max(abs(dx) - r * 1.2, abs(dy) - r * 0.8)
         case .triangle:
-            // Isosceles triangle with its base at dy = r·0.6 and apex above.
-            return max(abs(dx) * 0.87 + dy * 0.5 - r * 0.5, dy - r * 0.6)
+            // Triangle pointing up: apex at dy = −r, base at dy = 0.6·r (y grows downward).
+            return max(abs(dx) * 0.87 - dy * 0.5 - r * 0.5, dy - r * 0.6)
         case .creature:
             // An elliptical body with a head ahead of it in the direction of travel.
             let body = ((dx / 1.5) * (dx / 1.5) + dy * dy).squareRoot() - r * 0.7

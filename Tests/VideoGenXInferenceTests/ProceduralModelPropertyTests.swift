@@ -1,0 +1,124 @@
+import Synchronization
+import Testing
+import VideoGenXCore
+import VideoGenXInference
+
+/// The properties the reference model promises (issue: foundation, item 4).
+@Suite("Procedural reference model properties")
+struct ProceduralModelPropertyTests {
+    /// Mean absolute pixel difference (0–255) above which two videos count as visibly different.
+    static let visiblyDifferent = 8.0
+
+    @Test("The same request and seed give byte-identical frames")
+    func reproducible() async throws {
+        let a = try await TestJobs.frames(of: TestJobs.small(sampler: .eulerAncestral))
+        let b = try await TestJobs.frames(of: TestJobs.small(sampler: .eulerAncestral))
+        #expect(a.count == 24)
+        #expect(a == b)
+    }
+
+    @Test("A different seed gives visibly different frames")
+    func seedChangesOutput() async throws {
+        let a = try await TestJobs.frames(of: TestJobs.small(seed: 7))
+        let b = try await TestJobs.frames(of: TestJobs.small(seed: 8))
+        let difference = TestJobs.meanAbsoluteDifference(a, b)
+        #expect(difference > Self.visiblyDifferent, "mean absolute difference \(difference)")
+    }
+
+    @Test("A different prompt gives visibly different frames")
+    func promptChangesOutput() async throws {
+        let a = try await TestJobs.frames(of: TestJobs.small(prompt: "a red fox running through snow"))
+        let b = try await TestJobs.frames(of: TestJobs.small(prompt: "a blue robot dancing in a neon city at night"))
+        let difference = TestJobs.meanAbsoluteDifference(a, b)
+        #expect(difference > Self.visiblyDifferent, "mean absolute difference \(difference)")
+    }
+
+    @Test("More steps bring the output closer to the clean target (5 > 20 > 50)", arguments: SamplerChoice.allCases)
+    func moreStepsConverge(sampler: SamplerChoice) throws {
+        let model = ProceduralModel()
+        let frames = 0..<2
+        let errors = try [5, 20, 50].map { steps in
+            let job = TestJobs.small(steps: steps, sampler: sampler)
+            let target = model.guidedTarget(for: job, latentFrames: frames)
+            return try model.sampleLatents(for: job, latentFrames: frames).rmsDifference(to: target)
+        }
+        #expect(errors[0] > errors[1] && errors[1] > errors[2], "RMS errors for 5, 20, 50 steps: \(errors)")
+    }
+
+    @Test("Guidance scale changes the output")
+    func guidanceChangesOutput() async throws {
+        let a = try await TestJobs.frames(of: TestJobs.small(cfgScale: 1))
+        let b = try await TestJobs.frames(of: TestJobs.small(cfgScale: 12))
+        let difference = TestJobs.meanAbsoluteDifference(a, b)
+        #expect(difference > 2, "mean absolute difference \(difference)")
+    }
+
+    @Test("Each sampler gives a different output for the same job")
+    func samplerChangesOutput() async throws {
+        let euler = try await TestJobs.frames(of: TestJobs.small(steps: 8, sampler: .euler))
+        let ancestral = try await TestJobs.frames(of: TestJobs.small(steps: 8, sampler: .eulerAncestral))
+        let ddim = try await TestJobs.frames(of: TestJobs.small(steps: 8, sampler: .ddim))
+        #expect(TestJobs.meanAbsoluteDifference(euler, ancestral) > 0.5)
+        #expect(TestJobs.meanAbsoluteDifference(euler, ddim) > 0.5)
+        #expect(TestJobs.meanAbsoluteDifference(ancestral, ddim) > 0.5)
+        let auto = try await TestJobs.frames(of: TestJobs.small(steps: 8, sampler: .auto))
+        #expect(auto == euler, "auto resolves to the model's preferred sampler, euler")
+    }
+
+    @Test("Cancellation stops sampling within one step", .timeLimit(.minutes(1)))
+    func cancellationWithinOneStep() async throws {
+        let model = ProceduralModel()
+        try await model.load(on: .cpu)
+        let stepsRun = Mutex(0)
+        let job = TestJobs.small(steps: 40)
+        await #expect(throws: CancellationError.self) {
+            try await model.generate([job], progress: { report in
+                let count = stepsRun.withLock { $0 += 1; return $0 }
+                if count == 3 {
+                    withUnsafeCurrentTask { $0?.cancel() }
+                }
+            }, frames: { _ in })
+        }
+        #expect(stepsRun.withLock { $0 } == 3, "no step may finish after the one during which the task was cancelled")
+    }
+
+    @Test("Window size does not change a single byte: streaming is exact")
+    func windowingIsExact() async throws {
+        let job = TestJobs.small(sampler: .eulerAncestral, frames: 37)
+        let one = try await TestJobs.frames(of: job, configuration: .init(windowLatentFrames: 1, chunkFrames: 1))
+        let many = try await TestJobs.frames(of: job, configuration: .init(windowLatentFrames: 16, chunkFrames: 7))
+        #expect(one.count == 37)
+        #expect(one == many)
+    }
+
+    @Test("Frames stream in ordered chunks no larger than configured")
+    func framesStreamInChunks() async throws {
+        let model = ProceduralModel(configuration: .init(windowLatentFrames: 2, chunkFrames: 3))
+        try await model.load(on: .cpu)
+        var chunks: [FrameChunk] = []
+        try await model.generate([TestJobs.small(steps: 2), TestJobs.small(steps: 2, seed: 9)], progress: { _ in }, frames: { chunks.append($0) })
+        #expect(chunks.allSatisfy { !$0.frames.isEmpty && $0.frames.count <= 3 })
+        for job in 0..<2 {
+            let mine = chunks.filter { $0.jobIndex == job }
+            // Contiguous and complete: each chunk starts where the previous one ended.
+            #expect(mine.first?.firstFrame == 0)
+            #expect(zip(mine, mine.dropFirst()).allSatisfy { $0.firstFrame + $0.frames.count == $1.firstFrame })
+            #expect(mine.map(\.frames.count).reduce(0, +) == 24)
+            #expect(mine.allSatisfy { $0.frames.allSatisfy { $0.width == 128 && $0.height == 72 } })
+        }
+    }
+
+    @Test("The model refuses GPUs, and generating before loading")
+    func deviceAndLoadErrors() async throws {
+        let model = ProceduralModel()
+        await #expect(throws: ModelError.self) { try await model.load(on: ComputeDevice(kind: .gpu(index: 0), name: "cuda:0")) }
+        await #expect(throws: ModelError.self) {
+            try await model.generate([TestJobs.small()], progress: { _ in }, frames: { _ in })
+        }
+        try await model.load(on: .cpu)
+        await model.release()
+        await #expect(throws: ModelError.self) {
+            try await model.generate([TestJobs.small()], progress: { _ in }, frames: { _ in })
+        }
+    }
+}
