@@ -64,12 +64,16 @@ let package = Package(
         ),
         .testTarget(
             name: "VideoGenXMediaTests",
-            dependencies: ["VideoGenXMedia"],
+            dependencies: ["VideoGenXMedia", .product(name: "Subprocess", package: "swift-subprocess")],
             swiftSettings: sharedSettings
         ),
         .testTarget(
             name: "VideoGenXPlatformTests",
-            dependencies: ["VideoGenXPlatform", "VideoGenXMedia"],
+            dependencies: [
+                "VideoGenXPlatform", "VideoGenXMedia",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: sharedSettings
         ),
     ]

@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+import VideoGenXCore
+import VideoGenXMedia
+
+/// Real ffmpeg, real files, decoded by ffprobe.
+@Suite("FFmpeg encoder", .timeLimit(.minutes(2)))
+final class FFmpegEncoderTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-media-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A moving gradient, so the encoder has real content.
+    static func frame(_ index: Int, width: Int, height: Int) -> RGBFrame {
+        var frame = RGBFrame(width: width, height: height)
+        frame.bytes.withUnsafeMutableBufferPointer { bytes in
+            for y in 0..<height {
+                for x in 0..<width {
+                    let i = (y * width + x) * 3
+                    bytes[i] = UInt8(truncatingIfNeeded: x + index * 4)
+                    bytes[i + 1] = UInt8(truncatingIfNeeded: y * 2)
+                    bytes[i + 2] = UInt8(truncatingIfNeeded: (x ^ y) + index)
+                }
+            }
+        }
+        return frame
+    }
+
+    private func encode(_ settings: EncoderSettings, format: VideoFormat, frames: Int, name: String) async throws -> (EncodeSummary, String) {
+        let path = directory.appendingPathComponent(name).path
+        let summary = try await FFmpegEncoder(settings: settings).encode(format: format, to: path) { writer in
+            for i in 0..<frames {
+                try await writer.write(Self.frame(i, width: format.width, height: format.height))
+            }
+        }
+        return (summary, path)
+    }
+
+    @Test("H.265 by default: hevc/hvc1, requested size, fps and duration within one frame")
+    func h265Default() async throws {
+        let format = VideoFormat(width: 1280, height: 720, fps: 24)
+        let (summary, path) = try await encode(EncoderSettings(preset: "ultrafast"), format: format, frames: 24, name: "a.mp4")
+        #expect(summary.framesWritten == 24)
+        #expect(summary.bytes > 0)
+        let probe = try await FFprobe().probe(path)
+        let video = try #require(probe.video)
+        #expect(video.codec == "hevc")
+        #expect(video.tag == "hvc1")
+        #expect(video.width == 1280 && video.height == 720)
+        #expect(video.pixelFormat == "yuv420p")
+        #expect(abs((video.fps ?? 0) - 24) < 0.01)
+        #expect(video.frameCount == 24)
+        #expect(abs(probe.duration - 1.0) <= 1.0 / 24 + 1e-6)
+        #expect(probe.formatName.contains("mp4"))
+        #expect(probe.streams.count == 1, "no audio stream unless music is asked for")
+    }
+
+    @Test("H.264 on request: h264/avc1 with a target bitrate")
+    func h264() async throws {
+        let format = VideoFormat(width: 640, height: 360, fps: 30)
+        let settings = EncoderSettings(codec: .h264, rateControl: .bitrate(kbps: 800), preset: "ultrafast")
+        let (_, path) = try await encode(settings, format: format, frames: 45, name: "b.mp4")
+        let probe = try await FFprobe().probe(path)
+        let video = try #require(probe.video)
+        #expect(video.codec == "h264")
+        #expect(video.tag == "avc1")
+        #expect(video.width == 640 && video.height == 360)
+        #expect(abs((video.fps ?? 0) - 30) < 0.01)
+        #expect(video.frameCount == 45)
+        #expect(abs(probe.duration - 1.5) <= 1.0 / 30 + 1e-6)
+    }
+
+    @Test("The moov atom comes before the media data (+faststart)")
+    func faststart() async throws {
+        let (_, path) = try await encode(EncoderSettings(preset: "ultrafast"), format: VideoFormat(width: 320, height: 240, fps: 24), frames: 12, name: "c.mp4")
+        let head = try #require(FileHandle(forReadingAtPath: path)).readData(ofLength: 64 * 1024)
+        let moov = try #require(head.range(of: Data("moov".utf8)))
+        let mdat = try #require(head.range(of: Data("mdat".utf8)) ?? Optional(head.endIndex..<head.endIndex))
+        #expect(moov.lowerBound < mdat.lowerBound)
+    }
+
+    @Test("An impossible encoder setting fails with ffmpeg's exit code and stderr, and leaves no file")
+    func impossibleSetting() async throws {
+        let path = directory.appendingPathComponent("bad.mp4").path
+        let encoder = FFmpegEncoder(settings: EncoderSettings(preset: "no-such-preset"))
+        do {
+            _ = try await encoder.encode(format: VideoFormat(width: 320, height: 240, fps: 24), to: path) { writer in
+                for i in 0..<48 {
+                    try await writer.write(Self.frame(i, width: 320, height: 240))
+                }
+            }
+            Issue.record("encoding with an unknown preset succeeded")
+        } catch let error as MediaError {
+            #expect(error.code == .toolFailed)
+            #expect(error.exitCode.map { $0 != 0 } == true)
+            #expect(error.stderrTail.lowercased().contains("preset"), "stderr tail: \(error.stderrTail)")
+            #expect(error.description.contains("exit code"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test("A frame of the wrong size is refused before it reaches ffmpeg")
+    func frameSizeMismatch() async throws {
+        let path = directory.appendingPathComponent("d.mp4").path
+        await #expect(throws: MediaError(code: .frameSizeMismatch, message: "frame is 64x64 but the video is 320x240")) {
+            _ = try await FFmpegEncoder().encode(format: VideoFormat(width: 320, height: 240, fps: 24), to: path) { writer in
+                try await writer.write(RGBFrame(width: 64, height: 64))
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test("A missing ffmpeg is reported as such")
+    func missingTool() async throws {
+        let encoder = FFmpegEncoder(executable: "/nonexistent/ffmpeg")
+        do {
+            _ = try await encoder.encode(format: VideoFormat(width: 64, height: 64, fps: 24), to: directory.appendingPathComponent("e.mp4").path) { _ in }
+            Issue.record("encoding without ffmpeg succeeded")
+        } catch let error as MediaError {
+            #expect(error.code == .toolNotFound)
+        }
+    }
+
+    @Test("Contrast and saturation reach ffmpeg's eq filter and change the pixels")
+    func colourAdjustment() async throws {
+        let format = VideoFormat(width: 320, height: 240, fps: 24)
+        let (_, plain) = try await encode(EncoderSettings(preset: "ultrafast"), format: format, frames: 4, name: "f.mp4")
+        let (_, graded) = try await encode(EncoderSettings(preset: "ultrafast", contrast: 1.8, saturation: 0), format: format, frames: 4, name: "g.mp4")
+        let a = try await FirstFrame.decode(plain, width: 320, height: 240)
+        let b = try await FirstFrame.decode(graded, width: 320, height: 240)
+        #expect(a.meanAbsoluteDifference(to: b) > 10)
+        // Saturation 0 makes the frame grey: R, G and B agree (within codec noise).
+        var spread = 0
+        for i in stride(from: 0, to: b.bytes.count, by: 3) {
+            spread += Int(max(b.bytes[i], b.bytes[i + 1], b.bytes[i + 2]) - min(b.bytes[i], b.bytes[i + 1], b.bytes[i + 2]))
+        }
+        #expect(Double(spread) / Double(b.bytes.count / 3) < 6)
+    }
+}
