@@ -24,9 +24,10 @@ public struct FFmpegEncoder: Sendable {
         self.executable = executable
     }
 
-    /// The full ffmpeg argument list for encoding `format` from stdin to `path`.
-    public func arguments(format: VideoFormat, path: String) -> [String] {
-        ["-hide_banner", "-loglevel", "error", "-y"] + format.inputArguments(source: "pipe:0")
+    /// The full ffmpeg argument list for encoding raw `format` frames read from `input` (default:
+    /// stdin) to `path`. Benchmarks use a file as `input` to time ffmpeg alone.
+    public func arguments(format: VideoFormat, input: String = "pipe:0", path: String) -> [String] {
+        ["-hide_banner", "-loglevel", "error", "-y"] + format.inputArguments(source: input)
             + settings.outputArguments(path: path)
     }
 
@@ -94,6 +95,33 @@ public struct FFmpegEncoder: Sendable {
             try? FileManager.default.removeItem(atPath: path)
             throw error
         }
+    }
+}
+
+extension FFmpegEncoder {
+    /// Encodes a file of raw `rgb24` frames with ffmpeg reading it directly: the same settings
+    /// as ``encode(format:to:frames:)`` without our pipe, the baseline of the encoder benchmark.
+    ///
+    /// - Throws: ``MediaError`` when ffmpeg is missing or fails.
+    public func encodeRawFile(_ rawPath: String, format: VideoFormat, to path: String) async throws -> EncodeSummary {
+        let result: ExecutionResult<Void, DiscardedOutput, StringOutput<UTF8>>
+        do {
+            result = try await run(
+                ToolLocator.executable(executable), arguments: Arguments(arguments(format: format, input: rawPath, path: path)),
+                output: .discarded, error: .string(limit: 1 << 16)
+            )
+        } catch let error as SubprocessError where error.code == .executableNotFound {
+            throw MediaError.toolNotFound(executable)
+        }
+        var tail = StderrTail()
+        tail.append(Array(result.standardError.utf8))
+        if let failure = MediaError(status: result.terminationStatus, tool: "ffmpeg", stderrTail: tail.text) {
+            throw failure
+        }
+        let frameBytes = RGBFrame.byteCount(width: format.width, height: format.height)
+        let rawSize = (try? FileManager.default.attributesOfItem(atPath: rawPath)[.size] as? Int) ?? 0
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        return EncodeSummary(framesWritten: rawSize / max(frameBytes, 1), bytes: size, path: path)
     }
 }
 

@@ -1,6 +1,91 @@
 import ArgumentParser
+import Foundation
+import VideoGenXCore
+import VideoGenXMedia
+import VideoGenXPlatform
 
-/// `videogenx bench`: placeholder until the benchmarks land.
+/// `videogenx bench`: the benchmarks behind docs/benchmarks.md. Build in release mode to
+/// measure (`make bench`).
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks.")
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure encoder overhead and model cost (results go in docs/benchmarks.md).",
+        subcommands: [EncoderBench.self, ModelBench.self]
+    )
+}
+
+/// `videogenx bench encoder`: our streaming pipeline vs ffmpeg alone on the same raw frames.
+struct EncoderBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "encoder",
+        abstract: "Encode N frames through our pipe and with ffmpeg reading a file; print the throughput ratio."
+    )
+
+    @Option(help: "Frames per run.")
+    var frames = 120
+
+    @Option(help: "720P, 1080P or 4K.")
+    var resolution = "720P"
+
+    @Option(help: "Frames per second of the stream.")
+    var fps = 24
+
+    @Option(help: "h265 or h264.")
+    var codec = "h265"
+
+    @Option(help: "x264/x265 preset.")
+    var preset = "ultrafast"
+
+    @Option(help: "Runs per side; medians are reported.")
+    var repetitions = 3
+
+    func run() async throws {
+        guard let size = Resolution(rawValue: resolution), let chosen = EncoderSettings.Codec(rawValue: codec),
+              frames > 0, repetitions > 0
+        else {
+            throw ValidationError("--resolution must be 720P, 1080P or 4K; --codec h265 or h264; --frames and --repetitions positive")
+        }
+        let benchmark = EncoderBenchmark(
+            frames: frames, format: VideoFormat(width: size.width, height: size.height, fps: fps),
+            settings: EncoderSettings(codec: chosen, preset: preset), repetitions: repetitions
+        )
+        let result = try await benchmark.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        print(String(
+            format: "encoder: %d frames %@ %@ %@ — ffmpeg alone %.1f fps, pipeline %.1f fps (medians of %d) — ratio %.3f",
+            frames, resolution, codec, preset, result.ffmpegMedian, result.pipelineMedian, repetitions, result.ratio
+        ))
+    }
+}
+
+/// `videogenx bench model`: sampler-step cost against steps × latent frames × latent pixels.
+struct ModelBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model",
+        abstract: "Time sampler steps of the procedural model over a grid and fit a line to the work."
+    )
+
+    @Option(help: "Runs per configuration; medians are kept.")
+    var repetitions = 3
+
+    func run() async throws {
+        let (samples, fit) = try ModelCostBenchmark(repetitions: repetitions).run {
+            FileHandle.standardError.write(Data(($0 + "\n").utf8))
+        }
+        print("| steps | latent frames | latent pixels | work (M) | seconds | fit | residual |")
+        print("|---:|---:|---:|---:|---:|---:|---:|")
+        var worst = 0.0
+        for s in samples {
+            let predicted = fit.intercept + fit.slope * s.work
+            let residual = (s.seconds - predicted) / predicted
+            worst = max(worst, abs(residual))
+            print(String(
+                format: "| %d | %d | %d | %.2f | %.4f | %.4f | %+.1f%% |",
+                s.steps, s.latentFrames, s.latentPixels, s.work / 1e6, s.seconds, predicted, residual * 100
+            ))
+        }
+        print(String(
+            format: "model: seconds = %.4f + %.3f ns × work; R² = %.4f; worst residual %.1f%%",
+            fit.intercept, fit.slope * 1e9, fit.rSquared, worst * 100
+        ))
+    }
 }

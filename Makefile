@@ -1,0 +1,34 @@
+# VideoGenX developer entry points. `make demo` and `make test` are the README's quick start.
+
+SWIFT ?= swift
+DEMO_PROMPT ?= a red fox running through snow
+DEMO_ARGS ?= --resolution 720P --fps 24 --duration 6 --steps 30 --seed 7
+
+.PHONY: deps build demo test bench clean
+
+## Install missing system packages (ffmpeg, GNU time).
+deps:
+	@bash scripts/install-deps.sh
+
+## Build the videogenx binary (debug; hot loops are optimised, see Package.swift).
+build: deps
+	$(SWIFT) build --product videogenx
+
+## Generate out/demo.mp4 from a sample prompt with the built-in procedural reference model.
+demo: build
+	@mkdir -p out
+	.build/debug/videogenx generate "$(DEMO_PROMPT)" $(DEMO_ARGS) -o out/demo.mp4
+	@echo "demo video: $(CURDIR)/out/demo.mp4"
+
+## Run the whole test suite.
+test: deps
+	$(SWIFT) test
+
+## Run the benchmarks recorded in docs/benchmarks.md (release build).
+bench: deps
+	$(SWIFT) build -c release --product videogenx
+	.build/release/videogenx bench encoder
+	.build/release/videogenx bench model
+
+clean:
+	rm -rf .build out

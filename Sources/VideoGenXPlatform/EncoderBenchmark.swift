@@ -1,0 +1,102 @@
+import Foundation
+import VideoGenXCore
+import VideoGenXInference
+import VideoGenXMedia
+
+/// Measures the overhead of our streaming encoder: the same raw frames encoded by our pipeline
+/// (frames from memory, piped into ffmpeg) and by ffmpeg alone (reading them from a file), with
+/// identical settings, alternating in one run. Reports median throughputs and their ratio.
+public struct EncoderBenchmark: Sendable {
+    /// Frames per run. Default 120.
+    public var frames: Int
+    /// Frame size and rate.
+    public var format: VideoFormat
+    /// Encoder settings shared by both sides.
+    public var settings: EncoderSettings
+    /// Runs per side. Default 3.
+    public var repetitions: Int
+
+    /// Creates the benchmark.
+    public init(frames: Int = 120, format: VideoFormat, settings: EncoderSettings, repetitions: Int = 3) {
+        self.frames = frames
+        self.format = format
+        self.settings = settings
+        self.repetitions = repetitions
+    }
+
+    /// The measured medians.
+    public struct Result: Sendable {
+        /// Frames per second of ffmpeg alone, one value per run.
+        public var ffmpegAlone: [Double]
+        /// Frames per second of our pipeline, one value per run.
+        public var pipeline: [Double]
+        /// Median of ``ffmpegAlone``.
+        public var ffmpegMedian: Double { ffmpegAlone.median }
+        /// Median of ``pipeline``.
+        public var pipelineMedian: Double { pipeline.median }
+        /// Pipeline throughput over ffmpeg-alone throughput (target ≥ 0.90).
+        public var ratio: Double { pipelineMedian / ffmpegMedian }
+    }
+
+    /// Renders the frames with the procedural model, then times both sides alternately.
+    public func run(log: (String) -> Void) async throws -> Result {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        log("rendering \(frames) frames of \(format.width)x\(format.height) with the procedural model…")
+        let frameList = try await renderFrames()
+        let rawPath = directory.appendingPathComponent("frames.rgb").path
+        var raw = Data()
+        raw.reserveCapacity(frameList.count * RGBFrame.byteCount(width: format.width, height: format.height))
+        for frame in frameList {
+            raw.append(contentsOf: frame.bytes)
+        }
+        try raw.write(to: URL(fileURLWithPath: rawPath))
+        raw = Data()
+
+        let encoder = FFmpegEncoder(settings: settings)
+        let clock = ContinuousClock()
+        var result = Result(ffmpegAlone: [], pipeline: [])
+        for round in 1...repetitions {
+            let alonePath = directory.appendingPathComponent("alone.mp4").path
+            let aloneStart = clock.now
+            _ = try await encoder.encodeRawFile(rawPath, format: format, to: alonePath)
+            let aloneFPS = Double(frames) / (clock.now - aloneStart).seconds
+
+            let pipedStart = clock.now
+            _ = try await encoder.encode(format: format, to: directory.appendingPathComponent("piped.mp4").path) { writer in
+                for frame in frameList {
+                    try await writer.write(frame)
+                }
+            }
+            let pipedFPS = Double(frames) / (clock.now - pipedStart).seconds
+            result.ffmpegAlone.append(aloneFPS)
+            result.pipeline.append(pipedFPS)
+            log(String(format: "round %d: ffmpeg alone %.1f fps, pipeline %.1f fps", round, aloneFPS, pipedFPS))
+        }
+        return result
+    }
+
+    private func renderFrames() async throws -> [RGBFrame] {
+        let model = ProceduralModel()
+        try await model.load(on: .cpu)
+        let job = GenerationJob(
+            prompt: "a red fox running through snow", width: format.width, height: format.height, fps: format.fps,
+            frameCount: frames, steps: 10, seed: 7
+        )
+        var collected: [RGBFrame] = []
+        try await model.generate([job], progress: { _ in }, frames: { collected.append(contentsOf: $0.frames) })
+        return collected
+    }
+}
+
+extension Array where Element == Double {
+    /// The median (mean of the middle two for an even count); 0 when empty.
+    public var median: Double {
+        guard !isEmpty else { return 0 }
+        let sorted = self.sorted()
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+}
