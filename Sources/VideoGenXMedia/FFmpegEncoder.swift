@@ -104,20 +104,7 @@ extension FFmpegEncoder {
     ///
     /// - Throws: ``MediaError`` when ffmpeg is missing or fails.
     public func encodeRawFile(_ rawPath: String, format: VideoFormat, to path: String) async throws -> EncodeSummary {
-        let result: ExecutionResult<Void, DiscardedOutput, StringOutput<UTF8>>
-        do {
-            result = try await run(
-                ToolLocator.executable(executable), arguments: Arguments(arguments(format: format, input: rawPath, path: path)),
-                output: .discarded, error: .string(limit: 1 << 16)
-            )
-        } catch let error as SubprocessError where error.code == .executableNotFound {
-            throw MediaError.toolNotFound(executable)
-        }
-        var tail = StderrTail()
-        tail.append(Array(result.standardError.utf8))
-        if let failure = MediaError(status: result.terminationStatus, tool: "ffmpeg", stderrTail: tail.text) {
-            throw failure
-        }
+        _ = try await ToolLocator.collect(executable, arguments: arguments(format: format, input: rawPath, path: path))
         let frameBytes = RGBFrame.byteCount(width: format.width, height: format.height)
         let rawSize = (try? FileManager.default.attributesOfItem(atPath: rawPath)[.size] as? Int) ?? 0
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0

@@ -20,22 +20,9 @@ public struct FFprobe: Sendable {
         let arguments = [
             "-v", "error", "-count_frames", "-print_format", "json", "-show_format", "-show_streams", path,
         ]
-        let result: ExecutionResult<Void, StringOutput<UTF8>, StringOutput<UTF8>>
+        let output = try await ToolLocator.collect(executable, arguments: arguments)
         do {
-            result = try await run(
-                ToolLocator.executable(executable), arguments: Arguments(arguments),
-                output: .string(limit: 1 << 20), error: .string(limit: 1 << 16)
-            )
-        } catch let error as SubprocessError where error.code == .executableNotFound {
-            throw MediaError.toolNotFound(executable)
-        }
-        var tail = StderrTail()
-        tail.append(Array(result.standardError.utf8))
-        if let failure = MediaError(status: result.terminationStatus, tool: "ffprobe", stderrTail: tail.text) {
-            throw failure
-        }
-        do {
-            return try ProbeResult(json: Data(result.standardOutput.utf8))
+            return try ProbeResult(json: Data(output.utf8))
         } catch {
             throw MediaError(code: .probeUnreadable, message: "could not read ffprobe's output for \(path): \(error)")
         }

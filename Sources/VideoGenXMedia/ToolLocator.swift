@@ -1,32 +1,34 @@
+import Foundation
 import Subprocess
 import SystemPackage
 
-/// Turns a tool setting (`ffmpeg`, `/usr/bin/ffprobe`) into a swift-subprocess executable.
+/// Turns a tool setting (`ffmpeg`, `/usr/bin/ffprobe`) into a swift-subprocess executable, and
+/// runs a tool to completion with the error mapping every media tool shares.
 enum ToolLocator {
     /// A path when `name` contains a slash, otherwise a name looked up on `PATH`.
     static func executable(_ name: String) -> Executable {
         name.contains("/") ? .path(FilePath(name)) : .name(name)
     }
-}
 
-extension MediaError {
-    /// The error for a tool that is not installed.
-    static func toolNotFound(_ tool: String) -> MediaError {
-        MediaError(
-            code: .toolNotFound,
-            message: "\(tool) was not found on PATH; install it (Debian: apt-get install ffmpeg, or run `make deps`)"
-        )
-    }
-
-    /// The error for a tool that exited non-zero or was killed, or `nil` when it succeeded.
-    init?(status: TerminationStatus, tool: String, stderrTail: String) {
-        switch status {
-        case .exited(0):
-            return nil
-        case .exited(let code):
-            self.init(code: .toolFailed, message: "\(tool) failed", exitCode: Int32(code), stderrTail: stderrTail)
-        case .signaled(let signal):
-            self.init(code: .toolFailed, message: "\(tool) was killed by signal \(signal)", exitCode: -Int32(signal), stderrTail: stderrTail)
+    /// Runs `tool` with `arguments` and returns its stdout (up to `limit` bytes).
+    ///
+    /// - Throws: ``MediaError`` `toolNotFound` when it is not installed, `toolFailed` with the exit
+    ///   code and stderr tail when it exits non-zero or is killed.
+    static func collect(_ tool: String, arguments: [String], limit: Int = 1 << 20) async throws -> String {
+        let result: ExecutionResult<Void, StringOutput<UTF8>, StringOutput<UTF8>>
+        do {
+            result = try await run(
+                executable(tool), arguments: Arguments(arguments),
+                output: .string(limit: limit), error: .string(limit: 1 << 16)
+            )
+        } catch let error as SubprocessError where error.code == .executableNotFound {
+            throw MediaError.toolNotFound(tool)
         }
+        var tail = StderrTail()
+        tail.append(Array(result.standardError.utf8))
+        if let failure = MediaError(status: result.terminationStatus, tool: URL(fileURLWithPath: tool).lastPathComponent, stderrTail: tail.text) {
+            throw failure
+        }
+        return result.standardOutput
     }
 }

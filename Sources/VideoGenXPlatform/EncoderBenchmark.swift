@@ -45,7 +45,10 @@ public struct EncoderBenchmark: Sendable {
         defer { try? FileManager.default.removeItem(at: directory) }
 
         log("rendering \(frames) frames of \(format.width)x\(format.height) with the procedural model…")
+        let renderStart = ContinuousClock.now
         let frameList = try await renderFrames()
+        let renderSeconds = (ContinuousClock.now - renderStart).seconds
+        log(String(format: "rendered in %.2f s (%.1f fps, sampling 10 steps + decoding)", renderSeconds, Double(frames) / renderSeconds))
         let rawPath = directory.appendingPathComponent("frames.rgb").path
         var raw = Data()
         raw.reserveCapacity(frameList.count * RGBFrame.byteCount(width: format.width, height: format.height))

@@ -64,18 +64,22 @@ public struct ModelCostBenchmark: Sendable {
                     )
                     var times: [Double] = []
                     for _ in 0..<repetitions {
-                        // Time only the steps: from the start of the first to the end of the last.
-                        var first: ContinuousClock.Instant?
-                        var last = clock.now
-                        var stepDurations = Duration.zero
-                        _ = try model.sampleLatents(for: job, latentFrames: 0..<frames) { _, _ in
-                            let now = clock.now
-                            if first != nil { stepDurations += now - last }
-                            first = first ?? now
-                            last = now
+                        // Sample window by window, as `generate` does, and time only the steps:
+                        // from the end of each window's first step to the end of its last, scaled
+                        // up by steps / (steps − 1) for the first step.
+                        var total = 0.0
+                        for window in model.windows(for: job) {
+                            var first: ContinuousClock.Instant?
+                            var last = clock.now
+                            _ = try model.sampleLatents(for: job, latentFrames: window) { _, _ in
+                                let now = clock.now
+                                first = first ?? now
+                                last = now
+                            }
+                            let measured = (last - (first ?? last)).seconds
+                            total += measured * Double(stepCount) / Double(max(stepCount - 1, 1))
                         }
-                        // The first step's own duration is estimated by the mean of the others.
-                        times.append(stepDurations.seconds * Double(stepCount) / Double(max(stepCount - 1, 1)))
+                        times.append(total)
                     }
                     let geometry = job.latentGeometry
                     let sample = Sample(steps: stepCount, latentFrames: frames, latentPixels: geometry.width * geometry.height, seconds: times.median)

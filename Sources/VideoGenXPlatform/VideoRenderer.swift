@@ -36,7 +36,10 @@ public struct VideoRenderer: Sendable {
         let format = VideoFormat(width: job.width, height: job.height, fps: job.fps)
         var state = RenderProgress(step: 0, steps: job.steps, window: 0, windowCount: 1, framesEncoded: 0, totalFrames: job.frameCount)
         var waiting = Duration.zero
+        var modelTime = Duration.zero
         let summary = try await encoder.encode(format: format, to: path) { writer in
+            let generateStart = clock.now
+            defer { modelTime = clock.now - generateStart - waiting }
             try await model.generate([job], progress: { report in
                 state.step = report.step
                 state.steps = report.steps
@@ -52,14 +55,12 @@ public struct VideoRenderer: Sendable {
                 state.framesEncoded = writer.framesWritten
                 progress(state)
             })
-            let flushStart = clock.now
-            _ = flushStart
         }
         let total = clock.now - start
         let sampler = job.sampler.makeSampler(preferred: ProceduralModel.preferredSampler).name
         return RenderSummary(
             path: summary.path, bytes: summary.bytes, frames: summary.framesWritten, seed: spec.seed, sampler: sampler,
-            totalSeconds: total.seconds, modelSeconds: (total - waiting).seconds, encoderWaitSeconds: waiting.seconds
+            totalSeconds: total.seconds, modelSeconds: modelTime.seconds, encoderWaitSeconds: (total - modelTime).seconds
         )
     }
 }

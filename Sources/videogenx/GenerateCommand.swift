@@ -79,10 +79,10 @@ struct GenerateCommand: AsyncParsableCommand {
             bar.finish()
             let megabytes = Double(summary.bytes) / 1_048_576
             print(String(
-                format: "wrote %@ (%.2f MB, %d frames, %dx%d @ %d fps, %@, seed %llu, sampler %@) in %.1f s (model %.1f s, waiting on encoder %.1f s)",
+                format: "wrote %@ (%.2f MB, %d frames, %dx%d @ %d fps, %@, seed %llu, sampler %@) in %.1f s (model %.1f s, waiting on encoder %.1f s), peak RSS %.0f MB",
                 summary.path, megabytes, summary.frames, spec.resolution.width, spec.resolution.height, spec.fps,
                 settings.codec.rawValue, summary.seed, summary.sampler, summary.totalSeconds, summary.modelSeconds,
-                summary.encoderWaitSeconds
+                summary.encoderWaitSeconds, Self.peakResidentMegabytes()
             ))
         } catch let error as MediaError {
             bar.finish()
@@ -128,6 +128,13 @@ struct GenerateCommand: AsyncParsableCommand {
         }
         let rate: EncoderSettings.RateControl? = bitrate.map { .bitrate(kbps: $0) } ?? crf.map { .crf($0) }
         return EncoderSettings(codec: chosen, rateControl: rate, preset: preset)
+    }
+
+    /// Peak resident memory of this process (not ffmpeg's) in MiB.
+    private static func peakResidentMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
     }
 
     private func createParentDirectory(of path: String) throws {

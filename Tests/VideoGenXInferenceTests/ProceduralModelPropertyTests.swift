@@ -122,3 +122,20 @@ struct ProceduralModelPropertyTests {
         }
     }
 }
+
+@Suite("Procedural model windows")
+struct ProceduralModelWindowTests {
+    @Test("Automatic windows keep a latent window near 2 MiB and cover every latent frame once", arguments: [
+        (Resolution.hd720, 8), (.fullHD1080, 4), (.uhd4K, 1),
+    ])
+    func automaticWindows(resolution: Resolution, expectedSize: Int) {
+        let job = GenerationJob(
+            prompt: "x", width: resolution.width, height: resolution.height, fps: 30, frameCount: 30 * 30, steps: 1, seed: 1
+        )
+        let windows = ProceduralModel().windows(for: job)
+        #expect(windows.first?.count == expectedSize)
+        #expect(windows.first?.lowerBound == 0)
+        #expect(windows.last?.upperBound == job.latentGeometry.frameCount)
+        #expect(zip(windows, windows.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+    }
+}

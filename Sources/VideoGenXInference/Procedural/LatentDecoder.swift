@@ -24,9 +24,14 @@ struct LatentDecoder {
     /// Next video frame to decode.
     private(set) var nextFrame = 0
 
-    private let xTaps: [BilinearTap]
+    private let xLower: [Int32]
+    private let xUpper: [Int32]
+    private let xWeight: [Float]
     private let yTaps: [BilinearTap]
+    /// One latent row after vertical and temporal interpolation, `[channel][x]`.
     private var row: [Float]
+    /// One output row after horizontal interpolation, `[channel][x]`.
+    private var pixels: [Float]
 
     /// A decoder for a video of `width × height × frameCount` in `style`, textured with `seed`.
     init(width: Int, height: Int, frameCount: Int, style: VideoStyle, seed: UInt64) {
@@ -35,9 +40,13 @@ struct LatentDecoder {
         self.frameCount = frameCount
         geometry = LatentGeometry(videoWidth: width, videoHeight: height, videoFrames: frameCount)
         texture = StyleTexture(style: style, seed: seed)
-        xTaps = BilinearTap.taps(output: width, input: geometry.width)
+        let xTaps = BilinearTap.taps(output: width, input: geometry.width)
+        xLower = xTaps.map { Int32($0.lower) }
+        xUpper = xTaps.map { Int32($0.upper) }
+        xWeight = xTaps.map(\.weight)
         yTaps = BilinearTap.taps(output: height, input: geometry.height)
         row = [Float](repeating: 0, count: LatentBlock.channels * geometry.width)
+        pixels = [Float](repeating: 0, count: LatentBlock.channels * width)
     }
 
     /// Whether every frame has been decoded.
@@ -85,42 +94,45 @@ struct LatentDecoder {
         let lw = geometry.width
         let plane = geometry.width * geometry.height
         let channels = LatentBlock.channels
+        let width = self.width
         let texture = self.texture
-        let xTaps = self.xTaps
         frame.bytes.withUnsafeMutableBufferPointer { out in
             row.withUnsafeMutableBufferPointer { row in
-                a.withUnsafeBufferPointer { a in
-                    b.withUnsafeBufferPointer { b in
-                        for y in 0..<height {
-                            let tap = yTaps[y]
-                            // Vertical and temporal interpolation of one latent row, all channels.
-                            for c in 0..<channels {
-                                let r0 = c * plane + tap.lower * lw
-                                let r1 = c * plane + tap.upper * lw
-                                for x in 0..<lw {
-                                    let va = a[r0 + x] + tap.weight * (a[r1 + x] - a[r0 + x])
-                                    let vb = b[r0 + x] + tap.weight * (b[r1 + x] - b[r0 + x])
-                                    row[c * lw + x] = va + t * (vb - va)
+                pixels.withUnsafeMutableBufferPointer { pixels in
+                    xLower.withUnsafeBufferPointer { lower in
+                        xUpper.withUnsafeBufferPointer { upper in
+                            xWeight.withUnsafeBufferPointer { weight in
+                                a.withUnsafeBufferPointer { a in
+                                    b.withUnsafeBufferPointer { b in
+                                        for y in 0..<height {
+                                            let tap = yTaps[y]
+                                            // Vertical and temporal interpolation of one latent row, all channels.
+                                            for c in 0..<channels {
+                                                let r0 = c * plane + tap.lower * lw
+                                                let r1 = c * plane + tap.upper * lw
+                                                for x in 0..<lw {
+                                                    let va = a[r0 + x] + tap.weight * (a[r1 + x] - a[r0 + x])
+                                                    let vb = b[r0 + x] + tap.weight * (b[r1 + x] - b[r0 + x])
+                                                    row[c * lw + x] = va + t * (vb - va)
+                                                }
+                                            }
+                                            // Horizontal interpolation, one channel at a time.
+                                            for c in 0..<channels {
+                                                let source = c * lw
+                                                let target = c * width
+                                                for x in 0..<width {
+                                                    let p = row[source + Int(lower[x])]
+                                                    pixels[target + x] = p + weight[x] * (row[source + Int(upper[x])] - p)
+                                                }
+                                            }
+                                            // Colour mapping and texture into packed RGB.
+                                            texture.shade(
+                                                pixels, width: width, y: y, frame: index,
+                                                into: UnsafeMutableBufferPointer(rebasing: out[(y * width * 3)..<((y + 1) * width * 3)])
+                                            )
+                                        }
+                                    }
                                 }
-                            }
-                            // Horizontal interpolation, colour mapping and texture.
-                            var o = y * width * 3
-                            for x in 0..<width {
-                                let h = xTaps[x]
-                                var v = SIMD4<Float>()
-                                for c in 0..<channels {
-                                    let p = row[c * lw + h.lower]
-                                    v[c] = p + h.weight * (row[c * lw + h.upper] - p)
-                                }
-                                let amplitude = min(max((v[3] + 1) * 0.5, 0), 1)
-                                let detail = texture.value(x: x, y: y, frame: index) * amplitude
-                                let r = texture.finish((v[0] + 1) * 127.5 + detail)
-                                let g = texture.finish((v[1] + 1) * 127.5 + detail)
-                                let bl = texture.finish((v[2] + 1) * 127.5 + detail)
-                                out[o] = r
-                                out[o + 1] = g
-                                out[o + 2] = bl
-                                o += 3
                             }
                         }
                     }

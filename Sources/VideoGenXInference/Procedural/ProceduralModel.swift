@@ -13,16 +13,30 @@ import VideoGenXCore
 public final class ProceduralModel: VideoModel {
     /// Tuning of the model's memory/latency trade-offs.
     public struct Configuration: Sendable, Hashable {
-        /// Latent frames sampled together (a window; 4 latent frames = 16 video frames). Default 4.
-        public var windowLatentFrames: Int
+        /// Latent frames sampled together (one latent frame = 4 video frames). Default `nil`:
+        /// as many as fit in ``windowBudgetBytes``, between 1 and 8.
+        public var windowLatentFrames: Int?
+        /// Size of one latent window when ``windowLatentFrames`` is `nil`. Default 2 MiB, which
+        /// keeps the sampler's working set in cache, so cost per latent pixel stays the same at
+        /// every resolution (720P: 8 latent frames, 1080P: 4, 4K: 1).
+        public var windowBudgetBytes: Int
         /// Most frames per streamed chunk. Default 4.
         public var chunkFrames: Int
 
         /// Creates a configuration; defaults as documented on each property.
-        public init(windowLatentFrames: Int = 4, chunkFrames: Int = 4) {
-            self.windowLatentFrames = max(1, windowLatentFrames)
+        public init(windowLatentFrames: Int? = nil, windowBudgetBytes: Int = 2 << 20, chunkFrames: Int = 4) {
+            self.windowLatentFrames = windowLatentFrames.map { max(1, $0) }
+            self.windowBudgetBytes = max(1, windowBudgetBytes)
             self.chunkFrames = max(1, chunkFrames)
         }
+    }
+
+    /// The latent windows `job` is sampled in, in order; together they cover every latent frame.
+    public func windows(for job: GenerationJob) -> [Range<Int>] {
+        let geometry = job.latentGeometry
+        let bytesPerFrame = geometry.valuesPerFrame * MemoryLayout<Float>.size
+        let size = configuration.windowLatentFrames ?? min(8, max(1, configuration.windowBudgetBytes / bytesPerFrame))
+        return stride(from: 0, to: geometry.frameCount, by: size).map { $0..<min($0 + size, geometry.frameCount) }
     }
 
     /// The registry name.
@@ -77,17 +91,13 @@ public final class ProceduralModel: VideoModel {
         frames: (FrameChunk) async throws -> Void
     ) async throws {
         try Self.check(job)
-        let geometry = job.latentGeometry
-        let windowSize = configuration.windowLatentFrames
-        let windowCount = (geometry.frameCount + windowSize - 1) / windowSize
+        let windows = windows(for: job)
+        let windowCount = windows.count
         var decoder = LatentDecoder(
             width: job.width, height: job.height, frameCount: job.frameCount, style: job.style, seed: job.seed
         )
-        for window in 0..<windowCount {
-            let first = window * windowSize
-            let latents = try sampleLatents(
-                for: job, latentFrames: first..<min(first + windowSize, geometry.frameCount)
-            ) { step, steps in
+        for (window, latentFrames) in windows.enumerated() {
+            let latents = try sampleLatents(for: job, latentFrames: latentFrames) { step, steps in
                 progress(SamplingProgress(jobIndex: index, window: window, windowCount: windowCount, step: step, steps: steps))
             }
             decoder.receive(latents)

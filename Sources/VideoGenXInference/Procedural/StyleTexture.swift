@@ -17,37 +17,70 @@ struct StyleTexture: Sendable {
         waves = (0..<256).map { Float(Foundation.sin(Double($0) * 2 * Double.pi / 256)) }
     }
 
-    /// Texture offset in 8-bit levels at a pixel of a frame, before amplitude.
-    @inline(__always)
-    func value(x: Int, y: Int, frame: Int) -> Float {
+    /// Maps one row of interpolated latent pixels (`[channel][x]`, 4 channels) to packed RGB bytes:
+    /// colour channels to 0–255 plus the style's texture scaled by the detail channel.
+    func shade(
+        _ pixels: UnsafeMutableBufferPointer<Float>, width: Int, y: Int, frame: Int,
+        into out: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        let red = 0
+        let green = width
+        let blue = 2 * width
+        let detail = 3 * width
+        // Texture offset per pixel, weighted by the detail amplitude, written over the detail channel.
         switch style {
         case .natural:
-            var h = UInt32(truncatingIfNeeded: x) &* 0x9E37_79B1
-            h ^= UInt32(truncatingIfNeeded: y) &* 0x85EB_CA77
-            h ^= UInt32(truncatingIfNeeded: frame) &* 0xC2B2_AE3D
-            h ^= seedBits
-            h = (h ^ (h >> 15)) &* 0x2C1B_3C6D
-            h ^= h >> 12
-            return (Float(h & 0xFFFF) / 32768 - 1) * 14
+            let rowSeed = (UInt32(truncatingIfNeeded: y) &* 0x85EB_CA77) ^ (UInt32(truncatingIfNeeded: frame) &* 0xC2B2_AE3D) ^ seedBits
+            for x in 0..<width {
+                var h = (UInt32(truncatingIfNeeded: x) &* 0x9E37_79B1) ^ rowSeed
+                h = (h ^ (h >> 15)) &* 0x2C1B_3C6D
+                h ^= h >> 12
+                let grain = (Float(h & 0xFFFF) * (1 / 32768) - 1) * 14
+                pixels[detail + x] = grain * Self.amplitude(pixels[detail + x])
+            }
         case .tech:
-            if x & 31 == 0 || y & 31 == 0 { return 55 }
-            return y & 1 == 0 ? 6 : -6
+            let gridRow = y & 31 == 0
+            let scan: Float = y & 1 == 0 ? 6 : -6
+            for x in 0..<width {
+                let level: Float = gridRow || x & 31 == 0 ? 55 : scan
+                pixels[detail + x] = level * Self.amplitude(pixels[detail + x])
+            }
         case .art:
-            let a = waves[(x + y / 2 + frame) & 255]
-            let b = waves[(y * 3 - x / 3 + 4096) & 255]
-            return a * b * 40
+            waves.withUnsafeBufferPointer { waves in
+                for x in 0..<width {
+                    let stroke = waves[(x + y / 2 + frame) & 255] * waves[(y * 3 - x / 3 + 4096) & 255] * 40
+                    pixels[detail + x] = stroke * Self.amplitude(pixels[detail + x])
+                }
+            }
         case .cartoon:
-            return 0
+            for x in 0..<width {
+                pixels[detail + x] = 0
+            }
+        }
+        let posterise = style == .cartoon
+        var o = 0
+        for x in 0..<width {
+            let offset = pixels[detail + x]
+            out[o] = Self.byte((pixels[red + x] + 1) * 127.5 + offset, posterise: posterise)
+            out[o + 1] = Self.byte((pixels[green + x] + 1) * 127.5 + offset, posterise: posterise)
+            out[o + 2] = Self.byte((pixels[blue + x] + 1) * 127.5 + offset, posterise: posterise)
+            o += 3
         }
     }
 
-    /// Clamps a level to a byte; cartoon posterises to 8 levels per channel.
+    /// Detail channel (−1…1) to texture amplitude (0–1).
     @inline(__always)
-    func finish(_ level: Float) -> UInt8 {
+    private static func amplitude(_ detail: Float) -> Float {
+        min(max((detail + 1) * 0.5, 0), 1)
+    }
+
+    /// A level to a byte, rounded and clamped; posterised to steps of 36 for cartoon.
+    @inline(__always)
+    private static func byte(_ level: Float, posterise: Bool) -> UInt8 {
         let clamped = min(max(level, 0), 255)
-        if style == .cartoon {
-            return UInt8((clamped / 36).rounded() * 36 + 0.5 > 255 ? 255 : (clamped / 36).rounded() * 36)
+        if posterise {
+            return UInt8(min((clamped / 36).rounded() * 36, 255))
         }
-        return UInt8(clamped + 0.5 > 255 ? 255 : clamped + 0.5)
+        return UInt8(min(clamped + 0.5, 255))
     }
 }
