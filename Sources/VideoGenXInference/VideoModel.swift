@@ -1,8 +1,13 @@
+import VideoGenXCore
+
 /// A text-to-video model as the platform drives it: load on a device, generate batches of jobs
 /// with progress and cancellation at every sampler step, stream decoded frames, release.
 public protocol VideoModel: Sendable {
     /// The model's registry name, e.g. `procedural`.
     var name: String { get }
+
+    /// The sampler a request's `auto` resolves to for this model.
+    var preferredSampler: SamplerChoice { get }
 
     /// Prepares the model on `device`. Throws ``ModelError`` when the device is unsupported.
     func load(on device: ComputeDevice) async throws

@@ -3,9 +3,9 @@ import VideoGenXInference
 import VideoGenXMedia
 
 /// Turns one validated request into an MP4: the model streams frames, the encoder pipes them
-/// into ffmpeg as they come. Used by `videogenx generate`; the worker runs the same path.
+/// into ffmpeg as they come. Used by `videogenx generate`; the worker will run the same path.
 public struct VideoRenderer: Sendable {
-    /// The model to run (loaded by ``render(_:to:codec:progress:)`` on the CPU).
+    /// The model to run; ``render(_:to:progress:)`` loads it on the CPU and releases it after.
     public var model: any VideoModel
     /// The ffmpeg encoder; its colour settings are taken from each request.
     public var encoder: FFmpegEncoder
@@ -33,13 +33,35 @@ public struct VideoRenderer: Sendable {
         encoder.settings.contrast = spec.contrast
         encoder.settings.saturation = spec.saturation
         try await model.load(on: .cpu)
+        let outcome: (summary: EncodeSummary, modelTime: Duration)
+        do {
+            outcome = try await stream(job, through: encoder, to: path, progress: progress)
+        } catch {
+            await model.release()
+            throw error
+        }
+        await model.release()
+        let total = clock.now - start
+        return RenderSummary(
+            path: outcome.summary.path, bytes: outcome.summary.bytes, frames: outcome.summary.framesWritten,
+            seed: spec.seed, sampler: job.sampler.makeSampler(preferred: model.preferredSampler).name,
+            totalSeconds: total.seconds, modelSeconds: outcome.modelTime.seconds,
+            encoderWaitSeconds: (total - outcome.modelTime).seconds
+        )
+    }
+
+    /// Streams the model's frames of `job` into `encoder`; returns the encode summary and the
+    /// time spent in the model (generation time less time blocked on the encoder's pipe).
+    private func stream(
+        _ job: GenerationJob, through encoder: FFmpegEncoder, to path: String, progress: (RenderProgress) -> Void
+    ) async throws -> (summary: EncodeSummary, modelTime: Duration) {
+        let clock = ContinuousClock()
         let format = VideoFormat(width: job.width, height: job.height, fps: job.fps)
         var state = RenderProgress(step: 0, steps: job.steps, window: 0, windowCount: 1, framesEncoded: 0, totalFrames: job.frameCount)
-        var waiting = Duration.zero
-        var modelTime = Duration.zero
+        var blocked = Duration.zero
+        var generating = Duration.zero
         let summary = try await encoder.encode(format: format, to: path) { writer in
             let generateStart = clock.now
-            defer { modelTime = clock.now - generateStart - waiting }
             try await model.generate([job], progress: { report in
                 state.step = report.step
                 state.steps = report.steps
@@ -51,17 +73,13 @@ public struct VideoRenderer: Sendable {
                 for frame in chunk.frames {
                     try await writer.write(frame)
                 }
-                waiting += clock.now - before
+                blocked += clock.now - before
                 state.framesEncoded = writer.framesWritten
                 progress(state)
             })
+            generating = clock.now - generateStart
         }
-        let total = clock.now - start
-        let sampler = job.sampler.makeSampler(preferred: ProceduralModel.preferredSampler).name
-        return RenderSummary(
-            path: summary.path, bytes: summary.bytes, frames: summary.framesWritten, seed: spec.seed, sampler: sampler,
-            totalSeconds: total.seconds, modelSeconds: modelTime.seconds, encoderWaitSeconds: (total - modelTime).seconds
-        )
+        return (summary, generating - blocked)
     }
 }
 

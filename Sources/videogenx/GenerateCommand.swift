@@ -65,15 +65,22 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "x264/x265 preset, ultrafast…veryslow. (default: veryfast)")
     var preset: String = "veryfast"
 
+    @Option(help: "Model to run: \(ModelCatalog.names.joined(separator: ", ")).")
+    var model = ModelCatalog.names[0]
+
     @Flag(name: .shortAndLong, help: "No progress bar.")
     var quiet = false
 
     func run() async throws {
         let spec = try validatedSpec()
         let settings = try encoderSettings()
+        guard let videoModel = ModelCatalog.makeModel(named: model) else {
+            FileHandle.standardError.write(Data("error: --model: must be one of \(ModelCatalog.names.joined(separator: ", ")), got '\(model)'\n".utf8))
+            throw ExitCode(2)
+        }
         try createParentDirectory(of: output)
         let bar = ProgressBar(enabled: !quiet)
-        let renderer = VideoRenderer(encoder: FFmpegEncoder(settings: settings))
+        let renderer = VideoRenderer(model: videoModel, encoder: FFmpegEncoder(settings: settings))
         do {
             let summary = try await renderer.render(spec, to: output) { bar.update($0) }
             bar.finish()

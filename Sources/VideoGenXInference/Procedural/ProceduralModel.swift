@@ -46,6 +46,8 @@ public final class ProceduralModel: VideoModel {
 
     /// The registry name, `procedural`.
     public var name: String { Self.modelName }
+    /// `auto` means Euler for this model.
+    public var preferredSampler: SamplerChoice { Self.preferredSampler }
     /// The configuration.
     public let configuration: Configuration
     /// The model's noise schedule.
