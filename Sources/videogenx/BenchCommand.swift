@@ -71,21 +71,21 @@ struct ModelBench: AsyncParsableCommand {
         let (samples, fit) = try ModelCostBenchmark(repetitions: repetitions).run {
             FileHandle.standardError.write(Data(($0 + "\n").utf8))
         }
-        print("| steps | latent frames | latent pixels | work (M) | seconds | fit | residual |")
+        print("| steps | latent frames | latent pixels | work (M) | seconds | fitted | ns per unit |")
         print("|---:|---:|---:|---:|---:|---:|---:|")
-        var worst = 0.0
+        var perUnit: [Double] = []
         for s in samples {
             let predicted = fit.intercept + fit.slope * s.work
-            let residual = (s.seconds - predicted) / predicted
-            worst = max(worst, abs(residual))
+            let nanoseconds = s.seconds / s.work * 1e9
+            perUnit.append(nanoseconds)
             print(String(
-                format: "| %d | %d | %d | %.2f | %.4f | %.4f | %+.1f%% |",
-                s.steps, s.latentFrames, s.latentPixels, s.work / 1e6, s.seconds, predicted, residual * 100
+                format: "| %d | %d | %d | %.2f | %.4f | %.4f | %.2f |",
+                s.steps, s.latentFrames, s.latentPixels, s.work / 1e6, s.seconds, predicted, nanoseconds
             ))
         }
         print(String(
-            format: "model: seconds = %.4f + %.3f ns × work; R² = %.4f; worst residual %.1f%%",
-            fit.intercept, fit.slope * 1e9, fit.rSquared, worst * 100
+            format: "model: seconds = %.4f + %.3f ns × work; R² = %.4f; per unit: median %.2f ns, range %.2f–%.2f ns",
+            fit.intercept, fit.slope * 1e9, fit.rSquared, perUnit.median, perUnit.min() ?? 0, perUnit.max() ?? 0
         ))
     }
 }
