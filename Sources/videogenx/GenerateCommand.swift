@@ -53,7 +53,7 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Seed for reproducible output; chosen at random and printed when absent.")
     var seed: UInt64?
 
-    @Option(help: "h265 or h264. (default: h265)")
+    @Option(help: "h265 or h264.")
     var codec: String = "h265"
 
     @Option(help: "Constant rate factor 0–51. (default: 28 for h265, 23 for h264)")
@@ -62,7 +62,7 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Target bitrate in kbit/s instead of CRF.")
     var bitrate: Int?
 
-    @Option(help: "x264/x265 preset, ultrafast…veryslow. (default: veryfast)")
+    @Option(help: "x264/x265 preset, ultrafast…veryslow.")
     var preset: String = "veryfast"
 
     @Option(help: "Model to run: \(ModelCatalog.names.joined(separator: ", ")).")
