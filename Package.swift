@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "VideoGenXCore", swiftSettings: sharedSettings),
@@ -44,8 +45,13 @@ let package = Package(
             swiftSettings: hotLoopSettings
         ),
         .target(
+            name: "VideoGenXStore",
+            dependencies: ["VideoGenXCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: sharedSettings
+        ),
+        .target(
             name: "VideoGenXPlatform",
-            dependencies: ["VideoGenXCore", "VideoGenXInference", "VideoGenXMedia"],
+            dependencies: ["VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore"],
             swiftSettings: sharedSettings
         ),
         .executableTarget(
@@ -65,6 +71,21 @@ let package = Package(
         .testTarget(
             name: "VideoGenXMediaTests",
             dependencies: ["VideoGenXMedia", .product(name: "Subprocess", package: "swift-subprocess")],
+            swiftSettings: sharedSettings
+        ),
+        .testTarget(
+            name: "VideoGenXStoreTests",
+            dependencies: [
+                "VideoGenXStore", "StoreCrashHelper",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: sharedSettings
+        ),
+        .executableTarget(
+            name: "StoreCrashHelper",
+            dependencies: ["VideoGenXStore"],
+            path: "Tests/StoreCrashHelper",
             swiftSettings: sharedSettings
         ),
         .testTarget(

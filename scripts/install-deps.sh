@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs the system packages VideoGenX needs (Debian/Ubuntu): ffmpeg (encoder and ffprobe)
-# and GNU time (peak-RSS measurements in docs/benchmarks.md). Safe to run repeatedly: it only
+# Installs the system packages VideoGenX needs (Debian/Ubuntu): ffmpeg (encoder and ffprobe),
+# libsqlite3-dev (GRDB links the system SQLite) and GNU time (peak-RSS measurements in
+# docs/benchmarks.md). Safe to run repeatedly: it only
 # installs what is missing.
 set -euo pipefail
 
 missing=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 [ -x /usr/bin/time ] || missing+=(time)
+[ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

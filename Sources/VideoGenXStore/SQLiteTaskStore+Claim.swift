@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+import VideoGenXCore
+
+extension SQLiteTaskStore {
+    public func claim(worker: String, capacity: Int, leaseSeconds: Double) async throws -> [TaskRecord] {
+        guard capacity >= 1, capacity <= 1000 else {
+            throw StoreError(.invalidArgument, "capacity must be 1–1000, got \(capacity)")
+        }
+        guard leaseSeconds > 0 else {
+            throw StoreError(.invalidArgument, "lease must be positive, got \(leaseSeconds) s")
+        }
+        let now = clock.now()
+        let policy = self.policy
+        let claimed: [TaskRecord] = try await pool.write { db in
+            // Candidates: the oldest claimable tasks of each priority. Aging can only lift the
+            // oldest tasks of a lane, so `capacity` per priority are enough to choose from.
+            var lanes: [[TaskRecord]] = Array(repeating: [], count: policy.laneWeights.count)
+            for priority in TaskPriority.all {
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT * FROM tasks
+                    WHERE status = 'queued' AND priority = ? AND available_at <= ?
+                    ORDER BY created_at, id LIMIT ?
+                    """, arguments: [priority.rawValue, now.milliseconds, capacity])
+                for row in rows {
+                    let task = try TaskRecord(row: row)
+                    let lane = LaneScheduler.effectiveLane(
+                        priority: task.priority, waitedSeconds: now.timeIntervalSince(task.createdAt),
+                        agingSeconds: policy.agingSeconds
+                    )
+                    lanes[min(lane, lanes.count - 1)].append(task)
+                }
+            }
+            for lane in lanes.indices {
+                lanes[lane].sort { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+            }
+            var scheduler = LaneScheduler(weights: policy.laneWeights, credits: try Self.loadCredits(db))
+            var heads = Array(repeating: 0, count: lanes.count)
+            var picked: [TaskRecord] = []
+            while picked.count < capacity, let lane = scheduler.next(hasWork: { heads[$0] < lanes[$0].count }) {
+                var task = lanes[lane][heads[lane]]
+                heads[lane] += 1
+                try task.transition(to: .processing, at: now)
+                task.fencingToken += 1
+                task.leaseOwner = worker
+                task.leaseExpiresAt = now.addingTimeInterval(leaseSeconds)
+                task.startedAt = task.startedAt ?? now
+                task.stage = "claimed"
+                try task.update(db)
+                picked.append(task)
+            }
+            if !picked.isEmpty {
+                try db.execute(sql: "UPDATE queue_state SET lane_credits = ? WHERE id = 1", arguments: [try TaskRecord.encode(scheduler.credits)])
+            }
+            return picked
+        }
+        broadcaster.publish(claimed.map(TaskEvent.init))
+        return claimed
+    }
+
+    public func reapExpiredLeases(now: Date) async throws -> [TaskRecord] {
+        let policy = self.policy
+        let reaped: [TaskRecord] = try await pool.write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM tasks WHERE status = 'processing' AND lease_expires_at < ?
+                ORDER BY lease_expires_at
+                """, arguments: [now.milliseconds])
+            return try rows.map { row in
+                var task = try TaskRecord(row: row)
+                task.attempt += 1
+                task.error = TaskFailure(code: "lease_expired", message: "worker \(task.leaseOwner ?? "?") stopped renewing its lease")
+                if task.cancelRequested {
+                    try task.transition(to: .cancelled, at: now)
+                } else if task.attempt >= policy.retry.maxAttempts {
+                    try task.transition(to: .failed, at: now)
+                } else {
+                    // The lease timeout already delayed the task: it is claimable at once.
+                    task.useFallback = policy.retry.fallback && task.attempt > policy.retry.retries
+                    try task.transition(to: .queued, at: now)
+                    task.availableAt = now
+                }
+                try task.update(db)
+                return task
+            }
+        }
+        broadcaster.publish(reaped.map(TaskEvent.init))
+        return reaped
+    }
+
+    /// The stored lane credits.
+    static func loadCredits(_ db: Database) throws -> [Int] {
+        let text = try String.fetchOne(db, sql: "SELECT lane_credits FROM queue_state WHERE id = 1") ?? "[]"
+        return try TaskRecord.decode([Int].self, text)
+    }
+}

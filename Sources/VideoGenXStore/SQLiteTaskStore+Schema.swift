@@ -1,0 +1,57 @@
+import GRDB
+
+extension SQLiteTaskStore {
+    /// The schema's migrations. Names are permanent: a shipped migration is never edited, a
+    /// change is a new migration.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-26 create tasks and queue state") { db in
+            try db.execute(sql: """
+                CREATE TABLE tasks (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    priority INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 3),
+                    request TEXT NOT NULL,
+                    model TEXT NOT NULL,
+                    batch_key TEXT NOT NULL,
+                    attempt INTEGER NOT NULL DEFAULT 0,
+                    fencing_token INTEGER NOT NULL DEFAULT 0,
+                    lease_owner TEXT,
+                    lease_expires_at INTEGER,
+                    progress INTEGER NOT NULL DEFAULT 0,
+                    stage TEXT,
+                    result TEXT,
+                    error TEXT,
+                    idempotency_key TEXT,
+                    cancel_requested INTEGER NOT NULL DEFAULT 0,
+                    use_fallback INTEGER NOT NULL DEFAULT 0,
+                    checkpoint_ref TEXT,
+                    trace_context TEXT,
+                    callback_url TEXT,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    started_at INTEGER,
+                    finished_at INTEGER,
+                    available_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                -- The claim path: queued tasks of one lane, oldest first.
+                CREATE INDEX tasks_claim ON tasks (status, priority, created_at, id);
+                -- The reaper: processing tasks by lease expiry.
+                CREATE INDEX tasks_lease ON tasks (status, lease_expires_at);
+                -- A user's tasks, newest first, with or without a status filter.
+                CREATE INDEX tasks_user_status ON tasks (user_id, status, id);
+                CREATE INDEX tasks_user ON tasks (user_id, id);
+                CREATE UNIQUE INDEX tasks_idempotency ON tasks (user_id, idempotency_key)
+                    WHERE idempotency_key IS NOT NULL;
+                -- Weighted round-robin credits of the priority lanes, one row.
+                CREATE TABLE queue_state (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    lane_credits TEXT NOT NULL
+                );
+                INSERT INTO queue_state (id, lane_credits) VALUES (1, '[0,0,0,0]');
+                """)
+        }
+        return migrator
+    }
+}

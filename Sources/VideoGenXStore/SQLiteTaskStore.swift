@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import VideoGenXCore
+
+/// The embedded ``TaskStore``: one SQLite file in WAL mode through a GRDB `DatabasePool`
+/// (concurrent readers, one writer). Every operation is one write transaction, so each state
+/// change is atomic, and claims are serialised by SQLite's single writer.
+///
+/// Several processes may open the same file (they wait up to `busyTimeout` for the write lock);
+/// ``events()`` sees only this process's changes.
+public final class SQLiteTaskStore: TaskStore {
+    /// How hard a commit waits for the disk.
+    public enum Durability: Sendable, Hashable {
+        /// `synchronous = FULL`: a commit survives a power loss. The default.
+        case full
+        /// `synchronous = NORMAL`: a commit survives a crash of any process, but the last
+        /// commits may be lost on a power loss. Several times faster on slow disks.
+        case normal
+    }
+
+    let pool: DatabasePool
+    let clock: any WallClock
+    let policy: QueuePolicy
+    let broadcaster = TaskEventBroadcaster()
+    /// Source of jitter in 0…1 for retry backoff.
+    let jitterUnit: @Sendable () -> Double
+
+    /// Opens (creating if needed) the store at `path` and migrates it to the latest schema.
+    ///
+    /// - Parameters:
+    ///   - path: the SQLite file; its directory must exist.
+    ///   - clock: time source. Default the system clock.
+    ///   - policy: retries, lane weights, aging. Default ``QueuePolicy/init(retry:laneWeights:agingSeconds:)``.
+    ///   - durability: default ``Durability/full``.
+    ///   - busyTimeout: how long a write waits for another process's lock. Default 10 s.
+    ///   - jitterUnit: jitter source for backoff. Default uniform random.
+    /// - Throws: GRDB's `DatabaseError` when the file cannot be opened or migrated.
+    public init(
+        path: String, clock: any WallClock = SystemWallClock(), policy: QueuePolicy = QueuePolicy(),
+        durability: Durability = .full, busyTimeout: Double = 10,
+        jitterUnit: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
+    ) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        self.clock = clock
+        self.policy = policy
+        self.jitterUnit = jitterUnit
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Committed changes of this process, from now on.
+    public func events() -> AsyncStream<TaskEvent> {
+        broadcaster.subscribe()
+    }
+
+    public func create(_ task: NewTask) async throws -> (task: TaskRecord, created: Bool) {
+        let now = clock.now()
+        let outcome: (TaskRecord, Bool) = try await pool.write { db in
+            if let key = task.idempotencyKey,
+               let row = try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE user_id = ? AND idempotency_key = ?", arguments: [task.userID, key])
+            {
+                return (try TaskRecord(row: row), false)
+            }
+            let record = TaskRecord(
+                id: TaskID.make(at: now), userID: task.userID, status: .queued, priority: task.priority,
+                request: task.request, model: task.model, batchKey: task.batchKey, attempt: 0, fencingToken: 0,
+                leaseOwner: nil, leaseExpiresAt: nil, progress: 0, stage: "queued", result: nil, error: nil,
+                idempotencyKey: task.idempotencyKey, cancelRequested: false, useFallback: false, checkpointRef: nil,
+                traceContext: task.traceContext, callbackURL: task.callbackURL, createdAt: now, updatedAt: now,
+                startedAt: nil, finishedAt: nil, availableAt: now
+            )
+            try db.execute(sql: TaskRecord.insertSQL, arguments: try record.insertArguments())
+            return (record, true)
+        }
+        if outcome.1 {
+            broadcaster.publish([TaskEvent(outcome.0)])
+        }
+        return (task: outcome.0, created: outcome.1)
+    }
+
+    public func get(_ id: TaskID) async throws -> TaskRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE id = ?", arguments: [id.rawValue]).map(TaskRecord.init(row:))
+        }
+    }
+
+    public func list(userID: String, status: TaskStatus?, limit: Int, after cursor: TaskID?) async throws -> TaskPage {
+        guard (1...1000).contains(limit) else {
+            throw StoreError(.invalidArgument, "limit must be 1–1000, got \(limit)")
+        }
+        var sql = "SELECT * FROM tasks WHERE user_id = ?"
+        var arguments: StatementArguments = [userID]
+        if let status {
+            sql += " AND status = ?"
+            arguments += [status.rawValue]
+        }
+        if let cursor {
+            sql += " AND id < ?"
+            arguments += [cursor.rawValue]
+        }
+        sql += " ORDER BY id DESC LIMIT ?"
+        arguments += [limit + 1]
+        let finalSQL = sql
+        let finalArguments = arguments
+        let rows = try await pool.read { db in
+            try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments).map(TaskRecord.init(row:))
+        }
+        let page = Array(rows.prefix(limit))
+        return TaskPage(tasks: page, nextCursor: rows.count > limit ? page.last?.id : nil)
+    }
+}

@@ -1,0 +1,57 @@
+import Synchronization
+import VideoGenXCore
+
+/// A change to a task, published after the change is committed: for progress streams (SSE) and
+/// to wake idle workers when work arrives.
+public struct TaskEvent: Sendable, Hashable {
+    /// The task.
+    public var taskID: TaskID
+    /// Its owner.
+    public var userID: String
+    /// Its status after the change.
+    public var status: TaskStatus
+    /// Its progress after the change.
+    public var progress: Int
+    /// Its stage after the change.
+    public var stage: String?
+    /// Whether a cancel is pending.
+    public var cancelRequested: Bool
+
+    init(_ record: TaskRecord) {
+        taskID = record.id
+        userID = record.userID
+        status = record.status
+        progress = record.progress
+        stage = record.stage
+        cancelRequested = record.cancelRequested
+    }
+}
+
+/// Fans committed task events out to every subscriber. Slow subscribers keep only the newest
+/// 1,000 events (a progress stream re-reads the task on reconnect anyway).
+final class TaskEventBroadcaster: Sendable {
+    private let subscribers = Mutex<[Int: AsyncStream<TaskEvent>.Continuation]>([:])
+    private let nextID = Atomic<Int>(0)
+
+    /// A new subscription; it ends when the consumer stops iterating.
+    func subscribe() -> AsyncStream<TaskEvent> {
+        let id = nextID.add(1, ordering: .relaxed).newValue
+        let (stream, continuation) = AsyncStream.makeStream(of: TaskEvent.self, bufferingPolicy: .bufferingNewest(1000))
+        continuation.onTermination = { [weak self] _ in
+            self?.subscribers.withLock { _ = $0.removeValue(forKey: id) }
+        }
+        subscribers.withLock { $0[id] = continuation }
+        return stream
+    }
+
+    /// Publishes events to every subscriber.
+    func publish(_ events: [TaskEvent]) {
+        guard !events.isEmpty else { return }
+        let current = subscribers.withLock { Array($0.values) }
+        for continuation in current {
+            for event in events {
+                continuation.yield(event)
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import VideoGenXCore
+
+/// A task as the store holds it: request, queue state, lease, progress and outcome.
+public struct TaskRecord: Sendable, Hashable {
+    /// Public identifier.
+    public var id: TaskID
+    /// Owner.
+    public var userID: String
+    /// Lifecycle state.
+    public var status: TaskStatus
+    /// Priority lane.
+    public var priority: TaskPriority
+    /// The validated request (seed fixed).
+    public var request: GenerationSpec
+    /// Registry name of the model to run.
+    public var model: String
+    /// Tasks with equal batch keys may run in one batch.
+    public var batchKey: String
+    /// Failed attempts so far (failures and lost leases; a release does not count).
+    public var attempt: Int
+    /// Fencing token of the current (or last) lease: increases on every claim.
+    public var fencingToken: Int64
+    /// Worker holding the lease, while processing.
+    public var leaseOwner: String?
+    /// When the lease runs out, while processing.
+    public var leaseExpiresAt: Date?
+    /// 0–100.
+    public var progress: Int
+    /// Current stage (`queued`, `sampling`, `decoding`, `encoding`, `uploading`), free text.
+    public var stage: String?
+    /// The outcome of a succeeded task.
+    public var result: TaskResult?
+    /// The last error (of the failed task, or of the last failed attempt).
+    public var error: TaskFailure?
+    /// Client-supplied idempotency key, unique per user.
+    public var idempotencyKey: String?
+    /// A cancel was requested while processing; the worker stops at its next step.
+    public var cancelRequested: Bool
+    /// The next attempt must use the model's configured fallback.
+    public var useFallback: Bool
+    /// Object-store key of a preemption checkpoint to resume from.
+    public var checkpointRef: String?
+    /// W3C trace context of the submitting request.
+    public var traceContext: String?
+    /// Where terminal states are POSTed, if anywhere.
+    public var callbackURL: String?
+    /// Creation time.
+    public var createdAt: Date
+    /// Last change.
+    public var updatedAt: Date
+    /// First claim.
+    public var startedAt: Date?
+    /// Reached a terminal state.
+    public var finishedAt: Date?
+    /// Not claimable before this time (retry backoff).
+    public var availableAt: Date
+}
+
+/// What a succeeded task produced.
+public struct TaskResult: Sendable, Hashable, Codable {
+    /// Object-store key of the video.
+    public var videoKey: String
+    /// Object-store key of the thumbnail, if one was made.
+    public var thumbnailKey: String?
+    /// Duration in seconds.
+    public var durationSeconds: Double
+    /// Width in pixels.
+    public var width: Int
+    /// Height in pixels.
+    public var height: Int
+    /// Frames per second.
+    public var fps: Int
+    /// Codec name (`hevc`, `h264`).
+    public var codec: String
+    /// Size of the video in bytes.
+    public var sizeBytes: Int
+
+    /// Creates a result.
+    public init(
+        videoKey: String, thumbnailKey: String? = nil, durationSeconds: Double, width: Int, height: Int,
+        fps: Int, codec: String, sizeBytes: Int
+    ) {
+        self.videoKey = videoKey
+        self.thumbnailKey = thumbnailKey
+        self.durationSeconds = durationSeconds
+        self.width = width
+        self.height = height
+        self.fps = fps
+        self.codec = codec
+        self.sizeBytes = sizeBytes
+    }
+}
+
+/// Why an attempt or a task failed: a stable code and a message for the user.
+public struct TaskFailure: Sendable, Hashable, Codable {
+    /// Stable error code, e.g. `ffmpeg_failed`, `lease_expired`.
+    public var code: String
+    /// Human-readable message.
+    public var message: String
+
+    /// Creates a failure.
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+}
+
+/// What a client asks the store to enqueue.
+public struct NewTask: Sendable, Hashable {
+    /// Owner.
+    public var userID: String
+    /// The validated request.
+    public var request: GenerationSpec
+    /// Priority lane. Default P2.
+    public var priority: TaskPriority
+    /// Registry name of the model. Default `procedural`.
+    public var model: String
+    /// Batch key; default derived from model, resolution, fps, duration, steps and sampler.
+    public var batchKey: String
+    /// Idempotency key, if the client sent one.
+    public var idempotencyKey: String?
+    /// Callback URL, if any.
+    public var callbackURL: String?
+    /// W3C trace context, if any.
+    public var traceContext: String?
+
+    /// Creates a new-task description; defaults as documented on each property.
+    public init(
+        userID: String, request: GenerationSpec, priority: TaskPriority = .p2, model: String = "procedural",
+        batchKey: String? = nil, idempotencyKey: String? = nil, callbackURL: String? = nil, traceContext: String? = nil
+    ) {
+        self.userID = userID
+        self.request = request
+        self.priority = priority
+        self.model = model
+        self.batchKey = batchKey ?? [
+            model, request.resolution.rawValue, String(request.fps), String(request.durationSeconds),
+            String(request.steps), request.sampler.rawValue,
+        ].joined(separator: "|")
+        self.idempotencyKey = idempotencyKey
+        self.callbackURL = callbackURL
+        self.traceContext = traceContext
+    }
+}

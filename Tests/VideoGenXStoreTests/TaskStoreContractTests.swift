@@ -1,0 +1,251 @@
+import Foundation
+import Testing
+import VideoGenXCore
+import VideoGenXStore
+
+/// The queue contract of DESIGN §4, run against every ``TaskStore``.
+@Suite("TaskStore contract")
+struct TaskStoreContractTests {
+    @Test("create enqueues a queued task that get returns unchanged", arguments: StoreKind.allCases)
+    func createAndGet(kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        let task = try await f.create(priority: .p1)
+        #expect(task.status == .queued)
+        #expect(task.priority == .p1)
+        #expect(task.attempt == 0 && task.fencingToken == 0)
+        #expect(task.request == StoreFixture.spec)
+        #expect(task.id.rawValue.hasPrefix("vid20260101000000000"))
+        #expect(try await f.store.get(task.id) == task)
+        #expect(try await f.store.get(TaskID.make(at: Date())) == nil)
+    }
+
+    @Test("An idempotency key returns the first task for the same user and adds no row", arguments: StoreKind.allCases)
+    func idempotency(kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        let first = try await f.store.create(NewTask(userID: "alice", request: StoreFixture.spec, idempotencyKey: "k1"))
+        let again = try await f.store.create(NewTask(userID: "alice", request: StoreFixture.spec, priority: .p0, idempotencyKey: "k1"))
+        #expect(first.created && !again.created)
+        #expect(again.task == first.task)
+        let other = try await f.store.create(NewTask(userID: "bob", request: StoreFixture.spec, idempotencyKey: "k1"))
+        #expect(other.created && other.task.id != first.task.id)
+        #expect(try await f.store.list(userID: "alice", status: nil, limit: 10, after: nil).tasks.count == 1)
+    }
+
+    @Test("list pages newest first, filters by status, and keeps no gaps or duplicates while inserts happen", arguments: StoreKind.allCases)
+    func pagination(kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        var created: [TaskID] = []
+        for _ in 0..<25 {
+            created.append(try await f.create().id)
+            f.clock.advance(by: 0.001)
+        }
+        _ = try await f.create(user: "bob")
+        var seen: [TaskID] = []
+        var cursor: TaskID?
+        repeat {
+            let page = try await f.store.list(userID: "alice", status: nil, limit: 7, after: cursor)
+            seen += page.tasks.map(\.id)
+            cursor = page.nextCursor
+            // New tasks arriving between pages are newer than the cursor: they do not shift pages.
+            _ = try await f.create()
+            f.clock.advance(by: 0.001)
+        } while cursor != nil
+        #expect(Array(seen.prefix(25)) == Array(created.reversed()))
+        #expect(Set(seen).count == seen.count)
+
+        _ = try await f.claimOne()
+        let processing = try await f.store.list(userID: "alice", status: .processing, limit: 10, after: nil)
+        #expect(processing.tasks.count == 1 && processing.tasks[0].id == created[0])
+        await #expect(throws: StoreError.self) { try await f.store.list(userID: "alice", status: nil, limit: 0, after: nil) }
+    }
+
+    @Test("claim leases up to capacity, oldest first, with a fresh fencing token", arguments: StoreKind.allCases)
+    func claim(kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        #expect(try await f.store.claim(worker: "w1", capacity: 4, leaseSeconds: 30).isEmpty)
+        let a = try await f.create()
+        f.clock.advance(by: 1)
+        let b = try await f.create()
+        f.clock.advance(by: 1)
+        _ = try await f.create()
+        let claimed = try await f.store.claim(worker: "w1", capacity: 2, leaseSeconds: 30)
+        #expect(claimed.map(\.id) == [a.id, b.id])
+        for task in claimed {
+            #expect(task.status == .processing)
+            #expect(task.fencingToken == 1)
+            #expect(task.leaseOwner == "w1")
+            #expect(task.leaseExpiresAt == f.clock.now().addingTimeInterval(30))
+            #expect(task.startedAt == f.clock.now())
+        }
+        #expect(try await f.store.claim(worker: "w2", capacity: 5, leaseSeconds: 30).count == 1)
+        await #expect(throws: StoreError.self) { try await f.store.claim(worker: "w", capacity: 0, leaseSeconds: 30) }
+    }
+
+    @Test("heartbeat extends the lease; a stale token is refused and changes nothing", arguments: StoreKind.allCases)
+    func heartbeat(kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        _ = try await f.create()
+        let task = try await f.claimOne(lease: 10)
+        f.clock.advance(by: 5)
+        #expect(try await f.store.heartbeat(task.id, token: task.fencingToken, leaseSeconds: 10) == .active)
+        #expect(try await f.store.get(task.id)?.leaseExpiresAt == f.clock.now().addingTimeInterval(10))
+        let before = try await f.store.get(task.id)
+        await expectStoreError(.staleLease) { _ = try await f.store.heartbeat(task.id, token: 99, leaseSeconds: 10) }
+        #expect(try await f.store.get(task.id) == before)
+    }
+
+    @Test("progress is recorded under the lease and refused with a stale token", arguments: StoreKind.allCases)
+    func progress(kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        _ = try await f.create()
+        let task = try await f.claimOne()
+        #expect(try await f.store.progress(task.id, token: task.fencingToken, percent: 40, stage: "sampling") == .active)
+        let stored = try #require(try await f.store.get(task.id))
+        #expect(stored.progress == 40 && stored.stage == "sampling")
+        await #expect(throws: StoreError.self) { _ = try await f.store.progress(task.id, token: 0, percent: 50, stage: nil) }
+        await #expect(throws: StoreError.self) { _ = try await f.store.progress(task.id, token: task.fencingToken, percent: 101, stage: nil) }
+    }
+
+    @Test("complete finishes the task with its result; a second complete is refused", arguments: StoreKind.allCases)
+    func complete(kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        _ = try await f.create()
+        let task = try await f.claimOne()
+        let result = TaskResult(videoKey: "v/1.mp4", durationSeconds: 15, width: 1280, height: 720, fps: 30, codec: "hevc", sizeBytes: 1234)
+        let done = try await f.store.complete(task.id, token: task.fencingToken, result: result)
+        #expect(done.status == .succeeded && done.result == result && done.progress == 100)
+        #expect(done.finishedAt == f.clock.now() && done.leaseOwner == nil)
+        await #expect(throws: StoreError.self) { _ = try await f.store.complete(task.id, token: task.fencingToken, result: result) }
+        #expect(try await f.store.get(task.id) == done)
+    }
+
+    @Test("A retryable failure backs off 1 s then 2 s (±20 %), then retries once on the fallback, then fails", arguments: StoreKind.allCases)
+    func retries(kind: StoreKind) async throws {
+        for jitter in [0.0, 1.0] {
+            let f = try StoreFixture(kind, jitter: jitter)
+            let id = try await f.create().id
+            let error = TaskFailure(code: "ffmpeg_failed", message: "boom")
+            var expectedDelays: [Double] = [1 * (0.8 + 0.4 * jitter), 2 * (0.8 + 0.4 * jitter)]
+            for attempt in 1...2 {
+                let task = try await f.claimOne()
+                let failed = try await f.store.fail(id, token: task.fencingToken, error: error, retryable: true)
+                let delay = expectedDelays.removeFirst()
+                #expect(failed.status == .queued && failed.attempt == attempt && failed.error == error)
+                #expect(abs(failed.availableAt.timeIntervalSince(f.clock.now()) - delay) < 0.002)
+                #expect(!failed.useFallback)
+                // Not claimable before the backoff has passed.
+                f.clock.advance(by: delay - 0.01)
+                #expect(try await f.store.claim(worker: "w", capacity: 1, leaseSeconds: 30).isEmpty)
+                f.clock.advance(by: 0.02)
+            }
+            let third = try await f.claimOne()
+            let onFallback = try await f.store.fail(id, token: third.fencingToken, error: error, retryable: true)
+            #expect(onFallback.status == .queued && onFallback.useFallback && onFallback.attempt == 3)
+            let last = try await f.claimOne()
+            #expect(last.useFallback)
+            let failed = try await f.store.fail(id, token: last.fencingToken, error: TaskFailure(code: "oom", message: "last"), retryable: true)
+            #expect(failed.status == .failed && failed.attempt == 4 && failed.error?.code == "oom")
+        }
+    }
+
+    @Test("A non-retryable failure fails the task at once", arguments: StoreKind.allCases)
+    func nonRetryable(kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        _ = try await f.create()
+        let task = try await f.claimOne()
+        let failed = try await f.store.fail(task.id, token: task.fencingToken, error: TaskFailure(code: "bad_input", message: "x"), retryable: false)
+        #expect(failed.status == .failed && failed.attempt == 1)
+    }
+
+    @Test("release gives the task back with no attempt charged and keeps the checkpoint; the old token is dead", arguments: StoreKind.allCases)
+    func release(kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        _ = try await f.create()
+        let first = try await f.claimOne()
+        let released = try await f.store.release(first.id, token: first.fencingToken, checkpoint: "ckpt/1")
+        #expect(released.status == .queued && released.attempt == 0 && released.checkpointRef == "ckpt/1")
+        let second = try await f.claimOne(worker: "w2")
+        #expect(second.fencingToken == first.fencingToken + 1)
+        #expect(second.checkpointRef == "ckpt/1")
+        await #expect(throws: StoreError.self) { _ = try await f.store.heartbeat(first.id, token: first.fencingToken, leaseSeconds: 30) }
+        await #expect(throws: StoreError.self) {
+            _ = try await f.store.complete(first.id, token: first.fencingToken, result: TaskResult(videoKey: "z", durationSeconds: 1, width: 1, height: 1, fps: 1, codec: "x", sizeBytes: 1))
+        }
+    }
+
+    @Test("cancel: queued at once; processing via the worker's next heartbeat; finished ones refused; others' hidden", arguments: StoreKind.allCases)
+    func cancel(kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        let queued = try await f.create()
+        f.clock.advance(by: 1)
+        let cancelled = try await f.store.cancel(queued.id, userID: "alice")
+        #expect(cancelled.status == .cancelled && cancelled.finishedAt == f.clock.now())
+
+        _ = try await f.create()
+        let running = try await f.claimOne()
+        await expectStoreError(.notFound) { _ = try await f.store.cancel(running.id, userID: "mallory") }
+        await #expect(throws: StoreError.self) { _ = try await f.store.confirmCancelled(running.id, token: running.fencingToken) }
+        let flagged = try await f.store.cancel(running.id, userID: "alice")
+        #expect(flagged.status == .processing && flagged.cancelRequested)
+        #expect(try await f.store.heartbeat(running.id, token: running.fencingToken, leaseSeconds: 30) == .cancelRequested)
+        #expect(try await f.store.progress(running.id, token: running.fencingToken, percent: 10, stage: nil) == .cancelRequested)
+        let stopped = try await f.store.confirmCancelled(running.id, token: running.fencingToken)
+        #expect(stopped.status == .cancelled && !stopped.cancelRequested)
+        await expectStoreError(.illegalTransition) { _ = try await f.store.cancel(stopped.id, userID: "alice") }
+    }
+
+    @Test("reap returns expired leases to the queue with an attempt charged, fails exhausted ones, and fences the zombie", arguments: StoreKind.allCases)
+    func reap(kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        _ = try await f.create()
+        f.clock.advance(by: 1)
+        _ = try await f.create()
+        let zombie = try await f.claimOne(worker: "zombie", lease: 10)
+        let healthy = try await f.claimOne(worker: "healthy", lease: 60)
+        f.clock.advance(by: 11)
+        let reaped = try await f.store.reapExpiredLeases(now: f.clock.now())
+        #expect(reaped.map(\.id) == [zombie.id])
+        #expect(reaped[0].status == .queued && reaped[0].attempt == 1 && reaped[0].error?.code == "lease_expired")
+        #expect(try await f.store.get(healthy.id)?.status == .processing)
+
+        let retaken = try await f.claimOne(worker: "w2")
+        #expect(retaken.id == zombie.id && retaken.fencingToken == zombie.fencingToken + 1)
+        // The zombie wakes up and tries to finish: refused, and the new holder is untouched.
+        await expectStoreError(.staleLease) {
+            _ = try await f.store.progress(zombie.id, token: zombie.fencingToken, percent: 99, stage: "zombie")
+        }
+        #expect(try await f.store.get(zombie.id)?.progress == 0)
+
+        // Leases lost again and again use up the attempts: the task fails.
+        var token = retaken.fencingToken
+        for _ in 0..<3 {
+            f.clock.advance(by: 31)
+            _ = try await f.store.reapExpiredLeases(now: f.clock.now())
+            if let next = try await f.store.claim(worker: "w3", capacity: 2, leaseSeconds: 30).first(where: { $0.id == zombie.id }) {
+                token = next.fencingToken
+            }
+        }
+        f.clock.advance(by: 31)
+        _ = try await f.store.reapExpiredLeases(now: f.clock.now())
+        let final = try #require(try await f.store.get(zombie.id))
+        #expect(final.status == .failed && final.attempt == 4, "token \(token)")
+    }
+
+    @Test("Committed changes are published as events, in order", arguments: StoreKind.allCases)
+    func events(kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        let events = f.store.events()
+        let task = try await f.create()
+        let claimed = try await f.claimOne()
+        _ = try await f.store.progress(task.id, token: claimed.fencingToken, percent: 50, stage: "sampling")
+        _ = try await f.store.complete(task.id, token: claimed.fencingToken, result: TaskResult(videoKey: "k", durationSeconds: 1, width: 1, height: 1, fps: 1, codec: "h264", sizeBytes: 1))
+        var seen: [(TaskStatus, Int)] = []
+        for await event in events {
+            #expect(event.taskID == task.id)
+            seen.append((event.status, event.progress))
+            if seen.count == 4 { break }
+        }
+        #expect(seen.map(\.0) == [.queued, .processing, .processing, .succeeded])
+        #expect(seen.map(\.1) == [0, 0, 50, 100])
+    }
+}
