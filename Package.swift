@@ -51,7 +51,10 @@ let package = Package(
         ),
         .target(
             name: "VideoGenXPlatform",
-            dependencies: ["VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore"],
+            dependencies: [
+                "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: sharedSettings
         ),
         .executableTarget(
@@ -77,6 +80,7 @@ let package = Package(
             name: "VideoGenXStoreTests",
             dependencies: [
                 "VideoGenXStore", "StoreCrashHelper",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],

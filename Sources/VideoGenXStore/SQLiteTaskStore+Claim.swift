@@ -12,23 +12,23 @@ extension SQLiteTaskStore {
         }
         let now = clock.now()
         let policy = self.policy
+        let requests = self.requests
         let claimed: [TaskRecord] = try await pool.write { db in
             // Candidates: the oldest claimable tasks of each priority. Aging can only lift the
-            // oldest tasks of a lane, so `capacity` per priority are enough to choose from.
-            var lanes: [[TaskRecord]] = Array(repeating: [], count: policy.laneWeights.count)
+            // oldest tasks of a lane, so `capacity` per priority are enough to choose from. Only
+            // the columns that order them are read; full rows are read for the chosen ones.
+            var lanes: [[Candidate]] = Array(repeating: [], count: policy.laneWeights.count)
             for priority in TaskPriority.all {
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT * FROM tasks
+                let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT id, created_at FROM tasks
                     WHERE status = 'queued' AND priority = ? AND available_at <= ?
                     ORDER BY created_at, id LIMIT ?
-                    """, arguments: [priority.rawValue, now.milliseconds, capacity])
+                    """), arguments: [priority.rawValue, now.milliseconds, capacity])
                 for row in rows {
-                    let task = try TaskRecord(row: row)
-                    let lane = LaneScheduler.effectiveLane(
-                        priority: task.priority, waitedSeconds: now.timeIntervalSince(task.createdAt),
-                        agingSeconds: policy.agingSeconds
-                    )
-                    lanes[min(lane, lanes.count - 1)].append(task)
+                    let candidate = Candidate(id: row[0], createdAt: row[1])
+                    let waited = Double(now.milliseconds - candidate.createdAt) / 1000
+                    let lane = LaneScheduler.effectiveLane(priority: priority, waitedSeconds: waited, agingSeconds: policy.agingSeconds)
+                    lanes[min(lane, lanes.count - 1)].append(candidate)
                 }
             }
             for lane in lanes.indices {
@@ -38,19 +38,24 @@ extension SQLiteTaskStore {
             var heads = Array(repeating: 0, count: lanes.count)
             var picked: [TaskRecord] = []
             while picked.count < capacity, let lane = scheduler.next(hasWork: { heads[$0] < lanes[$0].count }) {
-                var task = lanes[lane][heads[lane]]
+                let candidate = lanes[lane][heads[lane]]
                 heads[lane] += 1
-                try task.transition(to: .processing, at: now)
-                task.fencingToken += 1
-                task.leaseOwner = worker
-                task.leaseExpiresAt = now.addingTimeInterval(leaseSeconds)
-                task.startedAt = task.startedAt ?? now
-                task.stage = "claimed"
-                try task.update(db)
-                picked.append(task)
+                // queued → processing, guarded by the WHERE clause, in one statement.
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                    UPDATE tasks SET status = 'processing', fencing_token = fencing_token + 1, lease_owner = ?,
+                        lease_expires_at = ?, started_at = COALESCE(started_at, ?), stage = 'claimed', updated_at = ?
+                    WHERE id = ? AND status = 'queued'
+                    RETURNING *
+                    """), arguments: [
+                        worker, now.addingTimeInterval(leaseSeconds).milliseconds, now.milliseconds, now.milliseconds,
+                        candidate.id,
+                    ])
+                else { continue }
+                picked.append(try TaskRecord(row: row, requests: requests))
             }
             if !picked.isEmpty {
-                try db.execute(sql: "UPDATE queue_state SET lane_credits = ? WHERE id = 1", arguments: [try TaskRecord.encode(scheduler.credits)])
+                try db.cachedStatement(sql: "UPDATE queue_state SET lane_credits = ? WHERE id = 1")
+                    .execute(arguments: [scheduler.credits.map(String.init).joined(separator: ",")])
             }
             return picked
         }
@@ -60,13 +65,14 @@ extension SQLiteTaskStore {
 
     public func reapExpiredLeases(now: Date) async throws -> [TaskRecord] {
         let policy = self.policy
+        let requests = self.requests
         let reaped: [TaskRecord] = try await pool.write { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT * FROM tasks WHERE status = 'processing' AND lease_expires_at < ?
                 ORDER BY lease_expires_at
                 """, arguments: [now.milliseconds])
             return try rows.map { row in
-                var task = try TaskRecord(row: row)
+                var task = try TaskRecord(row: row, requests: requests)
                 task.attempt += 1
                 task.error = TaskFailure(code: "lease_expired", message: "worker \(task.leaseOwner ?? "?") stopped renewing its lease")
                 if task.cancelRequested {
@@ -87,9 +93,15 @@ extension SQLiteTaskStore {
         return reaped
     }
 
+    /// A claimable task, as much of it as ordering needs.
+    struct Candidate {
+        var id: String
+        var createdAt: Int64
+    }
+
     /// The stored lane credits.
     static func loadCredits(_ db: Database) throws -> [Int] {
-        let text = try String.fetchOne(db, sql: "SELECT lane_credits FROM queue_state WHERE id = 1") ?? "[]"
-        return try TaskRecord.decode([Int].self, text)
+        let text = try String.fetchOne(db.cachedStatement(sql: "SELECT lane_credits FROM queue_state WHERE id = 1")) ?? ""
+        return text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     }
 }

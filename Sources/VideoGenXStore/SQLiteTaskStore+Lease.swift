@@ -8,8 +8,9 @@ extension SQLiteTaskStore {
             throw StoreError(.invalidArgument, "lease must be positive, got \(leaseSeconds) s")
         }
         let now = clock.now()
+        let requests = self.requests
         return try await pool.write { db in
-            var task = try TaskRecord.leased(db, id, token: token)
+            var task = try TaskRecord.leased(db, id, token: token, requests: requests)
             task.leaseExpiresAt = now.addingTimeInterval(leaseSeconds)
             task.updatedAt = now
             try task.update(db)
@@ -22,8 +23,9 @@ extension SQLiteTaskStore {
             throw StoreError(.invalidArgument, "percent must be 0–100, got \(percent)")
         }
         let now = clock.now()
+        let requests = self.requests
         let task: TaskRecord = try await pool.write { db in
-            var task = try TaskRecord.leased(db, id, token: token)
+            var task = try TaskRecord.leased(db, id, token: token, requests: requests)
             task.progress = percent
             task.stage = stage ?? task.stage
             task.updatedAt = now
@@ -87,8 +89,9 @@ extension SQLiteTaskStore {
 
     public func cancel(_ id: TaskID, userID: String) async throws -> TaskRecord {
         let now = clock.now()
+        let requests = self.requests
         let task: TaskRecord = try await pool.write { db in
-            var task = try TaskRecord.load(db, id)
+            var task = try TaskRecord.load(db, id, requests: requests)
             guard task.userID == userID else { throw StoreError.notFound(id) }
             switch task.status {
             case .processing:
@@ -111,8 +114,9 @@ extension SQLiteTaskStore {
         _ id: TaskID, token: Int64, _ change: @escaping @Sendable (inout TaskRecord, Date) throws -> Void
     ) async throws -> TaskRecord {
         let now = clock.now()
+        let requests = self.requests
         let task: TaskRecord = try await pool.write { db in
-            var task = try TaskRecord.leased(db, id, token: token)
+            var task = try TaskRecord.leased(db, id, token: token, requests: requests)
             try change(&task, now)
             try task.update(db)
             return task

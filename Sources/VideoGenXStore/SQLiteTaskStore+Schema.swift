@@ -44,12 +44,12 @@ extension SQLiteTaskStore {
                 CREATE INDEX tasks_user ON tasks (user_id, id);
                 CREATE UNIQUE INDEX tasks_idempotency ON tasks (user_id, idempotency_key)
                     WHERE idempotency_key IS NOT NULL;
-                -- Weighted round-robin credits of the priority lanes, one row.
+                -- Weighted round-robin credits of the priority lanes, one row: "c0,c1,c2,c3".
                 CREATE TABLE queue_state (
                     id INTEGER PRIMARY KEY CHECK (id = 1),
                     lane_credits TEXT NOT NULL
                 );
-                INSERT INTO queue_state (id, lane_credits) VALUES (1, '[0,0,0,0]');
+                INSERT INTO queue_state (id, lane_credits) VALUES (1, '0,0,0,0');
                 """)
         }
         return migrator

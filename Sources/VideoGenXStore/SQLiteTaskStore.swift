@@ -22,6 +22,8 @@ public final class SQLiteTaskStore: TaskStore {
     let clock: any WallClock
     let policy: QueuePolicy
     let broadcaster = TaskEventBroadcaster()
+    /// Decoded requests of recently seen tasks (immutable after create).
+    let requests = RequestCache()
     /// Source of jitter in 0…1 for retry backoff.
     let jitterUnit: @Sendable () -> Double
 
@@ -59,11 +61,14 @@ public final class SQLiteTaskStore: TaskStore {
 
     public func create(_ task: NewTask) async throws -> (task: TaskRecord, created: Bool) {
         let now = clock.now()
+        let requests = self.requests
         let outcome: (TaskRecord, Bool) = try await pool.write { db in
             if let key = task.idempotencyKey,
-               let row = try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE user_id = ? AND idempotency_key = ?", arguments: [task.userID, key])
+               let row = try Row.fetchOne(
+                   db.cachedStatement(sql: "SELECT * FROM tasks WHERE user_id = ? AND idempotency_key = ?"), arguments: [task.userID, key]
+               )
             {
-                return (try TaskRecord(row: row), false)
+                return (try TaskRecord(row: row, requests: requests), false)
             }
             let record = TaskRecord(
                 id: TaskID.make(at: now), userID: task.userID, status: .queued, priority: task.priority,
@@ -73,7 +78,8 @@ public final class SQLiteTaskStore: TaskStore {
                 traceContext: task.traceContext, callbackURL: task.callbackURL, createdAt: now, updatedAt: now,
                 startedAt: nil, finishedAt: nil, availableAt: now
             )
-            try db.execute(sql: TaskRecord.insertSQL, arguments: try record.insertArguments())
+            try db.cachedStatement(sql: TaskRecord.insertSQL).execute(arguments: try record.insertArguments())
+            requests.remember(record.request, for: record.id.rawValue)
             return (record, true)
         }
         if outcome.1 {
@@ -83,8 +89,10 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     public func get(_ id: TaskID) async throws -> TaskRecord? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE id = ?", arguments: [id.rawValue]).map(TaskRecord.init(row:))
+        let requests = self.requests
+        return try await pool.read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tasks WHERE id = ?"), arguments: [id.rawValue])
+                .map { try TaskRecord(row: $0, requests: requests) }
         }
     }
 
@@ -106,8 +114,9 @@ public final class SQLiteTaskStore: TaskStore {
         arguments += [limit + 1]
         let finalSQL = sql
         let finalArguments = arguments
+        let requests = self.requests
         let rows = try await pool.read { db in
-            try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments).map(TaskRecord.init(row:))
+            try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments).map { try TaskRecord(row: $0, requests: requests) }
         }
         let page = Array(rows.prefix(limit))
         return TaskPage(tasks: page, nextCursor: rows.count > limit ? page.last?.id : nil)

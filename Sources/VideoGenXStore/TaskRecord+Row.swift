@@ -16,40 +16,48 @@ extension TaskRecord {
     /// `INSERT INTO tasks (...) VALUES (?, ...)`.
     static let insertSQL = "INSERT INTO tasks (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
 
-    /// Decodes a row; throws ``StoreError`` `storage` for unreadable content.
-    init(row: Row) throws {
-        guard let id = TaskID(rawValue: row["id"]),
-              let status = TaskStatus(rawValue: row["status"]),
-              let priority = TaskPriority(rawValue: row["priority"])
+    /// Decodes a `SELECT *` (or `RETURNING *`) row of `tasks`, whose columns come in schema
+    /// order, the order of ``columns`` (a test checks it); positions are used because name
+    /// look-ups dominated the claim path. Throws ``StoreError`` `storage` for unreadable content.
+    init(row: Row, requests: RequestCache? = nil) throws {
+        guard row.count >= Self.columns.count,
+              let id = TaskID(rawValue: row[0]),
+              let status = TaskStatus(rawValue: row[2]),
+              let priority = TaskPriority(rawValue: row[3])
         else {
-            throw StoreError(.storage, "unreadable task row \(String(describing: row["id"] as String?))")
+            throw StoreError(.storage, "unreadable task row \(row)")
         }
         self.id = id
+        userID = row[1]
         self.status = status
         self.priority = priority
-        userID = row["user_id"]
-        request = try Self.decode(GenerationSpec.self, row["request"])
-        model = row["model"]
-        batchKey = row["batch_key"]
-        attempt = row["attempt"]
-        fencingToken = row["fencing_token"]
-        leaseOwner = row["lease_owner"]
-        leaseExpiresAt = Date(milliseconds: row["lease_expires_at"])
-        progress = row["progress"]
-        stage = row["stage"]
-        result = try (row["result"] as String?).map { try Self.decode(TaskResult.self, $0) }
-        error = try (row["error"] as String?).map { try Self.decode(TaskFailure.self, $0) }
-        idempotencyKey = row["idempotency_key"]
-        cancelRequested = row["cancel_requested"]
-        useFallback = row["use_fallback"]
-        checkpointRef = row["checkpoint_ref"]
-        traceContext = row["trace_context"]
-        callbackURL = row["callback_url"]
-        createdAt = Date(milliseconds: row["created_at"]) ?? .distantPast
-        updatedAt = Date(milliseconds: row["updated_at"]) ?? .distantPast
-        startedAt = Date(milliseconds: row["started_at"])
-        finishedAt = Date(milliseconds: row["finished_at"])
-        availableAt = Date(milliseconds: row["available_at"]) ?? .distantPast
+        if let cached = requests?.request(for: id.rawValue) {
+            request = cached
+        } else {
+            request = try Self.decode(GenerationSpec.self, row[4])
+            requests?.remember(request, for: id.rawValue)
+        }
+        model = row[5]
+        batchKey = row[6]
+        attempt = row[7]
+        fencingToken = row[8]
+        leaseOwner = row[9]
+        leaseExpiresAt = Date(milliseconds: row[10])
+        progress = row[11]
+        stage = row[12]
+        result = try (row[13] as String?).map { try Self.decode(TaskResult.self, $0) }
+        error = try (row[14] as String?).map { try Self.decode(TaskFailure.self, $0) }
+        idempotencyKey = row[15]
+        cancelRequested = row[16]
+        useFallback = row[17]
+        checkpointRef = row[18]
+        traceContext = row[19]
+        callbackURL = row[20]
+        createdAt = Date(milliseconds: row[21]) ?? .distantPast
+        updatedAt = Date(milliseconds: row[22]) ?? .distantPast
+        startedAt = Date(milliseconds: row[23])
+        finishedAt = Date(milliseconds: row[24])
+        availableAt = Date(milliseconds: row[25]) ?? .distantPast
     }
 
     /// Values for ``insertSQL``.
@@ -68,13 +76,17 @@ extension TaskRecord {
         ]
     }
 
+    /// Shared coders: creating one per row costs more than the coding itself.
+    private static let encoder = JSONEncoder()
+    private static let decoder = JSONDecoder()
+
     static func encode<Value: Encodable>(_ value: Value) throws -> String {
-        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+        String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     static func decode<Value: Decodable>(_ type: Value.Type, _ text: String) throws -> Value {
         do {
-            return try JSONDecoder().decode(type, from: Data(text.utf8))
+            return try decoder.decode(type, from: Data(text.utf8))
         } catch {
             throw StoreError(.storage, "unreadable \(type) in the tasks table: \(error)")
         }
@@ -93,27 +105,38 @@ extension Date {
 }
 
 extension TaskRecord {
-    /// `UPDATE tasks SET <every column but id> = ? WHERE id = ?`.
-    static let updateSQL = "UPDATE tasks SET \(columns.dropFirst().map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
+    /// The columns a task's life changes; the request, owner and keys never change.
+    static let mutableColumns = [
+        "status", "attempt", "fencing_token", "lease_owner", "lease_expires_at", "progress", "stage", "result",
+        "error", "cancel_requested", "use_fallback", "checkpoint_ref", "updated_at", "started_at", "finished_at",
+        "available_at",
+    ]
 
-    /// Writes every column of this record over its row.
+    /// `UPDATE tasks SET <mutable columns> = ? WHERE id = ?`.
+    static let updateSQL = "UPDATE tasks SET \(mutableColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
+
+    /// Writes the mutable columns of this record over its row.
     func update(_ db: Database) throws {
-        // The values start with the id; the UPDATE wants it last.
-        let values = try columnValues()
-        try db.execute(sql: Self.updateSQL, arguments: StatementArguments(Array(values.dropFirst()) + [values[0]]))
+        let values: [(any DatabaseValueConvertible)?] = [
+            status.rawValue, attempt, fencingToken, leaseOwner, leaseExpiresAt?.milliseconds, progress, stage,
+            try result.map(Self.encode), try error.map(Self.encode), cancelRequested, useFallback, checkpointRef,
+            updatedAt.milliseconds, startedAt?.milliseconds, finishedAt?.milliseconds, availableAt.milliseconds,
+            id.rawValue,
+        ]
+        try db.cachedStatement(sql: Self.updateSQL).execute(arguments: StatementArguments(values))
     }
 
     /// The task with `id`, or `notFound`.
-    static func load(_ db: Database, _ id: TaskID) throws -> TaskRecord {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE id = ?", arguments: [id.rawValue]) else {
+    static func load(_ db: Database, _ id: TaskID, requests: RequestCache? = nil) throws -> TaskRecord {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tasks WHERE id = ?"), arguments: [id.rawValue]) else {
             throw StoreError.notFound(id)
         }
-        return try TaskRecord(row: row)
+        return try TaskRecord(row: row, requests: requests)
     }
 
     /// The task with `id` if `token` is its current lease, or `notFound` / `staleLease`.
-    static func leased(_ db: Database, _ id: TaskID, token: Int64) throws -> TaskRecord {
-        let task = try load(db, id)
+    static func leased(_ db: Database, _ id: TaskID, token: Int64, requests: RequestCache? = nil) throws -> TaskRecord {
+        let task = try load(db, id, requests: requests)
         guard task.status == .processing, task.fencingToken == token else {
             throw StoreError(.staleLease, "lease \(token) on task \(id) is no longer held (task is \(task.status.rawValue), current token \(task.fencingToken))")
         }

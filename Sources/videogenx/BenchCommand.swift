@@ -10,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure encoder overhead and model cost (results go in docs/benchmarks.md).",
-        subcommands: [EncoderBench.self, ModelBench.self]
+        subcommands: [EncoderBench.self, ModelBench.self, StoreBench.self]
     )
 }
 
@@ -87,5 +87,35 @@ struct ModelBench: AsyncParsableCommand {
             format: "model: seconds = %.4f + %.3f ns × work; R² = %.4f; per unit: median %.2f ns, range %.2f–%.2f ns",
             fit.intercept, fit.slope * 1e9, fit.rSquared, perUnit.median, perUnit.min() ?? 0, perUnit.max() ?? 0
         ))
+    }
+}
+
+/// `videogenx bench store`: the SQLite task store against the same SQL issued directly.
+struct StoreBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Inserts, claims and completes per second: SQLiteTaskStore vs raw GRDB statements on the same schema."
+    )
+
+    @Option(help: "Tasks per phase.")
+    var tasks = 2000
+
+    @Option(help: "Rounds per side; medians are reported.")
+    var rounds = 3
+
+    @Option(help: "Commit durability: full (power-loss safe, the default) or normal (crash safe).")
+    var durability = "full"
+
+    func run() async throws {
+        guard tasks > 0, rounds > 0, ["full", "normal"].contains(durability) else {
+            throw ValidationError("--tasks and --rounds must be positive; --durability full or normal")
+        }
+        let benchmark = StoreBenchmark(tasks: tasks, rounds: rounds, powerLossSafe: durability == "full")
+        let lines = try await benchmark.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        print("| operation (\(durability)) | store ops/s | raw SQL ops/s | ratio |")
+        print("|---|---:|---:|---:|")
+        for line in lines {
+            print(String(format: "| %@ | %.0f | %.0f | %.2f |", line.operation, line.store.median, line.raw.median, line.ratio))
+        }
     }
 }

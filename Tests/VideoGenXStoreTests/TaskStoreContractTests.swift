@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import VideoGenXCore
 import VideoGenXStore
@@ -247,5 +248,32 @@ struct TaskStoreContractTests {
         }
         #expect(seen.map(\.0) == [.queued, .processing, .processing, .succeeded])
         #expect(seen.map(\.1) == [0, 0, 50, 100])
+    }
+}
+
+@Suite("SQLite schema")
+struct SQLiteSchemaTests {
+    /// Column order the row decoder relies on (`TaskRecord(row:)` reads by position).
+    static let columns = [
+        "id", "user_id", "status", "priority", "request", "model", "batch_key", "attempt", "fencing_token",
+        "lease_owner", "lease_expires_at", "progress", "stage", "result", "error", "idempotency_key",
+        "cancel_requested", "use_fallback", "checkpoint_ref", "trace_context", "callback_url", "created_at",
+        "updated_at", "started_at", "finished_at", "available_at",
+    ]
+
+    @Test("The tasks table holds its columns in decoding order, with the claim, lease, user and idempotency indexes")
+    func schema() throws {
+        let f = try StoreFixture(.sqlite)
+        let db = try DatabaseQueue(path: f.directory.appendingPathComponent("tasks.sqlite").path)
+        let (columns, indexes) = try db.read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('tasks') ORDER BY cid"),
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks' AND sql IS NOT NULL ORDER BY name")
+            )
+        }
+        #expect(columns == Self.columns)
+        #expect(indexes == ["tasks_claim", "tasks_idempotency", "tasks_lease", "tasks_user", "tasks_user_status"])
+        let migrations = try db.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
+        #expect(migrations == ["2026-11-26 create tasks and queue state"])
     }
 }

@@ -9,16 +9,30 @@ public struct TaskID: RawRepresentable, Sendable, Hashable, Codable, Comparable,
 
     /// Wraps an identifier, or `nil` when `rawValue` is not one (wrong prefix, length or alphabet).
     public init?(rawValue: String) {
-        guard rawValue.count == Self.length, rawValue.hasPrefix("vid"),
-              rawValue.dropFirst(3).prefix(17).allSatisfy(\.isASCIIDigitCharacter),
-              rawValue.suffix(16).allSatisfy({ Self.alphabet.contains($0) })
-        else { return nil }
+        // Checked byte by byte: IDs are parsed on every stored row and every request path.
+        var utf8 = rawValue.utf8.makeIterator()
+        var index = 0
+        while let byte = utf8.next() {
+            let valid: Bool
+            switch index {
+            case 0: valid = byte == UInt8(ascii: "v")
+            case 1: valid = byte == UInt8(ascii: "i")
+            case 2: valid = byte == UInt8(ascii: "d")
+            case 3..<20: valid = (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            case 20..<Self.length: valid = Self.alphabetBytes.contains(byte)
+            default: valid = false
+            }
+            guard valid else { return nil }
+            index += 1
+        }
+        guard index == Self.length else { return nil }
         self.rawValue = rawValue
     }
 
     /// Length of every identifier.
     public static let length = 3 + 17 + 16
     private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+    private static let alphabetBytes = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
     /// A new identifier for a task created at `date`, with randomness from `generator`.
     public static func make<G: RandomNumberGenerator>(at date: Date, using generator: inout G) -> TaskID {
@@ -55,8 +69,4 @@ public struct TaskID: RawRepresentable, Sendable, Hashable, Codable, Comparable,
 
     /// The identifier text.
     public var description: String { rawValue }
-}
-
-private extension Character {
-    var isASCIIDigitCharacter: Bool { ("0"..."9").contains(self) }
 }
