@@ -29,6 +29,7 @@ bench: deps
 	$(SWIFT) build -c release --product videogenx
 	.build/release/videogenx bench encoder
 	.build/release/videogenx bench model
+	.build/release/videogenx bench store
 
 clean:
 	rm -rf .build out
