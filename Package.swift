@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .target(name: "VideoGenXCore", swiftSettings: sharedSettings),
@@ -50,9 +51,14 @@ let package = Package(
             swiftSettings: sharedSettings
         ),
         .target(
+            name: "VideoGenXObjects",
+            dependencies: ["VideoGenXCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: sharedSettings
+        ),
+        .target(
             name: "VideoGenXPlatform",
             dependencies: [
-                "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore",
+                "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: sharedSettings
@@ -74,6 +80,11 @@ let package = Package(
         .testTarget(
             name: "VideoGenXMediaTests",
             dependencies: ["VideoGenXMedia", .product(name: "Subprocess", package: "swift-subprocess")],
+            swiftSettings: sharedSettings
+        ),
+        .testTarget(
+            name: "VideoGenXObjectsTests",
+            dependencies: ["VideoGenXObjects"],
             swiftSettings: sharedSettings
         ),
         .testTarget(
