@@ -28,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(name: "VideoGenXCore", swiftSettings: sharedSettings),
@@ -56,10 +59,32 @@ let package = Package(
             swiftSettings: sharedSettings
         ),
         .target(
+            name: "VideoGenXScheduler",
+            dependencies: [
+                "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: sharedSettings
+        ),
+        .target(
+            name: "VideoGenXServer",
+            dependencies: [
+                "VideoGenXCore", "VideoGenXStore", "VideoGenXObjects",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: sharedSettings
+        ),
+        .target(
             name: "VideoGenXPlatform",
             dependencies: [
                 "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects",
+                "VideoGenXScheduler", "VideoGenXServer",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: sharedSettings
         ),
@@ -67,6 +92,8 @@ let package = Package(
             name: "videogenx",
             dependencies: [
                 "VideoGenXPlatform",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: sharedSettings
@@ -101,6 +128,19 @@ let package = Package(
             name: "StoreCrashHelper",
             dependencies: ["VideoGenXStore"],
             path: "Tests/StoreCrashHelper",
+            swiftSettings: sharedSettings
+        ),
+        .testTarget(
+            name: "VideoGenXSchedulerTests",
+            dependencies: ["VideoGenXScheduler", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects"],
+            swiftSettings: sharedSettings
+        ),
+        .testTarget(
+            name: "VideoGenXServerTests",
+            dependencies: [
+                "VideoGenXServer", "VideoGenXStore", "VideoGenXObjects",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: sharedSettings
         ),
         .testTarget(

@@ -52,6 +52,10 @@ extension SQLiteTaskStore {
                 INSERT INTO queue_state (id, lane_credits) VALUES (1, '0,0,0,0');
                 """)
         }
+        migrator.registerMigration("2026-11-27 index finished tasks") { db in
+            // Throughput estimates read the latest completions.
+            try db.execute(sql: "CREATE INDEX tasks_finished ON tasks (status, finished_at)")
+        }
         return migrator
     }
 }

@@ -57,6 +57,13 @@ public protocol TaskStore: Sendable {
     /// attempt charged), or fails it when its attempts are used up. Returns the tasks touched.
     func reapExpiredLeases(now: Date) async throws -> [TaskRecord]
 
+    /// How many claimable tasks are ahead of the queued task `id` (0 = next), by lane then age;
+    /// `nil` when the task is not queued. An estimate: aging and the lane rotation can reorder.
+    func queuePosition(of id: TaskID) async throws -> Int?
+
+    /// The most recently finished succeeded tasks, newest first, for throughput estimates.
+    func recentCompletions(limit: Int) async throws -> [TaskRecord]
+
     /// Committed task changes, from now on.
     func events() -> AsyncStream<TaskEvent>
 }

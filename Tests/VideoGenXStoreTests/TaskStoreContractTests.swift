@@ -232,6 +232,32 @@ struct TaskStoreContractTests {
         #expect(final.status == .failed && final.attempt == 4, "token \(token)")
     }
 
+    @Test("Queue position counts the queued tasks ahead by lane and age; recent completions come newest first", arguments: StoreKind.allCases)
+    func queuePositionAndCompletions(kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        let oldLow = try await f.create(priority: .p3)
+        f.clock.advance(by: 1)
+        let normal = try await f.create(priority: .p2)
+        f.clock.advance(by: 1)
+        let urgent = try await f.create(priority: .p0)
+        f.clock.advance(by: 1)
+        let normal2 = try await f.create(priority: .p2)
+        #expect(try await f.store.queuePosition(of: urgent.id) == 0)
+        #expect(try await f.store.queuePosition(of: normal.id) == 1)
+        #expect(try await f.store.queuePosition(of: normal2.id) == 2)
+        #expect(try await f.store.queuePosition(of: oldLow.id) == 3)
+        let claimed = try await f.claimOne()
+        #expect(claimed.id == urgent.id)
+        #expect(try await f.store.queuePosition(of: urgent.id) == nil)
+        #expect(try await f.store.queuePosition(of: normal.id) == 0)
+        let result = TaskResult(videoKey: "k", durationSeconds: 1, width: 1, height: 1, fps: 1, codec: "h264", sizeBytes: 1)
+        _ = try await f.store.complete(claimed.id, token: claimed.fencingToken, result: result)
+        f.clock.advance(by: 1)
+        let second = try await f.claimOne()
+        _ = try await f.store.complete(second.id, token: second.fencingToken, result: result)
+        #expect(try await f.store.recentCompletions(limit: 5).map(\.id) == [second.id, claimed.id])
+    }
+
     @Test("Committed changes are published as events, in order", arguments: StoreKind.allCases)
     func events(kind: StoreKind) async throws {
         let f = try StoreFixture(kind)
@@ -272,8 +298,8 @@ struct SQLiteSchemaTests {
             )
         }
         #expect(columns == Self.columns)
-        #expect(indexes == ["tasks_claim", "tasks_idempotency", "tasks_lease", "tasks_user", "tasks_user_status"])
+        #expect(indexes == ["tasks_claim", "tasks_finished", "tasks_idempotency", "tasks_lease", "tasks_user", "tasks_user_status"])
         let migrations = try db.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations == ["2026-11-26 create tasks and queue state"])
+        #expect(migrations == ["2026-11-26 create tasks and queue state", "2026-11-27 index finished tasks"])
     }
 }

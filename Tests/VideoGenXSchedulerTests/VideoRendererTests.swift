@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import VideoGenXCore
 import VideoGenXMedia
-import VideoGenXPlatform
+import VideoGenXScheduler
 
 /// The one-shot path end to end: request → procedural model → ffmpeg → MP4, checked by ffprobe.
 @Suite("Video renderer", .timeLimit(.minutes(3)))

@@ -1,0 +1,2 @@
+// The CLI talks to Platform only; the one-shot renderer it drives lives in the scheduler module.
+@_exported import VideoGenXScheduler

@@ -1,0 +1,38 @@
+import Foundation
+import VideoGenXCore
+import VideoGenXScheduler
+import VideoGenXServer
+
+/// Everything `videogenx serve` needs: where to listen, where data lives, and the worker's and
+/// the API's settings. Every key is documented in the README with its default.
+public struct ServeConfiguration: Sendable {
+    /// Address to listen on. Default `127.0.0.1`.
+    public var host: String
+    /// Port to listen on; 0 picks a free one. Default 8000.
+    public var port: Int
+    /// Folder for the SQLite file, objects and the URL-signing key. Default `./data`.
+    public var dataDirectory: URL
+    /// Base of the URLs handed to clients. Default `http://<host>:<port>`.
+    public var publicBaseURL: String?
+    /// The worker's settings.
+    public var worker: WorkerConfiguration
+    /// The API's settings.
+    public var server: ServerConfiguration
+
+    /// Creates a configuration; defaults as documented on each property.
+    public init(
+        host: String = "127.0.0.1", port: Int = 8000, dataDirectory: URL = URL(fileURLWithPath: "data"),
+        publicBaseURL: String? = nil, worker: WorkerConfiguration = WorkerConfiguration(),
+        server: ServerConfiguration = ServerConfiguration()
+    ) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.publicBaseURL = publicBaseURL
+        self.worker = worker
+        self.server = server
+    }
+
+    /// The base URL clients reach the API at.
+    public var baseURL: String { publicBaseURL ?? "http://\(host):\(port)" }
+}

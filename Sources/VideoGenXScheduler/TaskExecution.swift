@@ -1,0 +1,149 @@
+import Foundation
+import Logging
+import Synchronization
+import VideoGenXCore
+import VideoGenXInference
+import VideoGenXMedia
+import VideoGenXObjects
+import VideoGenXStore
+
+/// One claimed task carried to its end: render with heartbeats and throttled progress, upload,
+/// complete — or fail, retry, confirm a cancel, or release on shutdown.
+struct TaskExecution {
+    let task: TaskRecord
+    let worker: Worker
+
+    private var store: any TaskStore { worker.store }
+    private var logger: Logger {
+        var logger = worker.logger
+        logger[metadataKey: "task.id"] = "\(task.id)"
+        logger[metadataKey: "user.id"] = "\(task.userID)"
+        return logger
+    }
+
+    /// Why a render was stopped from the outside.
+    private enum Stop: Error {
+        case cancelRequested
+        case leaseLost
+    }
+
+    func run() async {
+        let token = task.fencingToken
+        let path = worker.configuration.workDirectory.appendingPathComponent("vgx-\(task.id).mp4").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        logger.info("task started", metadata: ["task.attempt": "\(task.attempt)", "task.token": "\(token)"])
+        do {
+            let summary = try await renderWithLease(to: path)
+            _ = try await store.progress(task.id, token: token, percent: 95, stage: "uploading")
+            let result = try await upload(path: path, summary: summary)
+            _ = try await store.complete(task.id, token: token, result: result)
+            logger.info("task succeeded", metadata: ["task.seconds": "\(String(format: "%.1f", summary.totalSeconds))"])
+        } catch Stop.cancelRequested {
+            _ = try? await store.confirmCancelled(task.id, token: token)
+            logger.info("task cancelled at the user's request")
+        } catch Stop.leaseLost {
+            logger.warning("lease lost; another worker owns the task now")
+        } catch is CancellationError {
+            // The worker is shutting down: give the task back without charging an attempt.
+            _ = try? await store.release(task.id, token: token, checkpoint: nil)
+            logger.info("task released on shutdown")
+        } catch let error as StoreError where error.code == .staleLease {
+            logger.warning("lease lost", metadata: ["error": "\(error)"])
+        } catch {
+            let (failure, retryable) = Self.classify(error)
+            let updated = try? await store.fail(task.id, token: token, error: failure, retryable: retryable)
+            logger.error("task attempt failed", metadata: [
+                "error": "\(error)", "task.status": "\(updated?.status.rawValue ?? "?")", "error.retryable": "\(retryable)",
+            ])
+        }
+    }
+
+    /// Renders the video while heartbeating the lease and writing progress; stops at the next
+    /// sampler step when the task is cancelled or the lease is lost.
+    private func renderWithLease(to path: String) async throws -> RenderSummary {
+        let (progressStream, progressSink) = AsyncStream.makeStream(of: (Int, String).self, bufferingPolicy: .bufferingNewest(1))
+        return try await withThrowingTaskGroup(of: RenderSummary?.self) { group in
+            group.addTask { try await heartbeat() }
+            group.addTask { try await writeProgress(progressStream) }
+            group.addTask {
+                defer { progressSink.finish() }
+                let summary = try await worker.renderer.render(task.request, to: path) { report in
+                    // Windows interleave sampling and encoding: the stage is what runs right now.
+                    let stage = report.step < report.steps ? "sampling" : "encoding"
+                    progressSink.yield((min(94, Int(report.fraction * 94)), stage))
+                }
+                return summary
+            }
+            while let next = try await group.next() {
+                if let summary = next {
+                    group.cancelAll()
+                    return summary
+                }
+            }
+            throw CancellationError()
+        }
+    }
+
+    private func heartbeat() async throws -> RenderSummary? {
+        while true {
+            try await Task.sleep(for: .seconds(worker.configuration.heartbeatSeconds))
+            try await check { try await store.heartbeat(task.id, token: task.fencingToken, leaseSeconds: worker.configuration.leaseSeconds) }
+        }
+    }
+
+    private func writeProgress(_ updates: AsyncStream<(Int, String)>) async throws -> RenderSummary? {
+        let clock = ContinuousClock()
+        var last = clock.now - .seconds(60)
+        for await (percent, stage) in updates {
+            let wait = Duration.seconds(worker.configuration.progressIntervalSeconds) - (clock.now - last)
+            if wait > .zero {
+                try await Task.sleep(for: wait)
+            }
+            try await check { try await store.progress(task.id, token: task.fencingToken, percent: percent, stage: stage) }
+            last = clock.now
+        }
+        // The render finished; keep this child alive until the group is cancelled.
+        try await Task.sleep(for: .seconds(86_400))
+        return nil
+    }
+
+    private func check(_ call: () async throws -> LeaseStatus) async throws {
+        do {
+            if try await call() == .cancelRequested {
+                throw Stop.cancelRequested
+            }
+        } catch let error as StoreError where error.code == .staleLease {
+            throw Stop.leaseLost
+        }
+    }
+
+    /// Puts the video in the object store and describes it from ffprobe's reading.
+    private func upload(path: String, summary: RenderSummary) async throws -> TaskResult {
+        let probe = try await FFprobe().probe(path)
+        guard let video = probe.video, let width = video.width, let height = video.height else {
+            throw MediaError(code: .probeUnreadable, message: "the encoded file has no video stream")
+        }
+        let key = try ObjectKey("videos/\(task.id)/video.mp4")
+        let info = try await objects.put(key, fromFile: URL(fileURLWithPath: path), contentType: "video/mp4")
+        return TaskResult(
+            videoKey: key.rawValue, durationSeconds: probe.duration, width: width, height: height,
+            fps: Int((video.fps ?? Double(task.request.fps)).rounded()), codec: video.codec, sizeBytes: info.size
+        )
+    }
+
+    private var objects: any ObjectStore { worker.objects }
+
+    /// A failure's record and whether another attempt may succeed.
+    static func classify(_ error: any Error) -> (TaskFailure, Bool) {
+        switch error {
+        case let error as ModelError:
+            return (TaskFailure(code: error.code, message: error.message), error.code != "invalid_job")
+        case let error as MediaError:
+            return (TaskFailure(code: "media_\(error.code.rawValue)", message: error.message), error.code != .frameSizeMismatch)
+        case let error as ObjectStoreError:
+            return (TaskFailure(code: "object_\(error.code.rawValue)", message: error.message), true)
+        default:
+            return (TaskFailure(code: "internal", message: "the worker failed: \(error)"), true)
+        }
+    }
+}

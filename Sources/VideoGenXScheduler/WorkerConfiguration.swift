@@ -1,0 +1,35 @@
+import Foundation
+
+/// Settings of the in-process worker. Every value is documented in the README's configuration
+/// table with its default.
+public struct WorkerConfiguration: Sendable {
+    /// Name recorded as the lease owner. Default `worker-<pid>`.
+    public var name: String
+    /// Lease length in seconds. Default 30.
+    public var leaseSeconds: Double
+    /// Seconds between heartbeats (must be well under the lease). Default 10.
+    public var heartbeatSeconds: Double
+    /// Seconds between claims while the queue is empty. Default 0.5.
+    public var pollSeconds: Double
+    /// Seconds between sweeps for expired leases. Default 5.
+    public var reapSeconds: Double
+    /// Shortest time between two progress writes of one task (≈ 4 per second). Default 0.25.
+    public var progressIntervalSeconds: Double
+    /// Where videos are encoded before upload. Default the system temporary directory.
+    public var workDirectory: URL
+
+    /// Creates a configuration; defaults as documented on each property.
+    public init(
+        name: String = "worker-\(ProcessInfo.processInfo.processIdentifier)", leaseSeconds: Double = 30,
+        heartbeatSeconds: Double = 10, pollSeconds: Double = 0.5, reapSeconds: Double = 5,
+        progressIntervalSeconds: Double = 0.25, workDirectory: URL = FileManager.default.temporaryDirectory
+    ) {
+        self.name = name
+        self.leaseSeconds = leaseSeconds
+        self.heartbeatSeconds = heartbeatSeconds
+        self.pollSeconds = pollSeconds
+        self.reapSeconds = reapSeconds
+        self.progressIntervalSeconds = progressIntervalSeconds
+        self.workDirectory = workDirectory
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import HTTPTypes
+import VideoGenXCore
+
+/// The body of `POST /api/v1/video/generate`:
+/// `{"text", "image"?, "params"?: {...}, "callback_url"?, "priority"? (0–3, default 2)}`.
+struct GenerateBody {
+    /// The generation request part.
+    var request: GenerationRequest
+    /// Requested priority lane.
+    var priority: TaskPriority
+
+    /// Parses and type-checks `data`; every problem is reported at once.
+    /// - Throws: ``APIError`` 400 with every problem found.
+    static func parse(_ data: Data) throws(APIError) -> (body: GenerateBody, issues: [FieldIssue]) {
+        let root: JSONValue
+        do {
+            root = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw APIError(.badRequest, code: "malformed_json", message: "the body is not valid JSON")
+        }
+        guard case .object(let object) = root else {
+            throw APIError.invalid([FieldIssue(field: "$", reason: "must be a JSON object, got \(root.typeName)")])
+        }
+        var top = FieldReader(object)
+        top.rejectUnknown(["text", "image", "params", "callback_url", "priority"])
+        let text = top.string("text")
+        let image = top.string("image")
+        let callback = top.string("callback_url")
+        let priorityValue = top.integer("priority")
+        let paramsObject = top.object("params")
+        var issues = top.issues
+        if callback != nil {
+            issues.append(FieldIssue(field: "callback_url", reason: "callbacks are not available yet; poll the task or use its events"))
+        }
+        var priority = TaskPriority.p2
+        if let priorityValue {
+            if let parsed = TaskPriority(rawValue: priorityValue) {
+                priority = parsed
+            } else {
+                issues.append(FieldIssue(field: "priority", reason: "must be 0–3, got \(priorityValue)"))
+            }
+        }
+        var params = GenerationRequest.Parameters()
+        if let paramsObject {
+            var reader = FieldReader(paramsObject, prefix: "params")
+            reader.rejectUnknown(["resolution", "fps", "duration", "style", "saturation", "contrast", "cfg_scale", "steps", "sampler", "seed"])
+            params = GenerationRequest.Parameters(
+                resolution: reader.string("resolution"), fps: reader.integer("fps"), duration: reader.integer("duration"),
+                style: reader.string("style"), saturation: reader.number("saturation"), contrast: reader.number("contrast"),
+                cfgScale: reader.number("cfg_scale"), steps: reader.integer("steps"), sampler: reader.string("sampler"),
+                seed: reader.unsigned("seed")
+            )
+            issues += reader.issues
+        }
+        let body = GenerateBody(request: GenerationRequest(text: text, image: image, params: params), priority: priority)
+        return (body, issues)
+    }
+}

@@ -1,0 +1,122 @@
+import VideoGenXCore
+
+/// Any JSON value, decoded leniently so that request validation can report every wrong type at
+/// once instead of stopping at the first (as `Decodable` structs do).
+enum JSONValue: Decodable, Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case unsigned(UInt64)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(UInt64.self) {
+            self = .unsigned(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    /// The JSON type name, for error messages.
+    var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .integer, .unsigned, .number: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+}
+
+/// Reads typed fields out of a JSON object, recording a ``FieldIssue`` for each wrong type.
+struct FieldReader {
+    let object: [String: JSONValue]
+    let prefix: String
+    var issues: [FieldIssue] = []
+
+    init(_ object: [String: JSONValue], prefix: String = "") {
+        self.object = object
+        self.prefix = prefix
+    }
+
+    private func path(_ key: String) -> String { prefix.isEmpty ? key : "\(prefix).\(key)" }
+
+    mutating func string(_ key: String) -> String? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .string(let value)?: return value
+        case let other?:
+            issues.append(.init(field: path(key), reason: "must be a string, got \(other.typeName)"))
+            return nil
+        }
+    }
+
+    mutating func integer(_ key: String) -> Int? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .integer(let value)?: return Int(exactly: value)
+        case .number(let value)? where value.rounded() == value && abs(value) < 1e15: return Int(value)
+        case let other?:
+            issues.append(.init(field: path(key), reason: "must be an integer, got \(other.typeName == "number" ? "a fraction or huge number" : other.typeName)"))
+            return nil
+        }
+    }
+
+    mutating func unsigned(_ key: String) -> UInt64? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .integer(let value)? where value >= 0: return UInt64(value)
+        case .unsigned(let value)?: return value
+        case let other?:
+            issues.append(.init(field: path(key), reason: "must be an integer 0–18446744073709551615, got \(other.typeName)"))
+            return nil
+        }
+    }
+
+    mutating func number(_ key: String) -> Double? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .integer(let value)?: return Double(value)
+        case .unsigned(let value)?: return Double(value)
+        case .number(let value)?: return value
+        case let other?:
+            issues.append(.init(field: path(key), reason: "must be a number, got \(other.typeName)"))
+            return nil
+        }
+    }
+
+    mutating func object(_ key: String) -> [String: JSONValue]? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .object(let value)?: return value
+        case let other?:
+            issues.append(.init(field: path(key), reason: "must be an object, got \(other.typeName)"))
+            return nil
+        }
+    }
+
+    /// Records every key not in `known`.
+    mutating func rejectUnknown(_ known: Set<String>) {
+        for key in object.keys.sorted() where !known.contains(key) {
+            issues.append(.init(field: path(key), reason: "is not a known field"))
+        }
+    }
+}

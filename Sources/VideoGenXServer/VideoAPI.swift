@@ -1,0 +1,252 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import VideoGenXCore
+import VideoGenXObjects
+import VideoGenXStore
+
+/// The HTTP API of DESIGN §9 on a ``TaskStore`` and an ``ObjectStore``: submit, inspect, list
+/// and cancel tasks, fetch results (with HTTP ranges, through signed expiring URLs), health.
+/// The server never touches SQL or ffmpeg.
+public struct VideoAPI: Sendable {
+    let store: any TaskStore
+    let objects: any ObjectStore
+    let signer: URLSigner
+    let configuration: ServerConfiguration
+    let workerRunning: @Sendable () -> Bool
+
+    /// Creates the API.
+    ///
+    /// - Parameters:
+    ///   - workerRunning: answers whether the worker is running, for `/readyz`.
+    public init(
+        store: any TaskStore, objects: any ObjectStore, signer: URLSigner, configuration: ServerConfiguration = ServerConfiguration(),
+        workerRunning: @escaping @Sendable () -> Bool = { true }
+    ) {
+        self.store = store
+        self.objects = objects
+        self.signer = signer
+        self.configuration = configuration
+        self.workerRunning = workerRunning
+    }
+
+    /// The router with every route and the error middleware.
+    public func buildRouter() -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: APIErrorMiddleware())
+        router.get("/healthz") { _, _ in Envelope.response(status: .ok, data: ["status": "up"]) }
+        router.get("/readyz") { _, _ in try await readiness() }
+        let video = router.group("/api/v1/video")
+        video.post("/generate") { request, context in try await submit(request, context: context) }
+        video.get("/task/:id") { _, context in try await show(try taskID(context), userID: context.userID) }
+        video.post("/task/:id/cancel") { _, context in try await cancel(try taskID(context), userID: context.userID) }
+        video.get("/task/:id/content") { request, context in try await content(try taskID(context), userID: context.userID, request: request) }
+        video.get("/tasks") { request, context in try await list(request, userID: context.userID) }
+        router.get("/api/v1/objects/**") { request, context in try await signedObject(request, context: context) }
+        return router
+    }
+
+    // MARK: - Routes
+
+    private func submit(_ request: Request, context: APIRequestContext) async throws -> Response {
+        var request = request
+        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        let (body, typeIssues) = try GenerateBody.parse(Data(buffer.readableBytesView))
+        var issues = typeIssues
+        var spec: GenerationSpec?
+        do {
+            spec = try body.request.validated(limits: configuration.limits)
+        } catch {
+            issues += error.issues.filter { issue in !typeIssues.contains { $0.field == issue.field } }
+        }
+        let key = request.headers[HTTPField.Name("Idempotency-Key")!]
+        if let key, !(1...255).contains(key.count) {
+            issues.append(FieldIssue(field: "header.Idempotency-Key", reason: "must be 1–255 characters, got \(key.count)"))
+        }
+        guard issues.isEmpty, let spec else { throw APIError.invalid(issues) }
+        let (task, _) = try await store.create(NewTask(userID: context.userID, request: spec, priority: body.priority, idempotencyKey: key))
+        let estimate = try await estimatedSeconds(for: task)
+        return Envelope.response(status: .accepted, message: "accepted", data: Accepted(
+            taskID: task.id.rawValue, status: task.status.apiName, estimatedTime: estimate,
+            queryURL: "/api/v1/video/task/\(task.id.rawValue)"
+        ))
+    }
+
+    private func show(_ id: TaskID, userID: String) async throws -> Response {
+        let task = try await ownTask(id, userID: userID)
+        return Envelope.response(status: .ok, data: try await view(task))
+    }
+
+    private func cancel(_ id: TaskID, userID: String) async throws -> Response {
+        do {
+            let task = try await store.cancel(id, userID: userID)
+            return Envelope.response(status: .ok, message: task.status == .cancelled ? "cancelled" : "cancel requested", data: try await view(task))
+        } catch let error as StoreError where error.code == .notFound {
+            throw APIError.taskNotFound(id.rawValue)
+        } catch let error as StoreError where error.code == .illegalTransition {
+            throw APIError(.conflict, code: "already_finished", message: error.message)
+        }
+    }
+
+    private func list(_ request: Request, userID: String) async throws -> Response {
+        var issues: [FieldIssue] = []
+        let query = request.uri.queryParameters
+        var status: TaskStatus?
+        if let raw = query.get("status") {
+            status = raw == "pending" ? .queued : TaskStatus(rawValue: raw)
+            if status == nil || status == .initialized {
+                issues.append(FieldIssue(field: "query.status", reason: "must be one of pending, processing, succeeded, failed, cancelled, got '\(raw)'"))
+            }
+        }
+        var limit = 20
+        if let raw = query.get("limit") {
+            if let value = Int(raw), (1...configuration.maxPageSize).contains(value) {
+                limit = value
+            } else {
+                issues.append(FieldIssue(field: "query.limit", reason: "must be 1–\(configuration.maxPageSize), got '\(raw)'"))
+            }
+        }
+        var cursor: TaskID?
+        if let raw = query.get("cursor") {
+            cursor = TaskID(rawValue: raw)
+            if cursor == nil { issues.append(FieldIssue(field: "query.cursor", reason: "is not a cursor this API returned")) }
+        }
+        guard issues.isEmpty else { throw APIError.invalid(issues) }
+        let page = try await store.list(userID: userID, status: status, limit: limit, after: cursor)
+        var views: [TaskView] = []
+        for task in page.tasks {
+            views.append(try await view(task))
+        }
+        return Envelope.response(status: .ok, data: Page(tasks: views, nextCursor: page.nextCursor?.rawValue))
+    }
+
+    private func content(_ id: TaskID, userID: String, request: Request) async throws -> Response {
+        let task = try await ownTask(id, userID: userID)
+        guard task.status == .succeeded, let result = task.result, let key = try? ObjectKey(result.videoKey) else {
+            throw APIError(.conflict, code: "not_ready", message: "task \(id) is \(task.status.apiName); its video exists once it has succeeded")
+        }
+        return try await serve(key, request: request)
+    }
+
+    private func signedObject(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let path = request.uri.path
+        let query = request.uri.queryParameters
+        do {
+            try signer.verify(path: path, expires: query.get("expires"), signature: query.get("signature"), now: Date())
+        } catch {
+            throw APIError(.forbidden, code: error.code.rawValue, message: error.message)
+        }
+        let keyText = context.parameters.getCatchAll().joined(separator: "/")
+        guard let key = try? ObjectKey(keyText) else { throw APIError(.notFound, code: "not_found", message: "no such object") }
+        return try await serve(key, request: request)
+    }
+
+    private func readiness() async throws -> Response {
+        var problems: [String] = []
+        do { _ = try await store.recentCompletions(limit: 1) } catch { problems.append("task store: \(error)") }
+        do { _ = try await objects.head(try ObjectKey("readyz-probe")) } catch { problems.append("object store: \(error)") }
+        if !workerRunning() { problems.append("worker: not running") }
+        guard problems.isEmpty else {
+            return Envelope.response(status: .serviceUnavailable, code: .error("not_ready"), message: problems.joined(separator: "; "), data: Optional<String>.none)
+        }
+        return Envelope.response(status: .ok, data: ["status": "ready"])
+    }
+
+    // MARK: - Helpers
+
+    private func taskID(_ context: APIRequestContext) throws -> TaskID {
+        let raw = context.parameters.get("id") ?? ""
+        guard let id = TaskID(rawValue: raw) else { throw APIError.taskNotFound(raw) }
+        return id
+    }
+
+    /// The caller's task; another user's task is reported exactly like a missing one.
+    private func ownTask(_ id: TaskID, userID: String) async throws -> TaskRecord {
+        guard let task = try await store.get(id), task.userID == userID else { throw APIError.taskNotFound(id.rawValue) }
+        return task
+    }
+
+    private func view(_ task: TaskRecord) async throws -> TaskView {
+        let position = task.status == .queued ? try await store.queuePosition(of: task.id) : nil
+        var result: TaskView.ResultView?
+        if let stored = task.result, let key = try? ObjectKey(stored.videoKey) {
+            let url = try objects.presignedGet(key, expiresIn: configuration.urlExpirySeconds)
+            result = TaskView.ResultView(
+                videoURL: url.absoluteString, thumbnailURL: nil, duration: stored.durationSeconds, width: stored.width,
+                height: stored.height, fps: stored.fps, codec: stored.codec, sizeBytes: stored.sizeBytes,
+                expiresAt: TaskView.timestamp(Date().addingTimeInterval(configuration.urlExpirySeconds))
+            )
+        }
+        return TaskView(task, queuePosition: position, result: result)
+    }
+
+    /// Streams an object, honouring a single `Range`; 416 when the range misses the object.
+    private func serve(_ key: ObjectKey, request: Request) async throws -> Response {
+        let range = RangeHeader.parse(request.headers[.range])
+        let read: ObjectRead
+        do {
+            read = try await objects.get(key, range: range)
+        } catch let error as ObjectStoreError where error.code == .notFound {
+            throw APIError(.notFound, code: "not_found", message: "no such object")
+        } catch let error as ObjectStoreError where error.code == .invalidRange {
+            let size = try await objects.head(key)?.size ?? 0
+            throw APIError(.rangeNotSatisfiable, code: "invalid_range", message: error.message, headers: [.contentRange: "bytes */\(size)"])
+        }
+        var headers: HTTPFields = [.contentType: read.info.contentType, .acceptRanges: "bytes"]
+        let length = read.info.size == 0 ? 0 : read.range.count
+        headers[.contentLength] = String(length)
+        var status = HTTPResponse.Status.ok
+        if range != nil {
+            status = .partialContent
+            headers[.contentRange] = "bytes \(read.range.lowerBound)-\(read.range.upperBound)/\(read.info.size)"
+        }
+        let chunks = read.chunks
+        return Response(status: status, headers: headers, body: ResponseBody(contentLength: length) { writer in
+            for try await chunk in chunks {
+                try await writer.write(ByteBuffer(bytes: chunk))
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    /// Seconds until `task` is likely done: the 720P-frame-equivalents of it and of the tasks
+    /// queued ahead, times the seconds per unit measured on recent completions (0.05 s, measured
+    /// for 720P on this machine kind, until there is history).
+    private func estimatedSeconds(for task: TaskRecord) async throws -> Int {
+        let ahead = try await store.queuePosition(of: task.id) ?? 0
+        let recent = try await store.recentCompletions(limit: 20)
+        var seconds = 0.0
+        var units = 0.0
+        for done in recent {
+            guard let started = done.startedAt, let finished = done.finishedAt else { continue }
+            seconds += finished.timeIntervalSince(started)
+            units += Self.units(done.request)
+        }
+        let rate = units > 0 ? seconds / units : 0.05
+        return Int((Double(ahead + 1) * Self.units(task.request) * rate).rounded(.up))
+    }
+
+    /// Work of a request in 720P-frame-equivalents.
+    static func units(_ spec: GenerationSpec) -> Double {
+        Double(spec.frameCount) * Double(spec.resolution.width * spec.resolution.height) / (1280 * 720)
+    }
+
+    private struct Accepted: Encodable, Sendable {
+        var taskID: String
+        var status: String
+        var estimatedTime: Int
+        var queryURL: String
+        enum CodingKeys: String, CodingKey {
+            case taskID = "task_id", status, estimatedTime = "estimated_time", queryURL = "query_url"
+        }
+    }
+
+    private struct Page: Encodable, Sendable {
+        var tasks: [TaskView]
+        var nextCursor: String?
+        enum CodingKeys: String, CodingKey {
+            case tasks, nextCursor = "next_cursor"
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import VideoGenXPlatform
+
+/// `videogenx serve`: the HTTP API and an in-process worker on the embedded defaults.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP API and a worker in one process (SQLite + local folder + procedural model)."
+    )
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 8000
+
+    @Option(name: .customLong("data-dir"), help: "Folder for the database, objects and keys.")
+    var dataDir = "./data"
+
+    @Option(name: .customLong("public-url"), help: "Base URL clients use to reach this server. (default: http://HOST:PORT)")
+    var publicURL: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func run() async throws {
+        guard (0...65535).contains(port) else {
+            FileHandle.standardError.write(Data("error: --port: must be 0–65535, got \(port)\n".utf8))
+            throw ExitCode(2)
+        }
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            FileHandle.standardError.write(Data("error: --log-level: must be trace, debug, info, notice, warning, error or critical, got '\(logLevel)'\n".utf8))
+            throw ExitCode(2)
+        }
+        var logger = Logger(label: "videogenx")
+        logger.logLevel = level
+        let configuration = ServeConfiguration(host: host, port: port, dataDirectory: URL(fileURLWithPath: dataDir), publicBaseURL: publicURL)
+        let app = try ServeApplication.build(configuration, logger: logger)
+        print("VideoGenX listening on \(configuration.baseURL) (data in \(dataDir))")
+        try await app.runService()
+    }
+}
