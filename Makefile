@@ -4,7 +4,11 @@ SWIFT ?= swift
 DEMO_PROMPT ?= a red fox running through snow
 DEMO_ARGS ?= --resolution 720P --fps 24 --duration 6 --steps 30 --seed 7
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps build serve demo test bench clean
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DATA_DIR ?= ./data
 
 ## Install missing system packages (ffmpeg, GNU time).
 deps:
@@ -13,6 +17,10 @@ deps:
 ## Build the videogenx binary (debug; hot loops are optimised, see Package.swift).
 build: deps
 	$(SWIFT) build --product videogenx
+
+## Start the platform on its embedded defaults (SQLite + ./data/objects + procedural model).
+serve: build
+	.build/debug/videogenx serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
 
 ## Generate out/demo.mp4 from a sample prompt with the built-in procedural reference model.
 demo: build

@@ -26,6 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(name: .customLong("lease-seconds"), help: "Worker lease length; a crashed worker's task is retried after it.")
+    var leaseSeconds: Double = 30
+
     func run() async throws {
         guard (0...65535).contains(port) else {
             FileHandle.standardError.write(Data("error: --port: must be 0–65535, got \(port)\n".utf8))
@@ -35,9 +38,16 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: --log-level: must be trace, debug, info, notice, warning, error or critical, got '\(logLevel)'\n".utf8))
             throw ExitCode(2)
         }
+        guard leaseSeconds >= 1 else {
+            FileHandle.standardError.write(Data("error: --lease-seconds: must be at least 1, got \(leaseSeconds)\n".utf8))
+            throw ExitCode(2)
+        }
         var logger = Logger(label: "videogenx")
         logger.logLevel = level
-        let configuration = ServeConfiguration(host: host, port: port, dataDirectory: URL(fileURLWithPath: dataDir), publicBaseURL: publicURL)
+        var configuration = ServeConfiguration(host: host, port: port, dataDirectory: URL(fileURLWithPath: dataDir), publicBaseURL: publicURL)
+        configuration.worker.leaseSeconds = leaseSeconds
+        configuration.worker.heartbeatSeconds = max(0.5, leaseSeconds / 3)
+        configuration.worker.reapSeconds = max(0.5, min(5, leaseSeconds / 2))
         let app = try ServeApplication.build(configuration, logger: logger)
         print("VideoGenX listening on \(configuration.baseURL) (data in \(dataDir))")
         try await app.runService()

@@ -1,0 +1,79 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Subprocess
+import SystemPackage
+import Testing
+import VideoGenXMedia
+
+/// `videogenx serve` as a user runs it: the real binary on a free loopback port with a temporary
+/// data folder, driven over real HTTP, its videos checked with ffprobe.
+@Suite("videogenx serve end to end", .serialized, .timeLimit(.minutes(5)))
+final class ServeEndToEndTests: Sendable {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A short 720P clip the platform's default limits accept (15 s is their minimum), kept cheap
+    /// with few steps and the fastest preset being the worker's default.
+    static let body = #"{"text":"a blue whale swimming in the ocean","params":{"resolution":"720P","fps":24,"duration":15,"steps":20,"seed":3}}"#
+
+    @Test("Submit, follow to succeeded, download through video_url: an HEVC 720P 24 fps 15 s MP4")
+    func submitAndDownload() async throws {
+        try await ServeProcess.with(dataDirectory: directory) { server in
+            let id = try await server.submit(Self.body)
+            let task = try await server.waitFor(id) { ["succeeded", "failed"].contains($0["status"] as? String) }
+            #expect(task["status"] as? String == "succeeded", "\(task)")
+            let result = try #require(task["result"] as? [String: Any])
+            let videoURL = try #require((result["video_url"] as? String).flatMap(URL.init(string:)))
+            let (video, response) = try await URLSession.shared.data(from: videoURL)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+            let path = self.directory.appendingPathComponent("download.mp4")
+            try video.write(to: path)
+            let probe = try await FFprobe().probe(path.path)
+            let stream = try #require(probe.video)
+            #expect(stream.codec == "hevc" && stream.width == 1280 && stream.height == 720)
+            #expect(abs((stream.fps ?? 0) - 24) < 0.01)
+            #expect(abs(probe.duration - 15) <= 1.0 / 24 + 1e-6)
+            #expect(result["size_bytes"] as? Int == video.count)
+        }
+    }
+
+    @Test("Cancelling a running task stops it and frees the worker for the next one")
+    func cancelRunning() async throws {
+        try await ServeProcess.with(dataDirectory: directory) { server in
+            let first = try await server.submit(Self.body.replacingOccurrences(of: "\"steps\":20", with: "\"steps\":100"))
+            let second = try await server.submit(Self.body)
+            _ = try await server.waitFor(first) { ($0["status"] as? String) == "processing" && (($0["progress"] as? Int) ?? 0) > 0 }
+            let (status, _) = try await server.request("POST", "/api/v1/video/task/\(first)/cancel")
+            #expect(status == 200)
+            let cancelled = try await server.waitFor(first) { ($0["status"] as? String) != "processing" }
+            #expect(cancelled["status"] as? String == "cancelled")
+            let next = try await server.waitFor(second) { ["processing", "succeeded"].contains($0["status"] as? String) }
+            #expect(next["status"] as? String != "pending")
+        }
+    }
+
+    @Test("A server killed mid-task finishes the task after a restart")
+    func survivesKill() async throws {
+        let taskID = try await ServeProcess.with(dataDirectory: directory, leaseSeconds: 2) { server in
+            let id = try await server.submit(Self.body)
+            _ = try await server.waitFor(id) { ($0["status"] as? String) == "processing" }
+            try server.kill()
+            return id
+        }
+        try await ServeProcess.with(dataDirectory: directory, leaseSeconds: 2) { server in
+            let task = try await server.waitFor(taskID) { ["succeeded", "failed"].contains($0["status"] as? String) }
+            #expect(task["status"] as? String == "succeeded", "\(task)")
+            #expect(task["attempts"] as? Int == 2, "the killed attempt counts")
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import Subprocess
+import SystemPackage
+import Testing
+
+/// A `videogenx serve` child process on a free loopback port, for end-to-end tests. It is
+/// stopped (SIGTERM, then SIGKILL) when the test body returns.
+struct ServeProcess: Sendable {
+    let port: Int
+    let processID: pid_t
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts the server, waits until `/healthz` answers, runs `body`, then stops the server.
+    @discardableResult
+    static func with<Value: Sendable>(
+        dataDirectory: URL, leaseSeconds: Int? = nil, _ body: @escaping @Sendable (ServeProcess) async throws -> Value
+    ) async throws -> Value {
+        let port = try freePort()
+        var arguments = ["serve", "--port", String(port), "--data-dir", dataDirectory.path, "--log-level", "warning"]
+        if let leaseSeconds { arguments += ["--lease-seconds", String(leaseSeconds)] }
+        let result = try await run(
+            .path(FilePath(GenerateCommandTests.binary)), arguments: Arguments(arguments),
+            input: .none, output: .discarded, error: .discarded
+        ) { execution in
+            let server = ServeProcess(port: port, processID: execution.processIdentifier.value)
+            let value: Value
+            do {
+                try await server.waitUntilHealthy()
+                value = try await body(server)
+            } catch {
+                try? execution.send(signal: .kill)
+                throw error
+            }
+            try? execution.send(signal: .terminate)
+            return value
+        }
+        return result.closureResult
+    }
+
+    /// Kills the server at once (SIGKILL), as a crash would.
+    func kill() throws {
+        guard Glibc.kill(processID, SIGKILL) == 0 else { throw POSIXError(.ESRCH) }
+    }
+
+    func waitUntilHealthy() async throws {
+        for _ in 0..<200 {
+            if let (status, _) = try? await request("GET", "/healthz"), status == 200 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw POSIXError(.ETIMEDOUT)
+    }
+
+    /// Sends a request; returns the status and the decoded JSON body.
+    func request(_ method: String, _ path: String, body: String? = nil) async throws -> (Int, [String: Any]) {
+        var request = URLRequest(url: URL(string: base + path)!)
+        request.httpMethod = method
+        request.httpBody = body.map { Data($0.utf8) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, json)
+    }
+
+    /// Submits a generation request and returns the task id.
+    func submit(_ body: String) async throws -> String {
+        let (status, json) = try await request("POST", "/api/v1/video/generate", body: body)
+        #expect(status == 202, "\(json)")
+        guard let id = (json["data"] as? [String: Any])?["task_id"] as? String else { throw POSIXError(.EPROTO) }
+        return id
+    }
+
+    /// Polls the task every 100 ms until `done` holds for its data (at most 4 minutes).
+    func waitFor(_ id: String, until done: ([String: Any]) -> Bool) async throws -> [String: Any] {
+        for _ in 0..<2400 {
+            let (_, json) = try await request("GET", "/api/v1/video/task/\(id)")
+            if let data = json["data"] as? [String: Any], done(data) { return data }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw POSIXError(.ETIMEDOUT)
+    }
+
+    /// A loopback port nobody listens on right now.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw POSIXError(.EADDRINUSE) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
