@@ -125,8 +125,13 @@ struct TaskExecution {
         }
         let key = try ObjectKey("videos/\(task.id)/video.mp4")
         let info = try await objects.put(key, fromFile: URL(fileURLWithPath: path), contentType: "video/mp4")
+        let thumbnailPath = path + ".webp"
+        defer { try? FileManager.default.removeItem(atPath: thumbnailPath) }
+        try await Thumbnailer().thumbnail(of: path, duration: probe.duration, to: thumbnailPath)
+        let thumbnailKey = try ObjectKey("videos/\(task.id)/thumbnail.webp")
+        _ = try await objects.put(thumbnailKey, fromFile: URL(fileURLWithPath: thumbnailPath), contentType: "image/webp")
         return TaskResult(
-            videoKey: key.rawValue, durationSeconds: probe.duration, width: width, height: height,
+            videoKey: key.rawValue, thumbnailKey: thumbnailKey.rawValue, durationSeconds: probe.duration, width: width, height: height,
             fps: Int((video.fps ?? Double(task.request.fps)).rounded()), codec: video.codec, sizeBytes: info.size
         )
     }

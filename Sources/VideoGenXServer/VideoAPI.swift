@@ -42,6 +42,7 @@ public struct VideoAPI: Sendable {
         video.get("/task/:id") { _, context in try await show(try taskID(context), userID: context.userID) }
         video.post("/task/:id/cancel") { _, context in try await cancel(try taskID(context), userID: context.userID) }
         video.get("/task/:id/content") { request, context in try await content(try taskID(context), userID: context.userID, request: request) }
+        video.get("/task/:id/events") { request, context in try await events(try taskID(context), userID: context.userID, request: request) }
         video.get("/tasks") { request, context in try await list(request, userID: context.userID) }
         router.get("/api/v1/objects/**") { request, context in try await signedObject(request, context: context) }
         return router
@@ -65,12 +66,23 @@ public struct VideoAPI: Sendable {
             issues.append(FieldIssue(field: "header.Idempotency-Key", reason: "must be 1–255 characters, got \(key.count)"))
         }
         guard issues.isEmpty, let spec else { throw APIError.invalid(issues) }
+        let wait = try Self.preferredWait(request.headers[HTTPField.Name("Prefer")!])
         let (task, _) = try await store.create(NewTask(userID: context.userID, request: spec, priority: body.priority, idempotencyKey: key))
+        if let wait, let finished = try await waitForEnd(of: task.id, seconds: wait) {
+            return Envelope.response(status: .ok, message: "finished", data: try await view(finished))
+        }
         let estimate = try await estimatedSeconds(for: task)
         return Envelope.response(status: .accepted, message: "accepted", data: Accepted(
             taskID: task.id.rawValue, status: task.status.apiName, estimatedTime: estimate,
             queryURL: "/api/v1/video/task/\(task.id.rawValue)"
         ))
+    }
+
+    private func events(_ id: TaskID, userID: String, request: Request) async throws -> Response {
+        let task = try await ownTask(id, userID: userID)
+        let lastEventID = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { Int64($0) }
+        let stream = TaskEventStream(store: store, view: { try await view($0) })
+        return stream.response(for: task, lastEventID: lastEventID)
     }
 
     private func show(_ id: TaskID, userID: String) async throws -> Response {
@@ -155,6 +167,31 @@ public struct VideoAPI: Sendable {
 
     // MARK: - Helpers
 
+    /// `Prefer: wait=N` (RFC 7240), N 0–60 seconds; `nil` without it.
+    /// - Throws: ``APIError`` 400 for a malformed or too long wait.
+    static func preferredWait(_ header: String?) throws -> Double? {
+        guard let header else { return nil }
+        for preference in header.split(separator: ",") {
+            let parts = preference.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "wait" else { continue }
+            guard let seconds = Double(parts[1].trimmingCharacters(in: .whitespaces)), (0...60).contains(seconds) else {
+                throw APIError.invalid([FieldIssue(field: "header.Prefer", reason: "wait must be 0–60 seconds, got '\(parts[1])'")])
+            }
+            return seconds
+        }
+        return nil
+    }
+
+    /// The task once it is terminal, polling every 250 ms for up to `seconds`; `nil` on time-out.
+    private func waitForEnd(of id: TaskID, seconds: Double) async throws -> TaskRecord? {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while true {
+            if let task = try await store.get(id), task.status.isTerminal { return task }
+            guard ContinuousClock.now < deadline else { return nil }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
     private func taskID(_ context: APIRequestContext) throws -> TaskID {
         let raw = context.parameters.get("id") ?? ""
         guard let id = TaskID(rawValue: raw) else { throw APIError.taskNotFound(raw) }
@@ -172,8 +209,11 @@ public struct VideoAPI: Sendable {
         var result: TaskView.ResultView?
         if let stored = task.result, let key = try? ObjectKey(stored.videoKey) {
             let url = try objects.presignedGet(key, expiresIn: configuration.urlExpirySeconds)
+            let thumbnail = try stored.thumbnailKey.flatMap { try? ObjectKey($0) }.map {
+                try objects.presignedGet($0, expiresIn: configuration.urlExpirySeconds).absoluteString
+            }
             result = TaskView.ResultView(
-                videoURL: url.absoluteString, thumbnailURL: nil, duration: stored.durationSeconds, width: stored.width,
+                videoURL: url.absoluteString, thumbnailURL: thumbnail, duration: stored.durationSeconds, width: stored.width,
                 height: stored.height, fps: stored.fps, codec: stored.codec, sizeBytes: stored.sizeBytes,
                 expiresAt: TaskView.timestamp(Date().addingTimeInterval(configuration.urlExpirySeconds))
             )

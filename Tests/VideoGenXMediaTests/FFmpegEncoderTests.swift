@@ -144,3 +144,27 @@ final class FFmpegEncoderTests {
         #expect(Double(spread) / Double(b.bytes.count / 3) < 6)
     }
 }
+
+@Suite("Thumbnailer", .timeLimit(.minutes(1)))
+struct ThumbnailerTests {
+    @Test("The thumbnail is a WebP image of the middle frame, at most 480 pixels wide")
+    func webpThumbnail() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-thumb-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let video = directory.appendingPathComponent("v.mp4").path
+        let format = VideoFormat(width: 1280, height: 720, fps: 24)
+        _ = try await FFmpegEncoder(settings: EncoderSettings(preset: "ultrafast")).encode(format: format, to: video) { writer in
+            for i in 0..<24 {
+                try await writer.write(FFmpegEncoderTests.frame(i, width: 1280, height: 720))
+            }
+        }
+        let thumbnail = directory.appendingPathComponent("t.webp").path
+        try await Thumbnailer().thumbnail(of: video, duration: 1, to: thumbnail)
+        let head = try #require(FileHandle(forReadingAtPath: thumbnail)).readData(ofLength: 16)
+        #expect(head.prefix(4) == Data("RIFF".utf8) && head.dropFirst(8).prefix(4) == Data("WEBP".utf8))
+        let probe = try await FFprobe().probe(thumbnail)
+        #expect(probe.video?.codec == "webp")
+        #expect(probe.video?.width == 480 && probe.video?.height == 270)
+    }
+}

@@ -44,6 +44,9 @@ final class ServeEndToEndTests: Sendable {
             #expect(abs((stream.fps ?? 0) - 24) < 0.01)
             #expect(abs(probe.duration - 15) <= 1.0 / 24 + 1e-6)
             #expect(result["size_bytes"] as? Int == video.count)
+            let thumbnailURL = try #require((result["thumbnail_url"] as? String).flatMap(URL.init(string:)))
+            let (thumbnail, _) = try await URLSession.shared.data(from: thumbnailURL)
+            #expect(thumbnail.prefix(4) == Data("RIFF".utf8) && thumbnail.dropFirst(8).prefix(4) == Data("WEBP".utf8))
         }
     }
 

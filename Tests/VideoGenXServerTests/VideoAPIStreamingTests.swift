@@ -1,0 +1,124 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+import VideoGenXCore
+import VideoGenXServer
+import VideoGenXStore
+
+@Suite("HTTP API: events and synchronous waits", .timeLimit(.minutes(1)))
+struct VideoAPIStreamingTests {
+    static let result = TaskResult(videoKey: "videos/x/video.mp4", durationSeconds: 15, width: 1280, height: 720, fps: 24, codec: "hevc", sizeBytes: 10)
+
+    /// Plays a worker: claims the task, reports progress twice, completes it.
+    static func work(_ store: SQLiteTaskStore, pause: Duration = .milliseconds(300)) async throws {
+        try await Task.sleep(for: pause)
+        let task = try #require(try await store.claim(worker: "w", capacity: 1, leaseSeconds: 30).first)
+        try await Task.sleep(for: pause)
+        _ = try await store.progress(task.id, token: task.fencingToken, percent: 40, stage: "sampling")
+        try await Task.sleep(for: pause)
+        _ = try await store.progress(task.id, token: task.fencingToken, percent: 80, stage: "encoding")
+        try await Task.sleep(for: pause)
+        _ = try await store.complete(task.id, token: task.fencingToken, result: result)
+    }
+
+    /// The `(id, event, data)` triples of an SSE body.
+    static func events(_ body: ByteBuffer) -> [(id: Int64, event: String, data: [String: Any])] {
+        String(buffer: body).components(separatedBy: "\n\n").compactMap { block in
+            var id: Int64?
+            var event = ""
+            var data: [String: Any] = [:]
+            for line in block.split(separator: "\n") {
+                if line.hasPrefix("id: ") { id = Int64(line.dropFirst(4)) }
+                if line.hasPrefix("event: ") { event = String(line.dropFirst(7)) }
+                if line.hasPrefix("data: ") {
+                    data = (try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8))) as? [String: Any] ?? [:]
+                }
+            }
+            return id.map { ($0, event, data) }
+        }
+    }
+
+    @Test("The event stream follows a task from pending to succeeded and then ends; a resumed stream sends only what is new")
+    func eventStream() async throws {
+        let f = try APIFixture()
+        let spec = try GenerationRequest(text: "x", params: .init(duration: 15, steps: 20)).validated()
+        let task = try await f.store.create(NewTask(userID: APIRequestContext.localUser, request: spec)).task
+        let store = f.store
+        let body = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await Self.work(store); return nil }
+            group.addTask {
+                try await f.app.test(.router) { client in
+                    try await client.execute(uri: "/api/v1/video/task/\(task.id)/events", method: .get) { response in
+                        #expect(response.status == .ok)
+                        #expect(response.headers[.contentType] == "text/event-stream")
+                        return response.body
+                    }
+                }
+            }
+            var collected: ByteBuffer?
+            for try await value in group where value != nil {
+                collected = value
+            }
+            return try #require(collected)
+        }
+        let events = Self.events(body)
+        let statuses = events.map { $0.data["status"] as? String ?? "?" }
+        #expect(statuses.first == "pending")
+        #expect(statuses.last == "succeeded")
+        #expect(events.last?.event == "succeeded")
+        #expect(statuses.contains("processing"))
+        #expect(events.contains { ($0.data["progress"] as? Int) == 80 })
+        #expect(zip(events, events.dropFirst()).allSatisfy { $0.id < $1.id }, "ids increase")
+
+        // Reconnecting after the last event: nothing new, the stream just ends.
+        let lastID = try #require(events.last?.id)
+        try await f.app.test(.router) { client in
+            try await client.execute(
+                uri: "/api/v1/video/task/\(task.id)/events", method: .get, headers: [HTTPField.Name("Last-Event-ID")!: String(lastID)]
+            ) { response in
+                #expect(Self.events(response.body).isEmpty)
+            }
+            // Reconnecting with an older id: the current state at once.
+            try await client.execute(
+                uri: "/api/v1/video/task/\(task.id)/events", method: .get, headers: [HTTPField.Name("Last-Event-ID")!: String(lastID - 1)]
+            ) { response in
+                #expect(Self.events(response.body).map { $0.event } == ["succeeded"])
+            }
+        }
+    }
+
+    @Test("Prefer: wait=N answers 200 with the finished task when it ends in time, else 202; N over 60 is a 400")
+    func preferWait() async throws {
+        let f = try APIFixture()
+        let store = f.store
+        try await f.app.test(.router) { client in
+            async let worker: Void = Self.work(store, pause: .milliseconds(100))
+            try await client.execute(
+                uri: "/api/v1/video/generate", method: .post, headers: [HTTPField.Name("Prefer")!: "wait=10"],
+                body: APIFixture.body(APIFixture.validBody)
+            ) { response in
+                let json = try APIFixture.json(response)
+                #expect(response.status == .ok)
+                #expect((json["data"] as? [String: Any])?["status"] as? String == "succeeded")
+            }
+            try await worker
+            try await client.execute(
+                uri: "/api/v1/video/generate", method: .post, headers: [HTTPField.Name("Prefer")!: "wait=0.5"],
+                body: APIFixture.body(APIFixture.validBody)
+            ) { response in
+                #expect(response.status == .accepted)
+            }
+            try await client.execute(
+                uri: "/api/v1/video/generate", method: .post, headers: [HTTPField.Name("Prefer")!: "wait=61"],
+                body: APIFixture.body(APIFixture.validBody)
+            ) { response in
+                let json = try APIFixture.json(response)
+                #expect(response.status == .badRequest)
+                #expect(((json["data"] as? [String: Any])?["errors"] as? [[String: String]])?.first?["field"] == "header.Prefer")
+            }
+        }
+    }
+}
