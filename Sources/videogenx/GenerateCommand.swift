@@ -23,35 +23,8 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Output MP4 path; missing directories are created.")
     var output: String = "out/video.mp4"
 
-    @Option(help: "720P, 1080P or 4K. (default: 1080P)")
-    var resolution: String?
-
-    @Option(help: "Frames per second: 24 or 30. (default: 30)")
-    var fps: Int?
-
-    @Option(help: "Duration in seconds, 1–60. (default: 30)")
-    var duration: Int?
-
-    @Option(help: "Sampler steps, 1–100. (default: 50)")
-    var steps: Int?
-
-    @Option(help: "euler, euler_a, ddim or auto. (default: auto = euler)")
-    var sampler: String?
-
-    @Option(help: "natural, tech, art or cartoon. (default: natural)")
-    var style: String?
-
-    @Option(name: .customLong("cfg-scale"), help: "Classifier-free guidance scale, 1–20. (default: 7.5)")
-    var cfgScale: Double?
-
-    @Option(help: "Saturation multiplier, 0.0–2.0. (default: 1.0)")
-    var saturation: Double?
-
-    @Option(help: "Contrast multiplier, 0.0–2.0. (default: 1.0)")
-    var contrast: Double?
-
-    @Option(help: "Seed for reproducible output; chosen at random and printed when absent.")
-    var seed: UInt64?
+    @OptionGroup(title: "Generation parameters")
+    var parameters: GenerationOptions
 
     @Option(help: "h265 or h264.")
     var codec: String = "h265"
@@ -102,10 +75,7 @@ struct GenerateCommand: AsyncParsableCommand {
 
     /// Builds and validates the request; prints every problem and exits 2 when it is invalid.
     private func validatedSpec() throws -> GenerationSpec {
-        let request = GenerationRequest(text: prompt, params: .init(
-            resolution: resolution, fps: fps, duration: duration, style: style, saturation: saturation,
-            contrast: contrast, cfgScale: cfgScale, steps: steps, sampler: sampler, seed: seed
-        ))
+        let request = GenerationRequest(text: prompt, params: parameters.parameters)
         do {
             return try request.validated(limits: .oneShot)
         } catch {

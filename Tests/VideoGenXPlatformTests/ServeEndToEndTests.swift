@@ -80,4 +80,37 @@ final class ServeEndToEndTests: Sendable {
             #expect((task["attempts"] as? Int ?? 0) >= 2, "the killed attempt counts: \(task)")
         }
     }
+
+    @Test("The CLI client: submit --wait downloads the video; bad input exits 2; an unknown task exits 1")
+    func cliClient() async throws {
+        let output = directory.appendingPathComponent("cli/clip.mp4").path
+        try await ServeProcess.with(dataDirectory: directory.appendingPathComponent("data")) { server in
+            let submit = try await CLI.run([
+                "submit", "a tech city at night", "--resolution", "720P", "--fps", "24", "--duration", "15", "--steps", "20",
+                "--server", server.base, "--wait", "-q", "-o", output,
+            ])
+            #expect(submit.status == .exited(0), "\(submit.stderr)")
+            #expect(submit.stdout.contains("wrote \(output)"))
+            let video = try #require(try await FFprobe().probe(output).video)
+            #expect(video.codec == "hevc" && video.width == 1280)
+
+            let bad = try await CLI.run(["submit", "x", "--fps", "25", "--server", server.base])
+            #expect(bad.status == .exited(2))
+            #expect(bad.stderr.contains("params.fps: must be 24 or 30, got 25"))
+
+            let unknown = try await CLI.run(["status", "vid20260101000000000AAAAAAAAAAAAAAAA", "--server", server.base])
+            #expect(unknown.status == .exited(1))
+        }
+    }
+}
+
+/// Runs the `videogenx` binary and collects its output.
+enum CLI {
+    static func run(_ arguments: [String]) async throws -> (status: TerminationStatus, stdout: String, stderr: String) {
+        let result = try await Subprocess.run(
+            .path(FilePath(GenerateCommandTests.binary)), arguments: Arguments(arguments),
+            output: .string(limit: 1 << 20), error: .string(limit: 1 << 20)
+        )
+        return (result.terminationStatus, result.standardOutput, result.standardError)
+    }
 }
