@@ -26,11 +26,15 @@ public enum ServeApplication {
             configuration: configuration.worker, logger: logger
         )
         let health = worker.health
-        let api = VideoAPI(store: store, objects: objects, signer: signer, configuration: configuration.server, workerRunning: { health.isRunning })
+        let runsWorker = configuration.runsWorker
+        let api = VideoAPI(
+            store: store, objects: objects, signer: signer, configuration: configuration.server,
+            workerRunning: { !runsWorker || health.isRunning }
+        )
         return Application(
             router: api.buildRouter(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "VideoGenX"),
-            services: [worker],
+            services: runsWorker ? [worker] : [],
             logger: logger
         )
     }

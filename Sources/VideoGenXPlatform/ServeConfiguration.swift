@@ -14,6 +14,8 @@ public struct ServeConfiguration: Sendable {
     public var dataDirectory: URL
     /// Base of the URLs handed to clients. Default `http://<host>:<port>`.
     public var publicBaseURL: String?
+    /// Whether to run the in-process worker. Default true; false serves the API alone.
+    public var runsWorker: Bool
     /// The worker's settings.
     public var worker: WorkerConfiguration
     /// The API's settings.
@@ -22,13 +24,14 @@ public struct ServeConfiguration: Sendable {
     /// Creates a configuration; defaults as documented on each property.
     public init(
         host: String = "127.0.0.1", port: Int = 8000, dataDirectory: URL = URL(fileURLWithPath: "data"),
-        publicBaseURL: String? = nil, worker: WorkerConfiguration = WorkerConfiguration(),
+        publicBaseURL: String? = nil, runsWorker: Bool = true, worker: WorkerConfiguration = WorkerConfiguration(),
         server: ServerConfiguration = ServerConfiguration()
     ) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
         self.publicBaseURL = publicBaseURL
+        self.runsWorker = runsWorker
         self.worker = worker
         self.server = server
     }

@@ -26,6 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Flag(inversion: .prefixedNo, help: "Run the in-process worker (--no-worker: API only, e.g. for load tests of the API).")
+    var worker = true
+
     @Option(name: .customLong("lease-seconds"), help: "Worker lease length; a crashed worker's task is retried after it.")
     var leaseSeconds: Double = 30
 
@@ -45,6 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "videogenx")
         logger.logLevel = level
         var configuration = ServeConfiguration(host: host, port: port, dataDirectory: URL(fileURLWithPath: dataDir), publicBaseURL: publicURL)
+        configuration.runsWorker = worker
         configuration.worker.leaseSeconds = leaseSeconds
         configuration.worker.heartbeatSeconds = max(0.5, leaseSeconds / 3)
         configuration.worker.reapSeconds = max(0.5, min(5, leaseSeconds / 2))

@@ -1,0 +1,125 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Synchronization
+
+/// Drives a running server over its real HTTP API: `requests` submissions with at most
+/// `concurrency` in flight, timing each; optionally follows the first tasks to their end.
+public struct LoadTest: Sendable {
+    /// Base URL of the server.
+    public var server: URL
+    /// Submissions in flight at once.
+    public var concurrency: Int
+    /// Submissions in all.
+    public var requests: Int
+    /// The POST body of each submission.
+    public var body: Data
+    /// How many of the accepted tasks to follow to their end (0 = none).
+    public var follow: Int
+
+    /// Creates a load test.
+    public init(server: URL, concurrency: Int, requests: Int, body: Data, follow: Int) {
+        self.server = server
+        self.concurrency = concurrency
+        self.requests = requests
+        self.body = body
+        self.follow = follow
+    }
+
+    /// What the run measured.
+    public struct Report: Sendable {
+        /// Wall time of the submission phase.
+        public var seconds: Double
+        /// Submissions answered 202 (or 200).
+        public var accepted: Int
+        /// Answers by HTTP status (0 = no answer).
+        public var statuses: [Int: Int]
+        /// Submission latencies in seconds, sorted.
+        public var latencies: [Double]
+        /// Seconds from submission to the end of each followed task, and its final status.
+        public var completions: [(seconds: Double, status: String)]
+
+        /// Accepted submissions per second.
+        public var acceptedPerSecond: Double { Double(accepted) / max(seconds, 1e-9) }
+
+        /// The latency at `fraction` (0–1), nearest rank.
+        public func latency(_ fraction: Double) -> Double {
+            guard !latencies.isEmpty else { return 0 }
+            let index = min(latencies.count - 1, max(0, Int((fraction * Double(latencies.count)).rounded(.up)) - 1))
+            return latencies[index]
+        }
+    }
+
+    /// Runs the test.
+    public func run() async throws -> Report {
+        let client = APIClient(baseURL: server)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let results = ResultLog()
+        let body = self.body
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            func launch() {
+                group.addTask {
+                    let sent = clock.now
+                    let reply = try? await client.send("POST", "/api/v1/video/generate", json: body)
+                    let latency = (clock.now - sent).seconds
+                    let id = reply?.data?["task_id"] as? String
+                    results.append(Submission(status: reply?.status ?? 0, latency: latency, id: id, submitted: sent))
+                }
+            }
+            while next < min(concurrency, requests) {
+                launch()
+                next += 1
+            }
+            while try await group.next() != nil {
+                if next < requests {
+                    launch()
+                    next += 1
+                }
+            }
+        }
+        let elapsed = (clock.now - start).seconds
+        let all = results.entries.withLock { $0 }
+        var statuses: [Int: Int] = [:]
+        for result in all {
+            statuses[result.status, default: 0] += 1
+        }
+        let accepted = all.filter { $0.status == 202 || $0.status == 200 }
+        var completions: [(Double, String)] = []
+        for result in accepted.sorted(by: { $0.submitted < $1.submitted }).prefix(follow) {
+            guard let id = result.id else { continue }
+            while true {
+                let reply = try await client.send("GET", "/api/v1/video/task/\(id)")
+                let status = reply.data?["status"] as? String ?? "?"
+                if ["succeeded", "failed", "cancelled", "?"].contains(status) {
+                    completions.append(((clock.now - result.submitted).seconds, status))
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
+        return Report(
+            seconds: elapsed, accepted: accepted.count, statuses: statuses,
+            latencies: all.map(\.latency).sorted(), completions: completions
+        )
+    }
+}
+
+/// One submission of a load test.
+private struct Submission: Sendable {
+    var status: Int
+    var latency: Double
+    var id: String?
+    var submitted: ContinuousClock.Instant
+}
+
+/// Submissions recorded by concurrent senders.
+private final class ResultLog: Sendable {
+    let entries = Mutex<[Submission]>([])
+
+    func append(_ submission: Submission) {
+        entries.withLock { $0.append(submission) }
+    }
+}

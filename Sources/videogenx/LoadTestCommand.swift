@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import VideoGenXPlatform
+
+/// `videogenx loadtest`: submits through the real HTTP API and reports throughput and latency,
+/// next to the task store's raw insert rate measured in the same run.
+struct LoadTestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loadtest",
+        abstract: "Load a running server's submit path; report accepted/s, latency percentiles and errors.",
+        discussion: "Only loopback servers are allowed: this is a local benchmark, not a traffic generator."
+    )
+
+    @Option(help: "Submissions in flight at once.")
+    var concurrency = 64
+
+    @Option(help: "Submissions in all.")
+    var requests = 2000
+
+    @Option(help: "Resolution of the submitted requests.")
+    var resolution = "720P"
+
+    @Option(help: "Duration of the submitted requests in seconds.")
+    var duration = 15
+
+    @Option(help: "Follow this many accepted tasks to their end and report their completion times.")
+    var follow = 0
+
+    @Flag(inversion: .prefixedNo, help: "Also measure the task store's raw insert rate on a temporary database.")
+    var compareStore = true
+
+    @OptionGroup var server: ServerOptions
+
+    func run() async throws {
+        let client = try server.client()
+        guard ["127.0.0.1", "localhost", "::1"].contains(client.baseURL.host ?? "") else {
+            FileHandle.standardError.write(Data("error: --server: loadtest only targets loopback servers\n".utf8))
+            throw ExitCode(2)
+        }
+        guard concurrency >= 1, requests >= 1, follow >= 0 else {
+            FileHandle.standardError.write(Data("error: --concurrency and --requests must be positive\n".utf8))
+            throw ExitCode(2)
+        }
+        let body = Data(#"{"text":"load test","params":{"resolution":"\#(resolution)","duration":\#(duration),"steps":20}}"#.utf8)
+        let report = try await LoadTest(server: client.baseURL, concurrency: concurrency, requests: requests, body: body, follow: follow).run()
+        print(String(
+            format: "loadtest: %d requests, concurrency %d: %d accepted in %.2f s = %.0f accepted/s; latency p50 %.1f ms, p95 %.1f ms, p99 %.1f ms",
+            requests, concurrency, report.accepted, report.seconds, report.acceptedPerSecond,
+            report.latency(0.5) * 1000, report.latency(0.95) * 1000, report.latency(0.99) * 1000
+        ))
+        print("statuses: " + report.statuses.sorted { $0.key < $1.key }.map { "\($0.key == 0 ? "no answer" : String($0.key)): \($0.value)" }.joined(separator: ", "))
+        if !report.completions.isEmpty {
+            let times = report.completions.map(\.seconds).sorted()
+            print(String(format: "followed %d tasks: completion p50 %.1f s, max %.1f s; statuses %@", times.count, times[times.count / 2], times.last ?? 0,
+                         Set(report.completions.map(\.status)).sorted().joined(separator: ",")))
+        }
+        if compareStore {
+            let lines = try await StoreBenchmark(tasks: 2000, rounds: 1).run { _ in }
+            if let insert = lines.first {
+                print(String(format: "task store on this machine, same run: %.0f inserts/s through SQLiteTaskStore (raw SQL %.0f/s); API/store ratio %.2f",
+                             insert.store.median, insert.raw.median, report.acceptedPerSecond / insert.store.median))
+            }
+        }
+    }
+}
