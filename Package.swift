@@ -132,7 +132,10 @@ let package = Package(
         ),
         .testTarget(
             name: "VideoGenXSchedulerTests",
-            dependencies: ["VideoGenXScheduler", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects"],
+            dependencies: [
+                "VideoGenXScheduler", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects", "VideoGenXInference",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: sharedSettings
         ),
         .testTarget(

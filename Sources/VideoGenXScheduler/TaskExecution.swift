@@ -44,9 +44,13 @@ struct TaskExecution {
         } catch Stop.leaseLost {
             logger.warning("lease lost; another worker owns the task now")
         } catch is CancellationError {
-            // The worker is shutting down: give the task back without charging an attempt.
-            _ = try? await store.release(task.id, token: token, checkpoint: nil)
-            logger.info("task released on shutdown")
+            // The worker is shutting down: give the task back without charging an attempt. The
+            // write runs in a task of its own because this one is cancelled, and GRDB interrupts
+            // statements of cancelled tasks.
+            let store = self.store
+            let id = task.id
+            let released = await Task { try? await store.release(id, token: token, checkpoint: nil) }.value
+            logger.info("task released on shutdown", metadata: ["task.released": "\(released != nil)"])
         } catch let error as StoreError where error.code == .staleLease {
             logger.warning("lease lost", metadata: ["error": "\(error)"])
         } catch {

@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import Testing
+import VideoGenXCore
+import VideoGenXInference
+import VideoGenXMedia
+import VideoGenXObjects
+import VideoGenXScheduler
+import VideoGenXStore
+
+/// The worker against a real SQLite store, folder object store, procedural model and ffmpeg.
+@Suite("Worker", .serialized, .timeLimit(.minutes(2)))
+final class WorkerTests: Sendable {
+    let directory: URL
+    let store: SQLiteTaskStore
+    let objects: FileObjectStore
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-worker-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try SQLiteTaskStore(path: directory.appendingPathComponent("tasks.sqlite").path, durability: .normal)
+        objects = try FileObjectStore(root: directory.appendingPathComponent("objects"), publicBaseURL: "http://localhost", signer: .random())
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func worker(encoder: FFmpegEncoder = FFmpegEncoder(settings: EncoderSettings(preset: "ultrafast"))) -> Worker {
+        Worker(
+            store: store, objects: objects, renderer: VideoRenderer(model: ProceduralModel(), encoder: encoder),
+            configuration: WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 1, pollSeconds: 0.05, workDirectory: directory),
+            logger: Logger(label: "test")
+        )
+    }
+
+    private func enqueue(steps: Int, duration: Int = 1) async throws -> TaskID {
+        let spec = try GenerationRequest(text: "a red fox running through snow", params: .init(resolution: "720P", fps: 24, duration: duration, steps: steps, seed: 1))
+            .validated(limits: .oneShot)
+        return try await store.create(NewTask(userID: "u", request: spec)).task.id
+    }
+
+    private func waitFor(_ id: TaskID, _ done: (TaskRecord) -> Bool) async throws -> TaskRecord {
+        for _ in 0..<1200 {
+            if let task = try await store.get(id), done(task) { return task }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw CancellationError()
+    }
+
+    @Test("A claimed task is rendered, uploaded with its thumbnail and completed with ffprobe's figures")
+    func completesTask() async throws {
+        let id = try await enqueue(steps: 4)
+        let running = Task { [worker = worker()] in try await worker.run() }
+        let task = try await waitFor(id) { $0.status.isTerminal }
+        running.cancel()
+        _ = try? await running.value
+        #expect(task.status == .succeeded, "\(String(describing: task.error))")
+        let result = try #require(task.result)
+        #expect(result.codec == "hevc" && result.width == 1280 && result.height == 720 && result.fps == 24)
+        #expect(abs(result.durationSeconds - 1) < 0.05)
+        #expect(try await objects.head(ObjectKey(result.videoKey))?.size == result.sizeBytes)
+        #expect(try await objects.head(ObjectKey(try #require(result.thumbnailKey)))?.contentType == "image/webp")
+        #expect(task.progress == 100)
+    }
+
+    @Test("Stopping the worker mid-task releases the task to the queue without charging an attempt")
+    func releasesOnShutdown() async throws {
+        let id = try await enqueue(steps: 100, duration: 10)
+        let running = Task { [worker = worker()] in try await worker.run() }
+        _ = try await waitFor(id) { $0.status == .processing && $0.progress > 0 }
+        running.cancel()
+        _ = try? await running.value
+        let task = try #require(try await store.get(id))
+        #expect(task.status == .queued)
+        #expect(task.attempt == 0)
+    }
+
+    @Test("A failing attempt is recorded with its reason and retried; the worker keeps serving")
+    func recordsFailure() async throws {
+        let id = try await enqueue(steps: 2)
+        let running = Task { [worker = worker(encoder: FFmpegEncoder(executable: "/nonexistent/ffmpeg"))] in try await worker.run() }
+        let task = try await waitFor(id) { $0.attempt >= 1 }
+        #expect(task.error?.code == "media_tool_not_found")
+        #expect(task.status == .queued || task.status == .processing)
+        // Still serving: the retry after the 1 s backoff is claimed and fails again.
+        let again = try await waitFor(id) { $0.attempt >= 2 }
+        #expect(again.error?.code == "media_tool_not_found")
+        running.cancel()
+        _ = try? await running.value
+    }
+}
