@@ -36,6 +36,13 @@ public struct ServeConfiguration: Sendable {
         self.server = server
     }
 
+    /// Hosts user-given URLs may name although they resolve to private addresses (the API's
+    /// ``ServerConfiguration/urlAllowlist``). Default none.
+    public var urlAllowlist: [String] {
+        get { server.urlAllowlist }
+        set { server.urlAllowlist = newValue }
+    }
+
     /// The base URL clients reach the API at.
     public var baseURL: String { publicBaseURL ?? "http://\(host):\(port)" }
 }

@@ -6,12 +6,15 @@ public struct ServerConfiguration: Sendable {
     public var urlExpirySeconds: Double
     /// Largest page of `GET /api/v1/video/tasks`. Default 100.
     public var maxPageSize: Int
+    /// Hosts that user-given URLs may name even when they resolve to private addresses. Default none.
+    public var urlAllowlist: [String]
 
     /// Creates a configuration; defaults as documented on each property.
-    public init(limits: GenerationLimits = .platform, urlExpirySeconds: Double = 1800, maxPageSize: Int = 100) {
+    public init(limits: GenerationLimits = .platform, urlExpirySeconds: Double = 1800, maxPageSize: Int = 100, urlAllowlist: [String] = []) {
         self.limits = limits
         self.urlExpirySeconds = urlExpirySeconds
         self.maxPageSize = maxPageSize
+        self.urlAllowlist = urlAllowlist
     }
 }
 

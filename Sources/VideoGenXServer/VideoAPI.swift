@@ -61,6 +61,12 @@ public struct VideoAPI: Sendable {
         } catch {
             issues += error.issues.filter { issue in !typeIssues.contains { $0.field == issue.field } }
         }
+        if let image = body.request.image, image.lowercased().hasPrefix("http"),
+           !issues.contains(where: { $0.field == "image" }),
+           let problem = await URLGuard(allowlist: configuration.urlAllowlist).problem(with: image)
+        {
+            issues.append(FieldIssue(field: "image", reason: problem))
+        }
         let key = request.headers[HTTPField.Name("Idempotency-Key")!]
         if let key, !(1...255).contains(key.count) {
             issues.append(FieldIssue(field: "header.Idempotency-Key", reason: "must be 1–255 characters, got \(key.count)"))

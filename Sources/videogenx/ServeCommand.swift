@@ -26,6 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(name: .customLong("url-allowlist"), help: "Comma-separated hosts that user-given URLs may name although they resolve to private addresses.")
+    var urlAllowlist = ""
+
     @Flag(inversion: .prefixedNo, help: "Run the in-process worker (--no-worker: API only, e.g. for load tests of the API).")
     var worker = true
 
@@ -49,6 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = level
         var configuration = ServeConfiguration(host: host, port: port, dataDirectory: URL(fileURLWithPath: dataDir), publicBaseURL: publicURL)
         configuration.runsWorker = worker
+        configuration.urlAllowlist = urlAllowlist.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         configuration.worker.leaseSeconds = leaseSeconds
         configuration.worker.heartbeatSeconds = max(0.5, leaseSeconds / 3)
         configuration.worker.reapSeconds = max(0.5, min(5, leaseSeconds / 2))
