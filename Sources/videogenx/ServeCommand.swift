@@ -57,7 +57,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.worker.heartbeatSeconds = max(0.5, leaseSeconds / 3)
         configuration.worker.reapSeconds = max(0.5, min(5, leaseSeconds / 2))
         let app = try ServeApplication.build(configuration, logger: logger)
-        print("VideoGenX listening on \(configuration.baseURL) (data in \(dataDir))")
+        // Written unbuffered: under a process manager stdout is a file and print would hold it back.
+        FileHandle.standardOutput.write(Data("VideoGenX listening on \(configuration.baseURL) (data in \(dataDir))\n".utf8))
         try await app.runService()
     }
 }
