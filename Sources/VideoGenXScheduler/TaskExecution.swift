@@ -106,8 +106,7 @@ struct TaskExecution {
             try await check { try await store.progress(task.id, token: task.fencingToken, percent: percent, stage: stage) }
             last = clock.now
         }
-        // The render finished; keep this child alive until the group is cancelled.
-        try await Task.sleep(for: .seconds(86_400))
+        // The render finished and closed the stream; the group waits for its summary.
         return nil
     }
 

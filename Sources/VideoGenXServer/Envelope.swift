@@ -41,7 +41,8 @@ enum Envelope {
         }
     }
 
-    private static let encoder: JSONEncoder = {
+    /// The API's JSON encoder: sorted keys, unescaped slashes (also used for SSE payloads).
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder

@@ -1,3 +1,5 @@
+import VideoGenXCore
+
 /// Settings of the HTTP API. Every value is documented in the README's configuration table.
 public struct ServerConfiguration: Sendable {
     /// Ranges requests are validated against. Default ``GenerationLimits/platform``.
@@ -17,5 +19,3 @@ public struct ServerConfiguration: Sendable {
         self.urlAllowlist = urlAllowlist
     }
 }
-
-import VideoGenXCore

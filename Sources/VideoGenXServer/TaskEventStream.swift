@@ -19,12 +19,6 @@ struct TaskEventStream: Sendable {
     /// Time between keep-alive comments. Default 15 s.
     var keepAlive: Duration = .seconds(15)
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     /// The streaming response for `task`, resuming after `lastEventID` when given.
     func response(for task: TaskRecord, lastEventID: Int64?) -> Response {
         let id = task.id
@@ -39,7 +33,7 @@ struct TaskEventStream: Sendable {
                     guard let current = try await store.get(id) else { break }
                     let version = current.updatedAt.milliseconds
                     if version > sent {
-                        let data = try Self.encoder.encode(try await view(current))
+                        let data = try Envelope.encoder.encode(try await view(current))
                         let event = current.status.isTerminal ? current.status.apiName : "progress"
                         try await writer.write(ByteBuffer(string: "id: \(version)\nevent: \(event)\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
                         sent = version
@@ -55,9 +49,4 @@ struct TaskEventStream: Sendable {
             }
         )
     }
-}
-
-extension Date {
-    /// Unix time in whole milliseconds.
-    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
 }

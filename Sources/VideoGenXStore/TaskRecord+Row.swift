@@ -94,8 +94,8 @@ extension TaskRecord {
 }
 
 extension Date {
-    /// Unix time in whole milliseconds, the store's time format.
-    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+    /// Unix time in whole milliseconds, the store's time format (also the SSE event ids).
+    public var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
 
     /// The date of Unix milliseconds, or `nil` for `nil`.
     init?(milliseconds: Int64?) {
