@@ -9,6 +9,8 @@ public struct GenerationLimits: Sendable, Hashable {
     public var steps: ClosedRange<Int>
     /// Allowed frame rates. Default 24 and 30.
     public var frameRates: [Int]
+    /// Allowed resolutions. Default all (720P, 1080P, 4K).
+    public var resolutions: [Resolution]
     /// Largest accepted `image` reference (URL or data URI) in characters. Default 10 MiB.
     public var maxImageReferenceLength: Int
 
@@ -18,8 +20,10 @@ public struct GenerationLimits: Sendable, Hashable {
         durationSeconds: ClosedRange<Int> = 15...60,
         steps: ClosedRange<Int> = 20...100,
         frameRates: [Int] = [24, 30],
+        resolutions: [Resolution] = Resolution.allCases,
         maxImageReferenceLength: Int = 10 * 1024 * 1024
     ) {
+        self.resolutions = resolutions
         self.textLength = textLength
         self.durationSeconds = durationSeconds
         self.steps = steps

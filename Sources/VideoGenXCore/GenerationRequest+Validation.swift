@@ -15,6 +15,10 @@ extension GenerationRequest {
         let p = params
 
         let resolution = Self.choice(p.resolution, default: GenerationSpec.Defaults.resolution, field: "params.resolution", into: &issues)
+        if let resolution, !limits.resolutions.contains(resolution) {
+            let allowed = limits.resolutions.map(\.rawValue).joined(separator: ", ")
+            issues.append(FieldIssue(field: "params.resolution", reason: "must be one of \(allowed) on this server, got \(resolution.rawValue)"))
+        }
         let fps = p.fps ?? GenerationSpec.Defaults.fps
         if !limits.frameRates.contains(fps) {
             let allowed = limits.frameRates.map(String.init).joined(separator: " or ")

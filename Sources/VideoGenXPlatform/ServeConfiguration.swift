@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import VideoGenXCore
 import VideoGenXScheduler
 import VideoGenXServer
@@ -20,13 +21,20 @@ public struct ServeConfiguration: Sendable {
     public var worker: WorkerConfiguration
     /// The API's settings.
     public var server: ServerConfiguration
+    /// The webhook dispatcher's settings; `nil` disables callbacks. Default enabled.
+    public var callbacks: CallbackConfiguration?
+    /// Log level. Default `info`.
+    public var logLevel: Logger.Level
 
     /// Creates a configuration; defaults as documented on each property.
     public init(
         host: String = "127.0.0.1", port: Int = 8000, dataDirectory: URL = URL(fileURLWithPath: "data"),
         publicBaseURL: String? = nil, runsWorker: Bool = true, worker: WorkerConfiguration = WorkerConfiguration(),
-        server: ServerConfiguration = ServerConfiguration()
+        server: ServerConfiguration = ServerConfiguration(), callbacks: CallbackConfiguration? = CallbackConfiguration(),
+        logLevel: Logger.Level = .info
     ) {
+        self.callbacks = callbacks
+        self.logLevel = logLevel
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory

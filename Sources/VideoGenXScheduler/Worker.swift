@@ -34,38 +34,65 @@ public struct Worker: Service {
         self.logger = logger
     }
 
-    /// Runs until cancelled or shut down gracefully.
+    /// Runs until cancelled or shut down gracefully. On graceful shutdown it claims nothing more,
+    /// gives running tasks ``WorkerConfiguration/shutdownGraceSeconds`` to finish, then stops
+    /// them at their next step and releases them to the queue.
     public func run() async throws {
         health.running.store(true, ordering: .relaxed)
         defer { health.running.store(false, ordering: .relaxed) }
-        logger.info("worker started", metadata: ["worker.name": "\(configuration.name)"])
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingDiscardingTaskGroup { group in
-                group.addTask { try await reapLoop() }
-                try await claimLoop()
-            }
+        logger.info("worker started", metadata: ["worker.name": "\(configuration.name)", "worker.capacity": "\(configuration.capacity)"])
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try? await cancelWhenGracefulShutdown { try await reapLoop() } }
+            await claimLoop()
         }
         logger.info("worker stopped", metadata: ["worker.name": "\(configuration.name)"])
     }
 
-    private func claimLoop() async throws {
-        while !Task.isCancelled {
-            let claimed: [TaskRecord]
-            do {
-                claimed = try await store.claim(worker: configuration.name, capacity: 1, leaseSeconds: configuration.leaseSeconds)
-            } catch is CancellationError {
-                return
-            } catch {
-                logger.error("claim failed", metadata: ["error": "\(error)"])
-                claimed = []
+    /// Claims while there is room (``WorkerConfiguration/capacity``) and runs each task as a
+    /// child; on graceful shutdown stops claiming and waits for the children (each bounded by
+    /// the grace period).
+    private func claimLoop() async {
+        let health = self.health
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                let room = configuration.capacity - health.runningTasks.load(ordering: .relaxed)
+                var claimed: [TaskRecord] = []
+                if room > 0 {
+                    do {
+                        claimed = try await store.claim(worker: configuration.name, capacity: room, leaseSeconds: configuration.leaseSeconds)
+                    } catch {
+                        if !Task.isCancelled { logger.error("claim failed", metadata: ["error": "\(error)"]) }
+                    }
+                }
+                for task in claimed {
+                    health.runningTasks.add(1, ordering: .relaxed)
+                    group.addTask {
+                        await runWithinGrace(task)
+                        health.runningTasks.subtract(1, ordering: .relaxed)
+                    }
+                }
+                if claimed.isEmpty {
+                    // Wakes at once on shutdown.
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(configuration.pollSeconds)) }
+                }
             }
-            if claimed.isEmpty {
-                try await Task.sleep(for: .seconds(configuration.pollSeconds))
-                continue
+        }
+    }
+
+    /// Runs `task`; once a graceful shutdown has lasted the grace period, cancels it (the task
+    /// then stops at its next step and is released to the queue).
+    private func runWithinGrace(_ task: TaskRecord) async {
+        let grace = configuration.shutdownGraceSeconds
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await TaskExecution(task: task, worker: self).run() }
+            group.addTask {
+                // Returns when the grace period after a shutdown request ran out, or when
+                // cancelled because the task finished first.
+                guard (try? await gracefulShutdown()) != nil else { return }
+                try? await Task.sleep(for: .seconds(grace))
             }
-            for task in claimed {
-                await TaskExecution(task: task, worker: self).run()
-            }
+            await group.next()
+            group.cancelAll()
         }
     }
 
@@ -91,6 +118,14 @@ public final class WorkerHealth: Sendable {
     /// True between the start and the end of ``Worker/run()``.
     public let running = Atomic<Bool>(false)
 
+    /// Tasks the worker is running now.
+    public let runningTasks = Atomic<Int>(0)
+
     /// True while the worker runs.
     public var isRunning: Bool { running.load(ordering: .relaxed) }
+}
+
+extension Worker: CustomStringConvertible {
+    /// `Worker(<name>)`, for service-lifecycle logs.
+    public var description: String { "Worker(\(configuration.name))" }
 }

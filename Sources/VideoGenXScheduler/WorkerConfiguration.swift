@@ -17,13 +17,21 @@ public struct WorkerConfiguration: Sendable {
     public var progressIntervalSeconds: Double
     /// Where videos are encoded before upload. Default the system temporary directory.
     public var workDirectory: URL
+    /// Tasks run at once. Default 1 (the procedural model already uses every core).
+    public var capacity: Int
+    /// On graceful shutdown, how long running tasks may go on to finish before they are stopped
+    /// and released to the queue. Default 30 s.
+    public var shutdownGraceSeconds: Double
 
     /// Creates a configuration; defaults as documented on each property.
     public init(
         name: String = "worker-\(ProcessInfo.processInfo.processIdentifier)", leaseSeconds: Double = 30,
         heartbeatSeconds: Double = 10, pollSeconds: Double = 0.5, reapSeconds: Double = 5,
-        progressIntervalSeconds: Double = 0.25, workDirectory: URL = FileManager.default.temporaryDirectory
+        progressIntervalSeconds: Double = 0.25, workDirectory: URL = FileManager.default.temporaryDirectory,
+        capacity: Int = 1, shutdownGraceSeconds: Double = 30
     ) {
+        self.capacity = capacity
+        self.shutdownGraceSeconds = shutdownGraceSeconds
         self.name = name
         self.leaseSeconds = leaseSeconds
         self.heartbeatSeconds = heartbeatSeconds

@@ -9,6 +9,8 @@ struct GenerateBody {
     var request: GenerationRequest
     /// Requested priority lane.
     var priority: TaskPriority
+    /// Where terminal states are POSTed, if anywhere (syntax checked here, address by the API).
+    var callbackURL: String?
 
     /// Parses and type-checks `data`; every problem is reported at once.
     /// - Throws: ``APIError`` 400 with every problem found.
@@ -30,8 +32,15 @@ struct GenerateBody {
         let priorityValue = top.integer("priority")
         let paramsObject = top.object("params")
         var issues = top.issues
-        if callback != nil {
-            issues.append(FieldIssue(field: "callback_url", reason: "callbacks are not available yet; poll the task or use its events"))
+        if let callback {
+            // Only the syntax here; the API resolves the host and applies the SSRF guard.
+            let url = URL(string: callback)
+            let isHTTP = ["http", "https"].contains(url?.scheme?.lowercased() ?? "") && url?.host?.isEmpty == false
+            if callback.count > 2048 {
+                issues.append(FieldIssue(field: "callback_url", reason: "must be at most 2048 characters, got \(callback.count)"))
+            } else if !isHTTP {
+                issues.append(FieldIssue(field: "callback_url", reason: "must be an absolute http(s) URL"))
+            }
         }
         var priority = TaskPriority.p2
         if let priorityValue {
@@ -53,7 +62,9 @@ struct GenerateBody {
             )
             issues += reader.issues
         }
-        let body = GenerateBody(request: GenerationRequest(text: text, image: image, params: params), priority: priority)
+        let body = GenerateBody(
+            request: GenerationRequest(text: text, image: image, params: params), priority: priority, callbackURL: callback
+        )
         return (body, issues)
     }
 }

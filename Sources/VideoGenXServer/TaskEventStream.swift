@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 import VideoGenXCore
 import VideoGenXStore
 
@@ -42,7 +43,9 @@ struct TaskEventStream: Sendable {
                         try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                         lastWrite = clock.now
                     }
-                    if current.status.isTerminal { break }
+                    // Ends at the terminal state, or when the server shuts down (the client reconnects
+                    // elsewhere with Last-Event-ID).
+                    if current.status.isTerminal || Task.isShuttingDownGracefully { break }
                     try await Task.sleep(for: interval)
                 }
                 try await writer.finish(nil)

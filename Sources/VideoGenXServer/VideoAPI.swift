@@ -15,15 +15,22 @@ public struct VideoAPI: Sendable {
     let signer: URLSigner
     let configuration: ServerConfiguration
     let workerRunning: @Sendable () -> Bool
+    let webhookSecrets: WebhookSecrets?
+    private var presenter: TaskPresenter {
+        TaskPresenter(store: store, objects: objects, urlExpirySeconds: configuration.urlExpirySeconds)
+    }
 
     /// Creates the API.
     ///
     /// - Parameters:
     ///   - workerRunning: answers whether the worker is running, for `/readyz`.
+    ///   - webhookSecrets: the users' webhook secrets, shown at `GET /api/v1/webhooks/secret`;
+    ///     `nil` refuses `callback_url` (no dispatcher runs).
     public init(
         store: any TaskStore, objects: any ObjectStore, signer: URLSigner, configuration: ServerConfiguration = ServerConfiguration(),
-        workerRunning: @escaping @Sendable () -> Bool = { true }
+        webhookSecrets: WebhookSecrets? = nil, workerRunning: @escaping @Sendable () -> Bool = { true }
     ) {
+        self.webhookSecrets = webhookSecrets
         self.store = store
         self.objects = objects
         self.signer = signer
@@ -44,6 +51,7 @@ public struct VideoAPI: Sendable {
         video.get("/task/:id/content") { request, context in try await content(try taskID(context), userID: context.userID, request: request) }
         video.get("/task/:id/events") { request, context in try await events(try taskID(context), userID: context.userID, request: request) }
         video.get("/tasks") { request, context in try await list(request, userID: context.userID) }
+        router.get("/api/v1/webhooks/secret") { _, context in try webhookSecret(userID: context.userID) }
         router.get("/api/v1/objects/**") { request, context in try await signedObject(request, context: context) }
         return router
     }
@@ -67,13 +75,22 @@ public struct VideoAPI: Sendable {
         {
             issues.append(FieldIssue(field: "image", reason: problem))
         }
+        if let callback = body.callbackURL, !issues.contains(where: { $0.field == "callback_url" }) {
+            if webhookSecrets == nil {
+                issues.append(FieldIssue(field: "callback_url", reason: "callbacks are not enabled on this server"))
+            } else if let problem = await URLGuard(allowlist: configuration.urlAllowlist).problem(with: callback) {
+                issues.append(FieldIssue(field: "callback_url", reason: problem))
+            }
+        }
         let key = request.headers[HTTPField.Name("Idempotency-Key")!]
         if let key, !(1...255).contains(key.count) {
             issues.append(FieldIssue(field: "header.Idempotency-Key", reason: "must be 1–255 characters, got \(key.count)"))
         }
         guard issues.isEmpty, let spec else { throw APIError.invalid(issues) }
         let wait = try Self.preferredWait(request.headers[HTTPField.Name("Prefer")!])
-        let (task, _) = try await store.create(NewTask(userID: context.userID, request: spec, priority: body.priority, idempotencyKey: key))
+        let (task, _) = try await store.create(NewTask(
+            userID: context.userID, request: spec, priority: body.priority, idempotencyKey: key, callbackURL: body.callbackURL
+        ))
         if let wait, let finished = try await waitForEnd(of: task.id, seconds: wait) {
             return Envelope.response(status: .ok, message: "finished", data: try await view(finished))
         }
@@ -160,6 +177,14 @@ public struct VideoAPI: Sendable {
         return try await serve(key, request: request)
     }
 
+    /// The caller's webhook secret (`whsec_…`), to verify `webhook-signature` with.
+    private func webhookSecret(userID: String) throws -> Response {
+        guard let webhookSecrets else {
+            throw APIError(.notFound, code: "not_found", message: "callbacks are not enabled on this server")
+        }
+        return Envelope.response(status: .ok, data: ["secret": webhookSecrets.signer(for: userID).encoded, "scheme": "standard-webhooks-v1"])
+    }
+
     private func readiness() async throws -> Response {
         var problems: [String] = []
         do { _ = try await store.recentCompletions(limit: 1) } catch { problems.append("task store: \(error)") }
@@ -211,20 +236,7 @@ public struct VideoAPI: Sendable {
     }
 
     private func view(_ task: TaskRecord) async throws -> TaskView {
-        let position = task.status == .queued ? try await store.queuePosition(of: task.id) : nil
-        var result: TaskView.ResultView?
-        if let stored = task.result, let key = try? ObjectKey(stored.videoKey) {
-            let url = try objects.presignedGet(key, expiresIn: configuration.urlExpirySeconds)
-            let thumbnail = try stored.thumbnailKey.flatMap { try? ObjectKey($0) }.map {
-                try objects.presignedGet($0, expiresIn: configuration.urlExpirySeconds).absoluteString
-            }
-            result = TaskView.ResultView(
-                videoURL: url.absoluteString, thumbnailURL: thumbnail, duration: stored.durationSeconds, width: stored.width,
-                height: stored.height, fps: stored.fps, codec: stored.codec, sizeBytes: stored.sizeBytes,
-                expiresAt: TaskView.timestamp(Date().addingTimeInterval(configuration.urlExpirySeconds))
-            )
-        }
-        return TaskView(task, queuePosition: position, result: result)
+        try await presenter.view(task)
     }
 
     /// Streams an object, honouring a single `Range`; 416 when the range misses the object.

@@ -85,7 +85,7 @@ extension SQLiteTaskStore {
                     try task.transition(to: .queued, at: now)
                     task.availableAt = now
                 }
-                try task.update(db)
+                try Self.persist(task, db)
                 return task
             }
         }

@@ -102,7 +102,7 @@ extension SQLiteTaskStore {
             case .succeeded, .failed, .cancelled:
                 throw StoreError(.illegalTransition, "task \(id) is already \(task.status.rawValue)")
             }
-            try task.update(db)
+            try Self.persist(task, db)
             return task
         }
         broadcaster.publish([TaskEvent(task)])
@@ -118,7 +118,7 @@ extension SQLiteTaskStore {
         let task: TaskRecord = try await pool.write { db in
             var task = try TaskRecord.leased(db, id, token: token, requests: requests)
             try change(&task, now)
-            try task.update(db)
+            try Self.persist(task, db)
             return task
         }
         broadcaster.publish([TaskEvent(task)])

@@ -56,6 +56,28 @@ extension SQLiteTaskStore {
             // Throughput estimates read the latest completions.
             try db.execute(sql: "CREATE INDEX tasks_finished ON tasks (status, finished_at)")
         }
+        migrator.registerMigration("2026-11-27 create callback deliveries") { db in
+            try db.execute(sql: """
+                -- The webhook outbox: rows are added in the transaction that finishes a task.
+                CREATE TABLE callback_deliveries (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    task_id TEXT NOT NULL REFERENCES tasks (id),
+                    user_id TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    created_at INTEGER NOT NULL,
+                    next_attempt_at INTEGER NOT NULL,
+                    last_status INTEGER,
+                    last_error TEXT,
+                    delivered_at INTEGER
+                ) WITHOUT ROWID;
+                -- The dispatcher: pending deliveries by due time.
+                CREATE INDEX callback_deliveries_due ON callback_deliveries (state, next_attempt_at);
+                CREATE INDEX callback_deliveries_task ON callback_deliveries (task_id);
+                """)
+        }
         return migrator
     }
 }

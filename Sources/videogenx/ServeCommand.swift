@@ -1,64 +1,88 @@
 import ArgumentParser
+import Configuration
 import Foundation
-import Hummingbird
 import Logging
+import ServiceLifecycle
+import SystemPackage
 import VideoGenXPlatform
 
-/// `videogenx serve`: the HTTP API and an in-process worker on the embedded defaults.
+/// `videogenx serve`: the HTTP API, an in-process worker and the webhook dispatcher in one
+/// process on the embedded defaults. Settings come from flags, then `VIDEOGENX_*` environment
+/// variables, then the `--config` JSON file, then the defaults (README "Configuration").
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the HTTP API and a worker in one process (SQLite + local folder + procedural model)."
+        abstract: "Run the HTTP API and a worker in one process (SQLite + local folder + procedural model).",
+        discussion: "Every setting is also a configuration key (JSON file via --config, or VIDEOGENX_<KEY> in the environment); see the README's configuration table."
     )
 
-    @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
+    @Option(help: "Address to listen on (http.host). (default: 127.0.0.1)")
+    var host: String?
 
-    @Option(help: "Port to listen on (0 picks a free one).")
-    var port = 8000
+    @Option(help: "Port to listen on, 0 picks a free one (http.port). (default: 8000)")
+    var port: Int?
 
-    @Option(name: .customLong("data-dir"), help: "Folder for the database, objects and keys.")
-    var dataDir = "./data"
+    @Option(name: .customLong("data-dir"), help: "Folder for the database, objects and keys (data_dir). (default: ./data)")
+    var dataDir: String?
 
-    @Option(name: .customLong("public-url"), help: "Base URL clients use to reach this server. (default: http://HOST:PORT)")
+    @Option(name: .customLong("config"), help: "A JSON configuration file; flags and environment variables override it.")
+    var configFile: String?
+
+    @Option(name: .customLong("public-url"), help: "Base URL clients use to reach this server (http.public_url). (default: http://HOST:PORT)")
     var publicURL: String?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel = "info"
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (log.level). (default: info)")
+    var logLevel: String?
 
-    @Option(name: .customLong("url-allowlist"), help: "Comma-separated hosts that user-given URLs may name although they resolve to private addresses.")
-    var urlAllowlist = ""
+    @Option(name: .customLong("url-allowlist"), help: "Comma-separated hosts that user-given URLs may name although they resolve to private addresses (security.url_allowlist).")
+    var urlAllowlist: String?
 
-    @Flag(inversion: .prefixedNo, help: "Run the in-process worker (--no-worker: API only, e.g. for load tests of the API).")
-    var worker = true
+    @Flag(inversion: .prefixedNo, help: "Run the in-process worker; --no-worker serves the API alone (worker.enabled). (default: --worker)")
+    var worker: Bool?
 
-    @Option(name: .customLong("lease-seconds"), help: "Worker lease length; a crashed worker's task is retried after it.")
-    var leaseSeconds: Double = 30
+    @Option(name: .customLong("lease-seconds"), help: "Worker lease length; a crashed worker's task is retried after it (worker.lease_seconds). (default: 30)")
+    var leaseSeconds: Double?
 
     func run() async throws {
-        guard (0...65535).contains(port) else {
-            FileHandle.standardError.write(Data("error: --port: must be 0–65535, got \(port)\n".utf8))
+        let configuration: ServeConfiguration
+        do {
+            configuration = try ServeConfiguration(reader: try await reader())
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("error: configuration: \(error)\n".utf8))
             throw ExitCode(2)
-        }
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            FileHandle.standardError.write(Data("error: --log-level: must be trace, debug, info, notice, warning, error or critical, got '\(logLevel)'\n".utf8))
-            throw ExitCode(2)
-        }
-        guard leaseSeconds >= 1 else {
-            FileHandle.standardError.write(Data("error: --lease-seconds: must be at least 1, got \(leaseSeconds)\n".utf8))
+        } catch {
+            FileHandle.standardError.write(Data("error: --config \(configFile ?? ""): \(error)\n".utf8))
             throw ExitCode(2)
         }
         var logger = Logger(label: "videogenx")
-        logger.logLevel = level
-        var configuration = ServeConfiguration(host: host, port: port, dataDirectory: URL(fileURLWithPath: dataDir), publicBaseURL: publicURL)
-        configuration.runsWorker = worker
-        configuration.urlAllowlist = urlAllowlist.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        configuration.worker.leaseSeconds = leaseSeconds
-        configuration.worker.heartbeatSeconds = max(0.5, leaseSeconds / 3)
-        configuration.worker.reapSeconds = max(0.5, min(5, leaseSeconds / 2))
-        let app = try ServeApplication.build(configuration, logger: logger)
+        logger.logLevel = configuration.logLevel
+        let group = try ServeApplication.build(configuration, logger: logger)
         // Written unbuffered: under a process manager stdout is a file and print would hold it back.
-        FileHandle.standardOutput.write(Data("VideoGenX listening on \(configuration.baseURL) (data in \(dataDir))\n".utf8))
-        try await app.runService()
+        FileHandle.standardOutput.write(Data("VideoGenX listening on \(configuration.baseURL) (data in \(configuration.dataDirectory.path))\n".utf8))
+        try await group.run()
+    }
+
+    /// Flags first, then `VIDEOGENX_*` environment variables, then the file.
+    private func reader() async throws -> ConfigReader {
+        var flags: [AbsoluteConfigKey: ConfigValue] = [:]
+        func set(_ key: AbsoluteConfigKey, _ content: ConfigContent?) {
+            if let content { flags[key] = ConfigValue(content, isSecret: false) }
+        }
+        set("http.host", host.map(ConfigContent.string))
+        set("http.port", port.map(ConfigContent.int))
+        set("data_dir", dataDir.map(ConfigContent.string))
+        set("http.public_url", publicURL.map(ConfigContent.string))
+        set("log.level", logLevel.map(ConfigContent.string))
+        set("security.url_allowlist", urlAllowlist.map(ConfigContent.string))
+        set("worker.enabled", worker.map(ConfigContent.bool))
+        set("worker.lease_seconds", leaseSeconds.map(ConfigContent.double))
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(name: "flags", values: flags),
+            EnvironmentVariablesProvider().prefixKeys(with: "videogenx"),
+        ]
+        if let configFile {
+            providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(configFile)))
+        }
+        return ConfigReader(providers: providers)
     }
 }

@@ -90,6 +90,15 @@ struct GenerationRequestValidationTests {
         }
     }
 
+    @Test("A resolution the server's limits leave out is refused, naming the allowed ones")
+    func resolutionLimit() throws {
+        let limits = GenerationLimits(resolutions: [.hd720, .fullHD1080])
+        #expect(throws: ValidationFailure(issues: [FieldIssue(field: "params.resolution", reason: "must be one of 720P, 1080P on this server, got 4K")])) {
+            try GenerationRequest(text: "x", params: .init(resolution: "4K")).validated(limits: limits)
+        }
+        #expect(try GenerationRequest(text: "x", params: .init(resolution: "720P")).validated(limits: limits).resolution == .hd720)
+    }
+
     @Test("The API's JSON shape decodes, with snake_case keys and params optional")
     func decodesWireShape() throws {
         let json = #"{"text":"a fox","params":{"resolution":"720P","cfg_scale":9.5,"seed":12}}"#

@@ -14,7 +14,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
 final class StoreFixture: Sendable {
     let directory: URL
     let clock: ManualWallClock
-    let store: any TaskStore
+    let store: any TaskStore & CallbackOutbox
 
     init(_ kind: StoreKind, policy: QueuePolicy = QueuePolicy(), jitter: Double = 0.5) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-store-\(UUID().uuidString)")
@@ -44,8 +44,8 @@ final class StoreFixture: Sendable {
 
     /// Creates a task for `user` with `priority`.
     @discardableResult
-    func create(user: String = "alice", priority: TaskPriority = .p2, key: String? = nil) async throws -> TaskRecord {
-        try await store.create(NewTask(userID: user, request: Self.spec, priority: priority, idempotencyKey: key)).task
+    func create(user: String = "alice", priority: TaskPriority = .p2, key: String? = nil, callback: String? = nil) async throws -> TaskRecord {
+        try await store.create(NewTask(userID: user, request: Self.spec, priority: priority, idempotencyKey: key, callbackURL: callback)).task
     }
 
     /// Claims exactly one task, failing the test's expectation when there is none.

@@ -300,6 +300,8 @@ struct SQLiteSchemaTests {
         #expect(columns == Self.columns)
         #expect(indexes == ["tasks_claim", "tasks_finished", "tasks_idempotency", "tasks_lease", "tasks_user", "tasks_user_status"])
         let migrations = try db.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations == ["2026-11-26 create tasks and queue state", "2026-11-27 index finished tasks"])
+        #expect(migrations == [
+            "2026-11-26 create tasks and queue state", "2026-11-27 index finished tasks", "2026-11-27 create callback deliveries",
+        ])
     }
 }

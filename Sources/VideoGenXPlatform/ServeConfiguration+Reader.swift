@@ -1,0 +1,102 @@
+import Configuration
+import Foundation
+import Logging
+import VideoGenXCore
+import VideoGenXScheduler
+import VideoGenXServer
+
+extension ServeConfiguration {
+    /// Every configuration key `serve` reads, with its default, in the order of the README's
+    /// table. Keys are dotted; in the environment they are upper-cased with `_` and prefixed
+    /// `VIDEOGENX_` (`http.port` → `VIDEOGENX_HTTP_PORT`); in a JSON file they nest
+    /// (`{"http": {"port": 8000}}`).
+    public static let keys: [(key: String, defaultValue: String)] = [
+        ("http.host", "127.0.0.1"), ("http.port", "8000"), ("http.public_url", "http://<host>:<port>"),
+        ("data_dir", "./data"), ("log.level", "info"),
+        ("limits.text_max_length", "2000"), ("limits.duration_min", "15"), ("limits.duration_max", "60"),
+        ("limits.steps_min", "20"), ("limits.steps_max", "100"), ("limits.resolutions", "720P,1080P,4K"),
+        ("limits.fps", "24,30"),
+        ("api.url_expiry_seconds", "1800"), ("api.max_page_size", "100"), ("security.url_allowlist", "(none)"),
+        ("worker.enabled", "true"), ("worker.capacity", "1"), ("worker.lease_seconds", "30"),
+        ("worker.heartbeat_seconds", "lease / 3"), ("worker.poll_seconds", "0.5"), ("worker.shutdown_grace_seconds", "30"),
+        ("callbacks.enabled", "true"), ("callbacks.retry_window_seconds", "86400"), ("callbacks.first_delay_seconds", "5"),
+        ("callbacks.max_delay_seconds", "3600"), ("callbacks.timeout_seconds", "10"), ("callbacks.poll_seconds", "1"),
+    ]
+
+    /// Reads the configuration from `reader` (flags, environment, file — whatever providers it
+    /// holds, first wins); every key not given takes its default.
+    /// - Throws: ``ConfigurationError`` naming the key and the accepted values.
+    public init(reader: ConfigReader) throws {
+        let values = ConfigValues(reader: reader)
+        self.init()
+        host = values.string("http.host", default: host)
+        port = try values.int("http.port", default: port, in: 0...65535)
+        publicBaseURL = values.optionalString("http.public_url")
+        dataDirectory = URL(fileURLWithPath: values.string("data_dir", default: "./data"))
+        let levels = Logger.Level.allCases.map(\.rawValue)
+        logLevel = Logger.Level(rawValue: try values.choice("log.level", default: "info", from: levels)) ?? .info
+
+        server.limits = try Self.limits(values)
+        server.urlExpirySeconds = try values.seconds("api.url_expiry_seconds", default: server.urlExpirySeconds, minimum: 1)
+        server.maxPageSize = try values.int("api.max_page_size", default: server.maxPageSize, in: 1...1000)
+        server.urlAllowlist = values.strings("security.url_allowlist", default: [])
+
+        runsWorker = try values.bool("worker.enabled", default: true)
+        worker.capacity = try values.int("worker.capacity", default: worker.capacity, in: 1...64)
+        worker.leaseSeconds = try values.seconds("worker.lease_seconds", default: worker.leaseSeconds, minimum: 1)
+        worker.heartbeatSeconds = try values.seconds("worker.heartbeat_seconds", default: max(0.5, worker.leaseSeconds / 3), minimum: 0.1)
+        guard worker.heartbeatSeconds < worker.leaseSeconds else {
+            throw ConfigurationError(
+                key: "worker.heartbeat_seconds", reason: "must be shorter than worker.lease_seconds (\(worker.leaseSeconds)), got \(worker.heartbeatSeconds)"
+            )
+        }
+        worker.reapSeconds = max(0.5, min(5, worker.leaseSeconds / 2))
+        worker.pollSeconds = try values.seconds("worker.poll_seconds", default: worker.pollSeconds, minimum: 0.01)
+        worker.shutdownGraceSeconds = try values.seconds("worker.shutdown_grace_seconds", default: worker.shutdownGraceSeconds, minimum: 0)
+
+        if try values.bool("callbacks.enabled", default: true) {
+            var retry = CallbackRetryPolicy()
+            retry.windowSeconds = try values.seconds("callbacks.retry_window_seconds", default: retry.windowSeconds, minimum: 0)
+            retry.firstDelaySeconds = try values.seconds("callbacks.first_delay_seconds", default: retry.firstDelaySeconds, minimum: 0.01)
+            retry.maxDelaySeconds = try values.seconds("callbacks.max_delay_seconds", default: retry.maxDelaySeconds, minimum: retry.firstDelaySeconds)
+            var callbacks = CallbackConfiguration(retry: retry)
+            callbacks.timeoutSeconds = try values.seconds("callbacks.timeout_seconds", default: callbacks.timeoutSeconds, minimum: 0.1)
+            callbacks.pollSeconds = try values.seconds("callbacks.poll_seconds", default: callbacks.pollSeconds, minimum: 0.01)
+            self.callbacks = callbacks
+        } else {
+            callbacks = nil
+        }
+    }
+
+    private static func limits(_ values: ConfigValues) throws -> GenerationLimits {
+        var limits = GenerationLimits.platform
+        let textMax = try values.int("limits.text_max_length", default: limits.textLength.upperBound, in: 1...100_000)
+        limits.textLength = 1...textMax
+        let durationMin = try values.int("limits.duration_min", default: limits.durationSeconds.lowerBound, in: 1...3600)
+        let durationMax = try values.int("limits.duration_max", default: limits.durationSeconds.upperBound, in: durationMin...3600)
+        limits.durationSeconds = durationMin...durationMax
+        let stepsMin = try values.int("limits.steps_min", default: limits.steps.lowerBound, in: 1...1000)
+        let stepsMax = try values.int("limits.steps_max", default: limits.steps.upperBound, in: stepsMin...1000)
+        limits.steps = stepsMin...stepsMax
+        let names = values.strings("limits.resolutions", default: Resolution.allCases.map(\.rawValue))
+        limits.resolutions = try names.map { name in
+            guard let resolution = Resolution(rawValue: name) else {
+                throw ConfigurationError(
+                    key: "limits.resolutions", reason: "must list some of \(Resolution.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'"
+                )
+            }
+            return resolution
+        }
+        let rates = values.strings("limits.fps", default: limits.frameRates.map(String.init))
+        limits.frameRates = try rates.map { text in
+            guard let rate = Int(text), [24, 25, 30, 60].contains(rate) else {
+                throw ConfigurationError(key: "limits.fps", reason: "must list some of 24, 25, 30, 60, got '\(text)'")
+            }
+            return rate
+        }
+        guard !limits.resolutions.isEmpty, !limits.frameRates.isEmpty else {
+            throw ConfigurationError(key: limits.resolutions.isEmpty ? "limits.resolutions" : "limits.fps", reason: "must not be empty")
+        }
+        return limits
+    }
+}
