@@ -151,8 +151,9 @@ let package = Package(
         .testTarget(
             name: "VideoGenXServerTests",
             dependencies: [
-                "VideoGenXServer", "VideoGenXStore", "VideoGenXObjects",
+                "VideoGenXServer", "VideoGenXStore", "VideoGenXObjects", "VideoGenXCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: sharedSettings
         ),

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+import VideoGenXCore
 import VideoGenXObjects
 import VideoGenXServer
 import VideoGenXStore
@@ -30,23 +31,35 @@ struct URLGuardTests {
         #expect(await URLGuard(allowlist: ["127.0.0.1"]).problem(with: "http://127.0.0.1:9000/a.png") == nil)
     }
 
-    @Test("Submitting an image URL at a private address is a 400 naming the field")
-    func submitRefusesPrivateImage() async throws {
+    @Test("Submitting an image or callback URL at a private address is a 400 naming the field", arguments: ["image", "callback_url"])
+    func submitRefusesPrivateURL(field: String) async throws {
         let f = try APIFixture()
         try await f.app.test(.router) { client in
-            for image in ["http://127.0.0.1/x.png", "http://10.0.0.7/x.png", "http://169.254.169.254/x.png"] {
-                let body = #"{"text":"x","image":"\#(image)","params":{"duration":15,"steps":20}}"#
+            for url in ["http://127.0.0.1/x.png", "http://10.0.0.7/x.png", "http://169.254.169.254/x.png", "http://[::1]/x"] {
+                let body = #"{"text":"x","\#(field)":"\#(url)","params":{"duration":15,"steps":20}}"#
                 try await client.execute(uri: "/api/v1/video/generate", method: .post, body: ByteBuffer(string: body)) { response in
                     let json = try APIFixture.json(response)
-                    #expect(response.status == .badRequest, "\(image)")
+                    #expect(response.status == .badRequest, "\(url)")
                     let errors = (json["data"] as? [String: Any])?["errors"] as? [[String: String]]
-                    #expect(errors?.first?["field"] == "image", "\(image)")
+                    #expect(errors?.first?["field"] == field, "\(url)")
+                    #expect(errors?.first?["reason"]?.contains("not allowed") == true, "\(url)")
                 }
             }
-            let data = #"{"text":"x","image":"data:image/png;base64,iVBORw0KGgo=","params":{"duration":15,"steps":20}}"#
-            try await client.execute(uri: "/api/v1/video/generate", method: .post, body: ByteBuffer(string: data)) { response in
+        }
+    }
+
+    @Test("An inline image and a public callback address are accepted; the callback URL is stored with the task")
+    func submitAcceptsPublic() async throws {
+        let f = try APIFixture()
+        try await f.app.test(.router) { client in
+            let body = #"{"text":"x","image":"data:image/png;base64,iVBORw0KGgo=","callback_url":"https://93.184.216.34/hook","params":{"duration":15,"steps":20}}"#
+            let id = try await client.execute(uri: "/api/v1/video/generate", method: .post, body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .accepted)
+                let data = try APIFixture.json(response)["data"] as? [String: Any]
+                let raw = try #require(data?["task_id"] as? String)
+                return try #require(TaskID(rawValue: raw))
             }
+            #expect(try await f.store.get(id)?.callbackURL == "https://93.184.216.34/hook")
         }
     }
 }

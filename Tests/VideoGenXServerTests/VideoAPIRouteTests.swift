@@ -17,13 +17,18 @@ final class APIFixture: Sendable {
     let signer: URLSigner
     let app: Application<RouterResponder<APIRequestContext>>
 
-    init(workerRunning: Bool = true) throws {
+    /// The users' webhook secrets (a fixed master key).
+    static let secrets = WebhookSecrets(masterKey: Array(repeating: 7, count: 32))
+
+    init(workerRunning: Bool = true, callbacks: Bool = true) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try SQLiteTaskStore(path: directory.appendingPathComponent("tasks.sqlite").path, durability: .normal)
         signer = try URLSigner(secret: Array(repeating: 3, count: 32))
         objects = try FileObjectStore(root: directory.appendingPathComponent("objects"), publicBaseURL: "http://localhost", signer: signer)
-        let api = VideoAPI(store: store, objects: objects, signer: signer, workerRunning: { workerRunning })
+        let api = VideoAPI(
+            store: store, objects: objects, signer: signer, webhookSecrets: callbacks ? Self.secrets : nil, workerRunning: { workerRunning }
+        )
         app = Application(router: api.buildRouter())
     }
 
