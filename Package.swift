@@ -91,6 +91,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: sharedSettings
@@ -140,6 +141,12 @@ let package = Package(
             path: "Tests/StoreCrashHelper",
             swiftSettings: sharedSettings
         ),
+        .target(
+            name: "VideoGenXTestSupport",
+            dependencies: [.product(name: "HummingbirdTesting", package: "hummingbird")],
+            path: "Tests/TestSupport",
+            swiftSettings: sharedSettings
+        ),
         .testTarget(
             name: "VideoGenXSchedulerTests",
             dependencies: [
@@ -151,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "VideoGenXServerTests",
             dependencies: [
-                "VideoGenXServer", "VideoGenXStore", "VideoGenXObjects", "VideoGenXCore",
+                "VideoGenXServer", "VideoGenXStore", "VideoGenXObjects", "VideoGenXCore", "VideoGenXTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -160,7 +167,9 @@ let package = Package(
         .testTarget(
             name: "VideoGenXPlatformTests",
             dependencies: [
-                "VideoGenXPlatform", "VideoGenXMedia",
+                "VideoGenXPlatform", "VideoGenXMedia", "VideoGenXServer", "VideoGenXTestSupport",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],

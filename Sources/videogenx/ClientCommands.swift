@@ -33,27 +33,27 @@ enum ClientExit {
         return reply.status == 400 || reply.status == 413 ? ExitCode(2) : ExitCode.failure
     }
 
-    /// Follows a task by polling every 0.5 s, printing a line per change (or a progress line on
-    /// a terminal); returns its final data.
+    /// Follows a task over its Server-Sent Events stream (resuming after dropped connections),
+    /// printing a line per change (or a progress line on a terminal); returns its final data.
     static func follow(_ id: String, client: APIClient, quiet: Bool) async throws -> [String: Any] {
         var last = ""
         let interactive = isatty(STDERR_FILENO) == 1
-        while true {
-            let reply = try await client.send("GET", "/api/v1/video/task/\(id)")
-            guard reply.status == 200, let data = reply.data else { throw fail(reply) }
-            let status = data["status"] as? String ?? "?"
-            let line = "\(status) \(data["progress"] as? Int ?? 0)% \(data["stage"] as? String ?? "")"
-                + ((data["queue_position"] as? Int).map { " (position \($0) in queue)" } ?? "")
-            if !quiet && line != last {
-                FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + line : line + "\n").utf8))
-                last = line
+        let final: Data
+        do {
+            final = try await client.followEvents(id) { event in
+                guard !quiet, let data = (try? JSONSerialization.jsonObject(with: event)) as? [String: Any] else { return }
+                let line = "\(data["status"] as? String ?? "?") \(data["progress"] as? Int ?? 0)% \(data["stage"] as? String ?? "")"
+                    + ((data["queue_position"] as? Int).map { " (position \($0) in queue)" } ?? "")
+                if line != last {
+                    FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + line : line + "\n").utf8))
+                    last = line
+                }
             }
-            if ["succeeded", "failed", "cancelled"].contains(status) {
-                if !quiet && interactive { FileHandle.standardError.write(Data("\n".utf8)) }
-                return data
-            }
-            try await Task.sleep(for: .milliseconds(500))
+        } catch let refused as APIClient.StreamRefused {
+            throw fail(refused.reply)
         }
+        if !quiet && interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+        return (try? JSONSerialization.jsonObject(with: final)) as? [String: Any] ?? [:]
     }
 }
 
@@ -176,7 +176,9 @@ struct CancelCommand: AsyncParsableCommand {
 
 /// `videogenx watch ID`: follows a task until it ends (exit 0 only when it succeeded).
 struct WatchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "watch", abstract: "Follow a task until it ends.")
+    static let configuration = CommandConfiguration(
+        commandName: "watch", abstract: "Follow a task over its event stream (SSE) until it ends; exit 0 only when it succeeded."
+    )
 
     @Argument(help: "The task id.")
     var id: String

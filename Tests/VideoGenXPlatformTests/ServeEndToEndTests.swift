@@ -6,6 +6,8 @@ import Subprocess
 import SystemPackage
 import Testing
 import VideoGenXMedia
+import VideoGenXServer
+import VideoGenXTestSupport
 
 /// `videogenx serve` as a user runs it: the real binary on a free loopback port with a temporary
 /// data folder, driven over real HTTP, its videos checked with ffprobe.
@@ -26,27 +28,100 @@ final class ServeEndToEndTests: Sendable {
     /// with few steps and the fastest preset being the worker's default.
     static let body = #"{"text":"a blue whale swimming in the ocean","params":{"resolution":"720P","fps":24,"duration":15,"steps":20,"seed":3}}"#
 
-    @Test("Submit, follow to succeeded, download through video_url: an HEVC 720P 24 fps 15 s MP4")
+    @Test("Submit with a callback, follow over SSE to succeeded, download through video_url: an HEVC 720P 24 fps 15 s MP4; the signed callback carries the result")
     func submitAndDownload() async throws {
-        try await ServeProcess.with(dataDirectory: directory) { server in
-            let id = try await server.submit(Self.body)
-            let task = try await server.waitFor(id) { ["succeeded", "failed"].contains($0["status"] as? String) }
-            #expect(task["status"] as? String == "succeeded", "\(task)")
-            let result = try #require(task["result"] as? [String: Any])
-            let videoURL = try #require((result["video_url"] as? String).flatMap(URL.init(string:)))
-            let (video, response) = try await URLSession.shared.data(from: videoURL)
-            #expect((response as? HTTPURLResponse)?.statusCode == 200)
-            let path = self.directory.appendingPathComponent("download.mp4")
-            try video.write(to: path)
-            let probe = try await FFprobe().probe(path.path)
-            let stream = try #require(probe.video)
-            #expect(stream.codec == "hevc" && stream.width == 1280 && stream.height == 720)
-            #expect(abs((stream.fps ?? 0) - 24) < 0.01)
-            #expect(abs(probe.duration - 15) <= 1.0 / 24 + 1e-6)
-            #expect(result["size_bytes"] as? Int == video.count)
-            let thumbnailURL = try #require((result["thumbnail_url"] as? String).flatMap(URL.init(string:)))
-            let (thumbnail, _) = try await URLSession.shared.data(from: thumbnailURL)
-            #expect(thumbnail.prefix(4) == Data("RIFF".utf8) && thumbnail.dropFirst(8).prefix(4) == Data("WEBP".utf8))
+        let receiver = WebhookReceiver()
+        try await receiver.run { port in
+            try await ServeProcess.with(dataDirectory: self.directory, arguments: ["--url-allowlist", "127.0.0.1"]) { server in
+                let body = Self.body.replacingOccurrences(of: "{\"text\"", with: "{\"callback_url\":\"http://127.0.0.1:\(port)/hook\",\"text\"")
+                let id = try await server.submit(body)
+                let watch = try await CLI.run(["watch", id, "--server", server.base])
+                #expect(watch.status == .exited(0), "\(watch.stderr)")
+                let lines = watch.stderr.split(separator: "\n")
+                #expect(lines.last == "succeeded 100% ", "\(lines.suffix(3))")
+                #expect(lines.contains { $0.hasPrefix("processing") && $0.contains("sampling") }, "progress is streamed")
+                let (_, json) = try await server.request("GET", "/api/v1/video/task/\(id)")
+                let task = try #require(json["data"] as? [String: Any])
+                #expect(task["status"] as? String == "succeeded", "\(task)")
+                let result = try #require(task["result"] as? [String: Any])
+                let videoURL = try #require((result["video_url"] as? String).flatMap(URL.init(string:)))
+                let (video, response) = try await URLSession.shared.data(from: videoURL)
+                #expect((response as? HTTPURLResponse)?.statusCode == 200)
+                let path = self.directory.appendingPathComponent("download.mp4")
+                try video.write(to: path)
+                let probe = try await FFprobe().probe(path.path)
+                let stream = try #require(probe.video)
+                #expect(stream.codec == "hevc" && stream.width == 1280 && stream.height == 720)
+                #expect(abs((stream.fps ?? 0) - 24) < 0.01)
+                #expect(abs(probe.duration - 15) <= 1.0 / 24 + 1e-6)
+                #expect(result["size_bytes"] as? Int == video.count)
+                let thumbnailURL = try #require((result["thumbnail_url"] as? String).flatMap(URL.init(string:)))
+                let (thumbnail, _) = try await URLSession.shared.data(from: thumbnailURL)
+                #expect(thumbnail.prefix(4) == Data("RIFF".utf8) && thumbnail.dropFirst(8).prefix(4) == Data("WEBP".utf8))
+
+                // The callback: one delivery, signed with this user's secret, carrying the result.
+                let signer = try await server.webhookSigner()
+                try await eventually { receiver.count >= 1 }
+                let delivery = try #require(receiver.requests.first)
+                #expect(delivery.id == "msg_\(id)_succeeded")
+                #expect(signer.verify(id: delivery.id, timestamp: Int64(delivery.timestamp) ?? 0, body: delivery.body, header: delivery.signature))
+                let payload = try #require(try JSONSerialization.jsonObject(with: delivery.body) as? [String: Any])
+                #expect(payload["type"] as? String == "task.succeeded")
+                let sent = try #require((payload["data"] as? [String: Any])?["result"] as? [String: Any])
+                #expect((sent["video_url"] as? String)?.contains("/api/v1/objects/") == true && sent["size_bytes"] as? Int == video.count)
+            }
+        }
+    }
+
+    @Test("A callback receiver that fails twice gets the third attempt with the same webhook-id, each signed; a loopback callback without the allowlist is a 400")
+    func callbackRetries() async throws {
+        let receiver = WebhookReceiver(answers: [500, 502])
+        try await receiver.run { port in
+            let environment = ["VIDEOGENX_CALLBACKS_FIRST_DELAY_SECONDS": "0.2", "VIDEOGENX_CALLBACKS_POLL_SECONDS": "0.05"]
+            try await ServeProcess.with(
+                dataDirectory: self.directory, arguments: ["--no-worker", "--url-allowlist", "127.0.0.1"], environment: environment
+            ) { server in
+                let body = #"{"text":"x","callback_url":"http://127.0.0.1:\#(port)/hook","params":{"duration":15,"steps":20}}"#
+                let id = try await server.submit(body)
+                let (status, _) = try await server.request("POST", "/api/v1/video/task/\(id)/cancel")
+                #expect(status == 200)
+                try await eventually { receiver.count >= 3 }
+                let signer = try await server.webhookSigner()
+                let requests = receiver.requests
+                #expect(requests.count == 3)
+                #expect(Set(requests.map(\.id)) == ["msg_\(id)_cancelled"])
+                for request in requests {
+                    #expect(signer.verify(id: request.id, timestamp: Int64(request.timestamp) ?? 0, body: request.body, header: request.signature))
+                }
+            }
+            try await ServeProcess.with(dataDirectory: self.directory, arguments: ["--no-worker"]) { server in
+                for host in ["127.0.0.1", "10.1.2.3", "169.254.169.254"] {
+                    let body = #"{"text":"x","callback_url":"http://\#(host):\#(port)/hook","params":{"duration":15,"steps":20}}"#
+                    let (status, json) = try await server.request("POST", "/api/v1/video/generate", body: body)
+                    #expect(status == 400, "\(host)")
+                    let errors = (json["data"] as? [String: Any])?["errors"] as? [[String: String]]
+                    #expect(errors?.first?["field"] == "callback_url", "\(host)")
+                }
+            }
+        }
+    }
+
+    @Test("SIGTERM: the server stops within the grace period, exits 0, and the running task goes back to the queue unharmed")
+    func gracefulShutdown() async throws {
+        let long = Self.body.replacingOccurrences(of: "\"steps\":20", with: "\"steps\":100")
+        let (taskID, termination) = try await ServeProcess.withTermination(
+            dataDirectory: directory, environment: ["VIDEOGENX_WORKER_SHUTDOWN_GRACE_SECONDS": "1"]
+        ) { server in
+            let id = try await server.submit(long)
+            _ = try await server.waitFor(id) { ($0["status"] as? String) == "processing" && (($0["progress"] as? Int) ?? 0) > 0 }
+            return id
+        }
+        #expect(termination == .exited(0))
+        try await ServeProcess.with(dataDirectory: directory, arguments: ["--no-worker"]) { server in
+            let (_, json) = try await server.request("GET", "/api/v1/video/task/\(taskID)")
+            let task = try #require(json["data"] as? [String: Any])
+            #expect(task["status"] as? String == "pending", "\(task)")
+            #expect(task["attempts"] as? Int == 0, "a release charges no attempt: \(task)")
         }
     }
 
@@ -102,6 +177,14 @@ final class ServeEndToEndTests: Sendable {
             #expect(unknown.status == .exited(1))
         }
     }
+}
+
+/// Waits (polling, up to 30 s) until `condition` holds.
+func eventually(_ condition: @Sendable () async throws -> Bool) async throws {
+    for _ in 0..<300 where try await !condition() {
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    #expect(try await condition())
 }
 
 /// Runs the `videogenx` binary and collects its output.

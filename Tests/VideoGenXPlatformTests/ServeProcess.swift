@@ -8,6 +8,7 @@ import Glibc
 import Subprocess
 import SystemPackage
 import Testing
+import VideoGenXServer
 
 /// A `videogenx serve` child process on a free loopback port, for end-to-end tests. It is
 /// stopped (SIGTERM, then SIGKILL) when the test body returns.
@@ -20,13 +21,26 @@ struct ServeProcess: Sendable {
     /// Starts the server, waits until `/healthz` answers, runs `body`, then stops the server.
     @discardableResult
     static func with<Value: Sendable>(
-        dataDirectory: URL, leaseSeconds: Int? = nil, _ body: @escaping @Sendable (ServeProcess) async throws -> Value
+        dataDirectory: URL, leaseSeconds: Int? = nil, arguments extra: [String] = [], environment: [String: String] = [:],
+        _ body: @escaping @Sendable (ServeProcess) async throws -> Value
     ) async throws -> Value {
+        try await withTermination(dataDirectory: dataDirectory, leaseSeconds: leaseSeconds, arguments: extra, environment: environment, body).value
+    }
+
+    /// As ``with(dataDirectory:leaseSeconds:arguments:environment:_:)``, also answering how the
+    /// server ended after the SIGTERM.
+    static func withTermination<Value: Sendable>(
+        dataDirectory: URL, leaseSeconds: Int? = nil, arguments extra: [String] = [], environment: [String: String] = [:],
+        _ body: @escaping @Sendable (ServeProcess) async throws -> Value
+    ) async throws -> (value: Value, termination: TerminationStatus) {
         let port = try freePort()
         var arguments = ["serve", "--port", String(port), "--data-dir", dataDirectory.path, "--log-level", "warning"]
         if let leaseSeconds { arguments += ["--lease-seconds", String(leaseSeconds)] }
+        arguments += extra
+        var updates: [Environment.Key: String?] = [:]
+        for (key, value) in environment { updates[Environment.Key(rawValue: key)!] = value }
         let result = try await run(
-            .path(FilePath(GenerateCommandTests.binary)), arguments: Arguments(arguments),
+            .path(FilePath(GenerateCommandTests.binary)), arguments: Arguments(arguments), environment: .inherit.updating(updates),
             input: .none, output: .discarded, error: .discarded
         ) { execution in
             let server = ServeProcess(port: port, processID: execution.processIdentifier.value)
@@ -41,7 +55,7 @@ struct ServeProcess: Sendable {
             try? execution.send(signal: .terminate)
             return value
         }
-        return result.closureResult
+        return (result.closureResult, result.terminationStatus)
     }
 
     /// Kills the server at once (SIGKILL), as a crash would.
@@ -83,6 +97,13 @@ struct ServeProcess: Sendable {
             try await Task.sleep(for: .milliseconds(100))
         }
         throw POSIXError(.ETIMEDOUT)
+    }
+
+    /// The local user's webhook signer, from `GET /api/v1/webhooks/secret`.
+    func webhookSigner() async throws -> WebhookSigner {
+        let (_, json) = try await request("GET", "/api/v1/webhooks/secret")
+        guard let secret = (json["data"] as? [String: Any])?["secret"] as? String else { throw POSIXError(.EPROTO) }
+        return try WebhookSigner(encoded: secret)
     }
 
     /// A loopback port nobody listens on right now.

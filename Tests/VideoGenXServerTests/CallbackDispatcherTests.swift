@@ -9,48 +9,7 @@ import Testing
 import VideoGenXCore
 import VideoGenXServer
 import VideoGenXStore
-
-/// A webhook receiver on loopback that records every request and answers with the scripted
-/// statuses (then 200).
-final class WebhookReceiver: Sendable {
-    /// One received request.
-    struct Received: Sendable {
-        var id: String
-        var timestamp: String
-        var signature: String
-        var body: Data
-    }
-
-    let received = Mutex<[Received]>([])
-    let script: Mutex<[HTTPResponse.Status]>
-
-    init(answers: [HTTPResponse.Status] = []) {
-        script = Mutex(answers)
-    }
-
-    var count: Int { received.withLock { $0.count } }
-
-    /// Runs the receiver on a free port while `body` runs.
-    func run<Value: Sendable>(_ body: @escaping @Sendable (Int) async throws -> Value) async throws -> Value {
-        let router = Router()
-        router.post("/hook") { request, _ -> Response in
-            var request = request
-            let bytes = try await request.collectBody(upTo: 1 << 20)
-            self.received.withLock {
-                $0.append(Received(
-                    id: request.headers[HTTPField.Name("webhook-id")!] ?? "", timestamp: request.headers[HTTPField.Name("webhook-timestamp")!] ?? "",
-                    signature: request.headers[HTTPField.Name("webhook-signature")!] ?? "", body: Data(bytes.readableBytesView)
-                ))
-            }
-            let status = self.script.withLock { $0.isEmpty ? .ok : $0.removeFirst() }
-            return Response(status: status)
-        }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        return try await app.test(.live) { client in
-            try await body(try #require(client.port))
-        }
-    }
-}
+import VideoGenXTestSupport
 
 @Suite("Webhook dispatcher", .timeLimit(.minutes(1)))
 struct CallbackDispatcherTests {
@@ -81,7 +40,7 @@ struct CallbackDispatcherTests {
     @Test("A receiver that fails twice gets the third attempt after backoff, with the same webhook-id, each correctly signed")
     func retriesWithSameID() async throws {
         let f = try APIFixture()
-        let receiver = WebhookReceiver(answers: [.internalServerError, .serviceUnavailable])
+        let receiver = WebhookReceiver(answers: [500, 503])
         try await receiver.run { port in
             let task = try await f.store.create(NewTask(
                 userID: "alice", request: TestSpecs.spec, callbackURL: "http://127.0.0.1:\(port)/hook"
@@ -102,7 +61,7 @@ struct CallbackDispatcherTests {
                 clock.advance(by: 10.1)
                 try await eventually { try await f.store.callbacks(of: task.id).first?.state == .delivered }
             }
-            let requests = receiver.received.withLock { $0 }
+            let requests = receiver.requests
             #expect(requests.count == 3)
             #expect(Set(requests.map(\.id)) == ["msg_\(task.id.rawValue)_cancelled"])
             let signer = APIFixture.secrets.signer(for: "alice")
@@ -123,7 +82,7 @@ struct CallbackDispatcherTests {
     @Test("410 Gone abandons the delivery; a URL the guard refuses is abandoned without any request")
     func abandons() async throws {
         let f = try APIFixture()
-        let receiver = WebhookReceiver(answers: [.gone])
+        let receiver = WebhookReceiver(answers: [410])
         try await receiver.run { port in
             let gone = try await f.store.create(NewTask(userID: "alice", request: TestSpecs.spec, callbackURL: "http://127.0.0.1:\(port)/hook")).task
             let refused = try await f.store.create(NewTask(userID: "alice", request: TestSpecs.spec, callbackURL: "http://localhost:\(port)/hook")).task

@@ -1,0 +1,92 @@
+import Configuration
+import Foundation
+import SystemPackage
+import Testing
+import VideoGenXCore
+import Logging
+import VideoGenXPlatform
+import VideoGenXServer
+
+/// `serve`'s configuration: flags over `VIDEOGENX_*` environment over a JSON file over defaults;
+/// a bad value fails with its key; every key is documented in the README.
+@Suite("serve configuration")
+struct ServeConfigurationTests {
+    /// A reader like `serve`'s: flags, then environment (`VIDEOGENX_` prefix), then a JSON file.
+    func reader(flags: [AbsoluteConfigKey: ConfigValue] = [:], environment: [String: String] = [:], json: String? = nil) async throws -> ConfigReader {
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(name: "flags", values: flags),
+            EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "videogenx"),
+        ]
+        if let json {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-config-\(UUID().uuidString).json")
+            try Data(json.utf8).write(to: path)
+            defer { try? FileManager.default.removeItem(at: path) }
+            providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(path.path)))
+        }
+        return ConfigReader(providers: providers)
+    }
+
+    @Test("With nothing given every key takes its documented default")
+    func defaults() async throws {
+        let configuration = try ServeConfiguration(reader: try await reader())
+        #expect(configuration.host == "127.0.0.1" && configuration.port == 8000)
+        #expect(configuration.dataDirectory.path.hasSuffix("/data") && configuration.publicBaseURL == nil)
+        #expect(configuration.logLevel == .info && configuration.runsWorker)
+        #expect(configuration.server.limits == .platform && configuration.server.urlExpirySeconds == 1800)
+        #expect(configuration.server.maxPageSize == 100 && configuration.urlAllowlist.isEmpty)
+        #expect(configuration.worker.capacity == 1 && configuration.worker.leaseSeconds == 30 && configuration.worker.heartbeatSeconds == 10)
+        #expect(configuration.worker.shutdownGraceSeconds == 30)
+        let callbacks = try #require(configuration.callbacks)
+        #expect(callbacks.retry.windowSeconds == 86_400 && callbacks.retry.firstDelaySeconds == 5 && callbacks.timeoutSeconds == 10)
+    }
+
+    @Test("The file sets nested keys, the environment overrides the file, and flags override both")
+    func precedence() async throws {
+        let json = #"{"http": {"port": 9000, "host": "0.0.0.0"}, "limits": {"duration_min": 5, "resolutions": ["720P"]}, "worker": {"capacity": 2}, "callbacks": {"retry_window_seconds": 3600}}"#
+        let environment = ["VIDEOGENX_HTTP_PORT": "9100", "VIDEOGENX_SECURITY_URL_ALLOWLIST": "10.0.0.5, hooks.internal", "VIDEOGENX_CALLBACKS_ENABLED": "true"]
+        let flags: [AbsoluteConfigKey: ConfigValue] = ["http.port": ConfigValue(.int(9200), isSecret: false)]
+        let fileOnly = try ServeConfiguration(reader: try await reader(json: json))
+        #expect(fileOnly.port == 9000 && fileOnly.host == "0.0.0.0")
+        #expect(fileOnly.server.limits.durationSeconds == 5...60 && fileOnly.server.limits.resolutions == [.hd720])
+        #expect(fileOnly.worker.capacity == 2 && fileOnly.callbacks?.retry.windowSeconds == 3600)
+        #expect(try ServeConfiguration(reader: try await reader(environment: environment, json: json)).port == 9100)
+        let all = try ServeConfiguration(reader: try await reader(flags: flags, environment: environment, json: json))
+        #expect(all.port == 9200 && all.host == "0.0.0.0")
+        #expect(all.urlAllowlist == ["10.0.0.5", "hooks.internal"])
+        #expect(try ServeConfiguration(reader: try await reader(environment: ["VIDEOGENX_CALLBACKS_ENABLED": "false"])).callbacks == nil)
+    }
+
+    static let badValues: [(environment: [String: String], error: String)] = [
+        (["VIDEOGENX_HTTP_PORT": "eighty"], "http.port: must be an integer 0–65535, got 'eighty'"),
+        (["VIDEOGENX_HTTP_PORT": "70000"], "http.port: must be 0–65535, got 70000"),
+        (["VIDEOGENX_LOG_LEVEL": "loud"], "log.level: must be one of trace, debug, info, notice, warning, error, critical, got 'loud'"),
+        (["VIDEOGENX_WORKER_LEASE_SECONDS": "0"], "worker.lease_seconds: must be a number of seconds ≥ 1.0, got 0.0"),
+        (["VIDEOGENX_WORKER_HEARTBEAT_SECONDS": "40"], "worker.heartbeat_seconds: must be shorter than worker.lease_seconds (30.0), got 40.0"),
+        (["VIDEOGENX_WORKER_ENABLED": "maybe"], "worker.enabled: must be true or false, got 'maybe'"),
+        (["VIDEOGENX_LIMITS_RESOLUTIONS": "720P,8K"], "limits.resolutions: must list some of 720P, 1080P, 4K, got '8K'"),
+        (["VIDEOGENX_LIMITS_DURATION_MIN": "30", "VIDEOGENX_LIMITS_DURATION_MAX": "20"], "limits.duration_max: must be 30–3600, got 20"),
+    ]
+
+    @Test("A bad value fails start-up with its key, the accepted values and what was given", arguments: badValues)
+    func badValue(environment: [String: String], error: String) async throws {
+        let reader = try await reader(environment: environment)
+        #expect(throws: ConfigurationError.self) { try ServeConfiguration(reader: reader) }
+        do {
+            _ = try ServeConfiguration(reader: reader)
+        } catch let failure as ConfigurationError {
+            #expect(failure.description == error)
+        }
+    }
+
+    @Test("Every configuration key is documented in the README with its default and environment variable")
+    func documented() throws {
+        let readme = try String(contentsOfFile: #filePath.replacingOccurrences(of: "Tests/VideoGenXPlatformTests/ServeConfigurationTests.swift", with: "README.md"), encoding: .utf8)
+        for (key, defaultValue) in ServeConfiguration.keys {
+            let variable = "VIDEOGENX_" + key.uppercased().replacingOccurrences(of: ".", with: "_")
+            let row = readme.split(separator: "\n").first { $0.contains("`\(key)`") }
+            #expect(row != nil, "README has no row for \(key)")
+            #expect(row?.contains(variable) == true, "README row of \(key) names \(variable)")
+            #expect(row?.contains(defaultValue) == true, "README row of \(key) gives the default \(defaultValue)")
+        }
+    }
+}
