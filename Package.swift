@@ -152,6 +152,7 @@ let package = Package(
             dependencies: [
                 "VideoGenXScheduler", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects", "VideoGenXInference",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: sharedSettings
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import Testing
 import VideoGenXCore
 import VideoGenXInference
@@ -26,12 +27,28 @@ final class WorkerTests: Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    private func worker(encoder: FFmpegEncoder = FFmpegEncoder(settings: EncoderSettings(preset: "ultrafast"))) -> Worker {
+    private func worker(
+        encoder: FFmpegEncoder = FFmpegEncoder(settings: EncoderSettings(preset: "ultrafast")), capacity: Int = 1, grace: Double = 30
+    ) -> Worker {
         Worker(
             store: store, objects: objects, renderer: VideoRenderer(model: ProceduralModel(), encoder: encoder),
-            configuration: WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 1, pollSeconds: 0.05, workDirectory: directory),
+            configuration: WorkerConfiguration(
+                leaseSeconds: 30, heartbeatSeconds: 1, pollSeconds: 0.05, workDirectory: directory, capacity: capacity, shutdownGraceSeconds: grace
+            ),
             logger: Logger(label: "test")
         )
+    }
+
+    /// Runs `worker` in a service group, calls `body`, then shuts the group down gracefully and
+    /// waits for it to end.
+    private func withGracefulShutdown(_ worker: Worker, afterwards body: @Sendable () async throws -> Void) async throws {
+        let group = ServiceGroup(services: [worker], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await body()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
     }
 
     private func enqueue(steps: Int, duration: Int = 1) async throws -> TaskID {
@@ -88,5 +105,41 @@ final class WorkerTests: Sendable {
         #expect(again.error?.code == "media_tool_not_found")
         running.cancel()
         _ = try? await running.value
+    }
+
+    @Test("With capacity 2 two tasks render at once")
+    func capacity() async throws {
+        let first = try await enqueue(steps: 100, duration: 10)
+        let second = try await enqueue(steps: 100, duration: 10)
+        let running = Task { [worker = worker(capacity: 2)] in try await worker.run() }
+        _ = try await waitFor(first) { $0.status == .processing && $0.progress > 0 }
+        let other = try await waitFor(second) { $0.status == .processing && $0.progress > 0 }
+        #expect(try await store.get(first)?.status == .processing, "both at once")
+        #expect(other.leaseOwner != nil)
+        running.cancel()
+        _ = try? await running.value
+    }
+
+    @Test("On graceful shutdown a running task that ends within the grace period completes; nothing new is claimed")
+    func finishesWithinGrace() async throws {
+        let id = try await enqueue(steps: 4)
+        let waiting = try await enqueue(steps: 4)
+        try await withGracefulShutdown(worker(grace: 60)) {
+            _ = try await waitFor(id) { $0.status == .processing }
+        }
+        #expect(try await store.get(id)?.status == .succeeded)
+        #expect(try await store.get(waiting)?.status == .queued)
+    }
+
+    @Test("On graceful shutdown a task still running after the grace period is stopped and released, no attempt charged")
+    func releasesAfterGrace() async throws {
+        let id = try await enqueue(steps: 100, duration: 10)
+        let started = ContinuousClock.now
+        try await withGracefulShutdown(worker(grace: 0.5)) {
+            _ = try await waitFor(id) { $0.status == .processing && $0.progress > 0 }
+        }
+        let task = try #require(try await store.get(id))
+        #expect(task.status == .queued && task.attempt == 0)
+        #expect(ContinuousClock.now - started < .seconds(30), "stopped after the grace period, not at the end of the render")
     }
 }
