@@ -20,8 +20,12 @@ extension APIClient {
         var lastEventID: String?
         var failures = 0
         while true {
-            var request = HTTPClientRequest(url: baseURL.appendingPathComponent("api/v1/video/task/\(id)/events").absoluteString)
+            let url = Self.url(baseURL, "/api/v1/video/task/\(id)/events")
+            var request = HTTPClientRequest(url: url.absoluteString)
             request.headers.add(name: "accept", value: "text/event-stream")
+            for (name, value) in signatureHeaders(method: "GET", url: url, body: Data()) {
+                request.headers.add(name: name, value: value)
+            }
             if let lastEventID { request.headers.add(name: "last-event-id", value: lastEventID) }
             do {
                 let response = try await HTTPClient.shared.execute(request, timeout: .hours(24))

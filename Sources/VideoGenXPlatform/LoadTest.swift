@@ -17,9 +17,12 @@ public struct LoadTest: Sendable {
     public var body: Data
     /// How many of the accepted tasks to follow to their end (0 = none).
     public var follow: Int
+    /// The API key the requests are signed with.
+    public var credentials: ClientCredentials?
 
     /// Creates a load test.
-    public init(server: URL, concurrency: Int, requests: Int, body: Data, follow: Int) {
+    public init(server: URL, concurrency: Int, requests: Int, body: Data, follow: Int, credentials: ClientCredentials? = nil) {
+        self.credentials = credentials
         self.server = server
         self.concurrency = concurrency
         self.requests = requests
@@ -53,7 +56,7 @@ public struct LoadTest: Sendable {
 
     /// Runs the test.
     public func run() async throws -> Report {
-        let client = APIClient(baseURL: server)
+        let client = APIClient(baseURL: server, credentials: credentials)
         let clock = ContinuousClock()
         let start = clock.now
         let results = ResultLog()

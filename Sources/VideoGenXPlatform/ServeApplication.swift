@@ -20,10 +20,12 @@ import VideoGenXStore
 /// then the dispatcher stops (undelivered callbacks wait in the store for the next start).
 public enum ServeApplication {
     /// Builds the service group for `configuration`.
+    /// Creates the local admin API key on first start (see ``AccessSetup``).
     /// - Throws: when the data directory, database or keys cannot be prepared.
-    public static func build(_ configuration: ServeConfiguration, logger: Logger) throws -> ServiceGroup {
+    public static func build(_ configuration: ServeConfiguration, logger: Logger) async throws -> ServiceGroup {
         let data = configuration.dataDirectory
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        // Owner-only: it holds the databases and the keys.
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let store = try SQLiteTaskStore(path: data.appendingPathComponent("tasks.sqlite").path)
         let signer = try URLSigner(secret: try KeyFile.loadOrCreate("url-signing.key", in: data))
         let objects = try FileObjectStore(root: data.appendingPathComponent("objects"), publicBaseURL: configuration.baseURL, signer: signer)
@@ -32,11 +34,13 @@ public enum ServeApplication {
             configuration: configuration.worker, logger: logger
         )
         let secrets = configuration.callbacks == nil ? nil : WebhookSecrets(masterKey: try KeyFile.loadOrCreate("webhook-master.key", in: data))
+        let access = try AccessSetup(configuration, logger: logger)
+        try await access.ensureAdminKey()
         let health = worker.health
         let runsWorker = configuration.runsWorker
         let api = VideoAPI(
             store: store, objects: objects, signer: signer, configuration: configuration.server, webhookSecrets: secrets,
-            workerRunning: { !runsWorker || health.isRunning }
+            authenticator: access.authenticator, workerRunning: { !runsWorker || health.isRunning }
         )
         let app = Application(
             router: api.buildRouter(),

@@ -16,7 +16,12 @@ extension ServeConfiguration {
         ("limits.text_max_length", "2000"), ("limits.duration_min", "15"), ("limits.duration_max", "60"),
         ("limits.steps_min", "20"), ("limits.steps_max", "100"), ("limits.resolutions", "720P,1080P,4K"),
         ("limits.fps", "24,30"),
-        ("api.url_expiry_seconds", "1800"), ("api.max_page_size", "100"), ("security.url_allowlist", "(none)"),
+        ("api.url_expiry_seconds", "1800"), ("api.max_page_size", "100"), ("api.max_in_flight", "100"),
+        ("api.max_pending_per_user", "100"), ("api.max_queue_depth", "10000"),
+        ("security.url_allowlist", "(none)"), ("security.allow_bearer", "false"), ("security.timestamp_tolerance_seconds", "300"),
+        ("security.secrets_key_file", "<data_dir>/secrets.key"),
+        ("tiers.free.requests_per_second", "10"), ("tiers.free.burst", "20"), ("tiers.paid.requests_per_second", "100"),
+        ("tiers.paid.burst", "200"), ("tiers.admin.requests_per_second", "1000"), ("tiers.admin.burst", "2000"),
         ("worker.enabled", "true"), ("worker.capacity", "1"), ("worker.lease_seconds", "30"),
         ("worker.heartbeat_seconds", "lease / 3"), ("worker.poll_seconds", "0.5"), ("worker.shutdown_grace_seconds", "30"),
         ("callbacks.enabled", "true"), ("callbacks.retry_window_seconds", "86400"), ("callbacks.first_delay_seconds", "5"),
@@ -40,6 +45,18 @@ extension ServeConfiguration {
         server.urlExpirySeconds = try values.seconds("api.url_expiry_seconds", default: server.urlExpirySeconds, minimum: 1)
         server.maxPageSize = try values.int("api.max_page_size", default: server.maxPageSize, in: 1...1000)
         server.urlAllowlist = values.strings("security.url_allowlist", default: [])
+        server.maxInFlight = try values.int("api.max_in_flight", default: server.maxInFlight, in: 1...100_000)
+        server.maxPendingPerUser = try values.int("api.max_pending_per_user", default: server.maxPendingPerUser, in: 1...1_000_000)
+        server.maxQueueDepth = try values.int("api.max_queue_depth", default: server.maxQueueDepth, in: 1...100_000_000)
+        allowBearer = try values.bool("security.allow_bearer", default: false)
+        timestampToleranceSeconds = try values.seconds("security.timestamp_tolerance_seconds", default: 300, minimum: 1)
+        secretsKeyFile = values.optionalString("security.secrets_key_file")
+        for tier in Tier.allCases {
+            var policy = server.policy(for: tier)
+            policy.requestsPerSecond = try values.seconds("tiers.\(tier.rawValue).requests_per_second", default: policy.requestsPerSecond, minimum: 0.001)
+            policy.burst = try values.int("tiers.\(tier.rawValue).burst", default: policy.burst, in: 1...1_000_000)
+            server.tiers[tier] = policy
+        }
 
         runsWorker = try values.bool("worker.enabled", default: true)
         worker.capacity = try values.int("worker.capacity", default: worker.capacity, in: 1...64)

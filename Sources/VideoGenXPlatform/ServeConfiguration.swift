@@ -25,6 +25,12 @@ public struct ServeConfiguration: Sendable {
     public var callbacks: CallbackConfiguration?
     /// Log level. Default `info`.
     public var logLevel: Logger.Level
+    /// Whether `Authorization: Bearer <key>:<secret>` is accepted besides signatures. Default false.
+    public var allowBearer: Bool = false
+    /// Largest clock difference of a signed request. Default 300 s.
+    public var timestampToleranceSeconds: Double = 300
+    /// The file of the key sealing API-key secrets. Default `<data dir>/secrets.key`.
+    public var secretsKeyFile: String?
 
     /// Creates a configuration; defaults as documented on each property.
     public init(

@@ -1,21 +1,22 @@
 import Hummingbird
 
-/// The request context of the API: Hummingbird's core storage plus the caller's identity.
-/// Authentication arrives with the auth issue; until then every caller is ``localUser``.
+/// The request context of the API: Hummingbird's core storage plus the caller's identity, set by
+/// ``AccessMiddleware`` from the request's API-key signature (``Identity/local`` when the API
+/// runs without authentication, as in route tests).
 public struct APIRequestContext: RequestContext {
-    /// The identity used before authentication exists.
-    public static let localUser = "local"
-
     /// Hummingbird's per-request storage.
     public var coreContext: CoreRequestContextStorage
-    /// The authenticated user's id.
-    public var userID: String
+    /// Who is calling.
+    public var identity: Identity
 
     /// Creates a context for a new request.
     public init(source: Source) {
         coreContext = .init(source: source)
-        userID = Self.localUser
+        identity = .local
     }
+
+    /// The caller's user id.
+    public var userID: String { identity.userID }
 
     /// Bodies larger than this are refused with 413 (the largest legal request, with a 10 MiB
     /// image data URI, fits).

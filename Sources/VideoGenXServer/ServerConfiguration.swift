@@ -10,12 +10,33 @@ public struct ServerConfiguration: Sendable {
     public var maxPageSize: Int
     /// Hosts that user-given URLs may name even when they resolve to private addresses. Default none.
     public var urlAllowlist: [String]
+    /// What each tier may do. Default ``TierPolicy/defaults(for:)``.
+    public var tiers: [Tier: TierPolicy]
+    /// Requests handled at once before the API sheds load (503). Default 100.
+    public var maxInFlight: Int
+    /// Tasks one user may have pending at once (429 past it). Default 100.
+    public var maxPendingPerUser: Int
+    /// Tasks pending in all before submissions are shed (503). Default 10,000.
+    public var maxQueueDepth: Int
 
     /// Creates a configuration; defaults as documented on each property.
-    public init(limits: GenerationLimits = .platform, urlExpirySeconds: Double = 1800, maxPageSize: Int = 100, urlAllowlist: [String] = []) {
+    public init(
+        limits: GenerationLimits = .platform, urlExpirySeconds: Double = 1800, maxPageSize: Int = 100, urlAllowlist: [String] = [],
+        tiers: [Tier: TierPolicy] = Dictionary(uniqueKeysWithValues: Tier.allCases.map { ($0, TierPolicy.defaults(for: $0)) }),
+        maxInFlight: Int = 100, maxPendingPerUser: Int = 100, maxQueueDepth: Int = 10_000
+    ) {
         self.limits = limits
         self.urlExpirySeconds = urlExpirySeconds
         self.maxPageSize = maxPageSize
         self.urlAllowlist = urlAllowlist
+        self.tiers = tiers
+        self.maxInFlight = maxInFlight
+        self.maxPendingPerUser = maxPendingPerUser
+        self.maxQueueDepth = maxQueueDepth
+    }
+
+    /// The policy of `tier`.
+    public func policy(for tier: Tier) -> TierPolicy {
+        tiers[tier] ?? TierPolicy.defaults(for: tier)
     }
 }

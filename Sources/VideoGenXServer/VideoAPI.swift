@@ -16,6 +16,7 @@ public struct VideoAPI: Sendable {
     let configuration: ServerConfiguration
     let workerRunning: @Sendable () -> Bool
     let webhookSecrets: WebhookSecrets?
+    let access: AccessMiddleware
     private var presenter: TaskPresenter {
         TaskPresenter(store: store, objects: objects, urlExpirySeconds: configuration.urlExpirySeconds)
     }
@@ -26,10 +27,20 @@ public struct VideoAPI: Sendable {
     ///   - workerRunning: answers whether the worker is running, for `/readyz`.
     ///   - webhookSecrets: the users' webhook secrets, shown at `GET /api/v1/webhooks/secret`;
     ///     `nil` refuses `callback_url` (no dispatcher runs).
+    ///   - authenticator: checks API-key signatures on every `/api/v1` route; `nil` runs without
+    ///     authentication, every caller being ``Identity/local`` (route tests only).
+    ///   - rateLimiter: where the per-key rate limits are kept. Default in this process.
+    ///   - clock: time of the rate limiter. Default the system clock.
     public init(
         store: any TaskStore, objects: any ObjectStore, signer: URLSigner, configuration: ServerConfiguration = ServerConfiguration(),
-        webhookSecrets: WebhookSecrets? = nil, workerRunning: @escaping @Sendable () -> Bool = { true }
+        webhookSecrets: WebhookSecrets? = nil, authenticator: APIKeyAuthenticator? = nil,
+        rateLimiter: any RateLimiter = InMemoryRateLimiter(), clock: any WallClock = SystemWallClock(),
+        workerRunning: @escaping @Sendable () -> Bool = { true }
     ) {
+        access = AccessMiddleware(
+            shedder: LoadShedder(limit: configuration.maxInFlight), authenticator: authenticator, limiter: rateLimiter,
+            tiers: configuration.tiers, clock: clock
+        )
         self.webhookSecrets = webhookSecrets
         self.store = store
         self.objects = objects
@@ -44,14 +55,14 @@ public struct VideoAPI: Sendable {
         router.add(middleware: APIErrorMiddleware())
         router.get("/healthz") { _, _ in Envelope.response(status: .ok, data: ["status": "up"]) }
         router.get("/readyz") { _, _ in try await readiness() }
-        let video = router.group("/api/v1/video")
+        let video = router.group("/api/v1/video").add(middleware: access)
         video.post("/generate") { request, context in try await submit(request, context: context) }
         video.get("/task/:id") { _, context in try await show(try taskID(context), userID: context.userID) }
         video.post("/task/:id/cancel") { _, context in try await cancel(try taskID(context), userID: context.userID) }
         video.get("/task/:id/content") { request, context in try await content(try taskID(context), userID: context.userID, request: request) }
         video.get("/task/:id/events") { request, context in try await events(try taskID(context), userID: context.userID, request: request) }
         video.get("/tasks") { request, context in try await list(request, userID: context.userID) }
-        router.get("/api/v1/webhooks/secret") { _, context in try webhookSecret(userID: context.userID) }
+        router.group("/api/v1/webhooks").add(middleware: access).get("/secret") { _, context in try webhookSecret(userID: context.userID) }
         router.get("/api/v1/objects/**") { request, context in try await signedObject(request, context: context) }
         return router
     }
@@ -87,6 +98,7 @@ public struct VideoAPI: Sendable {
             issues.append(FieldIssue(field: "header.Idempotency-Key", reason: "must be 1–255 characters, got \(key.count)"))
         }
         guard issues.isEmpty, let spec else { throw APIError.invalid(issues) }
+        try await admit(spec, priority: body.priority, identity: context.identity)
         let wait = try Self.preferredWait(request.headers[HTTPField.Name("Prefer")!])
         let (task, _) = try await store.create(NewTask(
             userID: context.userID, request: spec, priority: body.priority, idempotencyKey: key, callbackURL: body.callbackURL
@@ -175,6 +187,27 @@ public struct VideoAPI: Sendable {
         let keyText = context.parameters.getCatchAll().joined(separator: "/")
         guard let key = try? ObjectKey(keyText) else { throw APIError(.notFound, code: "not_found", message: "no such object") }
         return try await serve(key, request: request)
+    }
+
+    /// Tier features (403), the caller's pending cap (429; admins are exempt) and the queue-depth
+    /// cap (503).
+    private func admit(_ spec: GenerationSpec, priority: TaskPriority, identity: Identity) async throws {
+        let refusals = configuration.policy(for: identity.tier).refusals(for: spec, priority: priority, tier: identity.tier)
+        guard refusals.isEmpty else {
+            throw APIError(.forbidden, code: "forbidden_by_tier", message: refusals.map(\.description).joined(separator: "; "), errors: refusals)
+        }
+        let pending = identity.tier == .admin ? 0 : try await store.queuedCount(userID: identity.userID)
+        guard pending < configuration.maxPendingPerUser else {
+            throw APIError(
+                .tooManyRequests, code: "too_many_pending",
+                message: "you have \(pending) tasks pending, the most allowed at once is \(configuration.maxPendingPerUser); wait for some to start",
+                headers: [.retryAfter: "10"]
+            )
+        }
+        let depth = try await store.queuedCount(userID: nil)
+        guard depth < configuration.maxQueueDepth else {
+            throw APIError(.serviceUnavailable, code: "queue_full", message: "the queue is full (\(depth) tasks); retry later", headers: [.retryAfter: "30"])
+        }
     }
 
     /// The caller's webhook secret (`whsec_…`), to verify `webhook-signature` with.

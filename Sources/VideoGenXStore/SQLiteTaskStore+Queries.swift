@@ -30,4 +30,14 @@ extension SQLiteTaskStore {
                 """), arguments: [limit]).map { try TaskRecord(row: $0, requests: requests) }
         }
     }
+
+    public func queuedCount(userID: String?) async throws -> Int {
+        try await pool.read { db in
+            if let userID {
+                try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM tasks WHERE user_id = ? AND status = 'queued'"), arguments: [userID]) ?? 0
+            } else {
+                try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM tasks WHERE status = 'queued'")) ?? 0
+            }
+        }
+    }
 }

@@ -61,6 +61,9 @@ public protocol TaskStore: Sendable {
     /// `nil` when the task is not queued. An estimate: aging and the lane rotation can reorder.
     func queuePosition(of id: TaskID) async throws -> Int?
 
+    /// Queued tasks of `userID`, or of everyone when `nil` (caps on pending work).
+    func queuedCount(userID: String?) async throws -> Int
+
     /// The most recently finished succeeded tasks, newest first, for throughput estimates.
     func recentCompletions(limit: Int) async throws -> [TaskRecord]
 

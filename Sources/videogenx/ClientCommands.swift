@@ -8,19 +8,29 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Base URL of a running videogenx server.")
     var server = "http://127.0.0.1:8000"
 
-    /// A client, or exit 2 for a malformed URL.
+    @Option(name: .customLong("key-file"), help: "API key file to sign requests with. (default: $VIDEOGENX_KEY_FILE, else ./data/admin-key.json, which serve writes)")
+    var keyFile: String?
+
+    /// A client signing with the key file, or exit 2 for a malformed URL or an unreadable key file.
     func client() throws -> APIClient {
         guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https" else {
             FileHandle.standardError.write(Data("error: --server: must be an http(s) URL, got '\(server)'\n".utf8))
             throw ExitCode(2)
         }
-        return APIClient(baseURL: url)
+        let path = ClientCredentials.locate(explicit: keyFile)
+        do {
+            return APIClient(baseURL: url, credentials: try ClientCredentials.load(path))
+        } catch {
+            FileHandle.standardError.write(Data("error: --key-file: cannot read an API key from \(path) (\(error.localizedDescription)); create one with 'videogenx keys create'\n".utf8))
+            throw ExitCode(2)
+        }
     }
 }
 
 /// Client commands share their exit codes: 0 done, 1 task failed or server error, 2 bad input.
 enum ClientExit {
-    /// Prints why a reply is not a success and exits: 2 for a 400, 1 otherwise.
+    /// Prints why a reply is not a success and exits: 2 for input the server refused (400, 403
+    /// tier, 413), 1 otherwise.
     static func fail(_ reply: APIClient.Reply) -> ExitCode {
         let problems = reply.fieldErrors
         if problems.isEmpty {
@@ -30,7 +40,7 @@ enum ClientExit {
                 FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
             }
         }
-        return reply.status == 400 || reply.status == 413 ? ExitCode(2) : ExitCode.failure
+        return [400, 403, 413].contains(reply.status) ? ExitCode(2) : ExitCode.failure
     }
 
     /// Follows a task over its Server-Sent Events stream (resuming after dropped connections),

@@ -42,7 +42,9 @@ struct LoadTestCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let body = Data(#"{"text":"load test","params":{"resolution":"\#(resolution)","duration":\#(duration),"steps":20}}"#.utf8)
-        let report = try await LoadTest(server: client.baseURL, concurrency: concurrency, requests: requests, body: body, follow: follow).run()
+        let report = try await LoadTest(
+            server: client.baseURL, concurrency: concurrency, requests: requests, body: body, follow: follow, credentials: client.credentials
+        ).run()
         print(String(
             format: "loadtest: %d requests, concurrency %d: %d accepted in %.2f s = %.0f accepted/s; latency p50 %.1f ms, p95 %.1f ms, p99 %.1f ms",
             requests, concurrency, report.accepted, report.seconds, report.acceptedPerSecond,

@@ -56,7 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "videogenx")
         logger.logLevel = configuration.logLevel
-        let group = try ServeApplication.build(configuration, logger: logger)
+        let group = try await ServeApplication.build(configuration, logger: logger)
         // Written unbuffered: under a process manager stdout is a file and print would hold it back.
         FileHandle.standardOutput.write(Data("VideoGenX listening on \(configuration.baseURL) (data in \(configuration.dataDirectory.path))\n".utf8))
         try await group.run()

@@ -10,7 +10,10 @@ struct VideoGenX: AsyncParsableCommand {
         commandName: "videogenx",
         abstract: "VideoGenX: text-to-video as a service, in one binary.",
         discussion: "Exit codes: 0 success, 1 runtime failure (ffmpeg, I/O), 2 bad arguments.",
-        subcommands: [GenerateCommand.self, ServeCommand.self, SubmitCommand.self, StatusCommand.self, CancelCommand.self, WatchCommand.self, LoadTestCommand.self, BenchCommand.self]
+        subcommands: [
+            GenerateCommand.self, ServeCommand.self, SubmitCommand.self, StatusCommand.self, CancelCommand.self, WatchCommand.self,
+            KeysCommand.self, LoadTestCommand.self, BenchCommand.self,
+        ]
     )
 
     /// Parses and runs a command, mapping argument errors to exit code 2 and failures to 1.

@@ -6,6 +6,7 @@ import Subprocess
 import SystemPackage
 import Testing
 import VideoGenXMedia
+import VideoGenXPlatform
 import VideoGenXServer
 import VideoGenXTestSupport
 
@@ -35,7 +36,7 @@ final class ServeEndToEndTests: Sendable {
             try await ServeProcess.with(dataDirectory: self.directory, arguments: ["--url-allowlist", "127.0.0.1"]) { server in
                 let body = Self.body.replacingOccurrences(of: "{\"text\"", with: "{\"callback_url\":\"http://127.0.0.1:\(port)/hook\",\"text\"")
                 let id = try await server.submit(body)
-                let watch = try await CLI.run(["watch", id, "--server", server.base])
+                let watch = try await CLI.run(["watch", id, "--server", server.base, "--key-file", server.keyFile])
                 #expect(watch.status == .exited(0), "\(watch.stderr)")
                 let lines = watch.stderr.split(separator: "\n")
                 #expect(lines.last == "succeeded 100% ", "\(lines.suffix(3))")
@@ -106,6 +107,43 @@ final class ServeEndToEndTests: Sendable {
         }
     }
 
+    @Test("Every /api/v1 route refuses unsigned calls; the admin key file is 0600 and made once; a key revoked with the CLI is refused at once")
+    func authentication() async throws {
+        let routes = [
+            ("POST", "/api/v1/video/generate"), ("GET", "/api/v1/video/task/vid20260101000000000AAAAAAAAAAAAAAAA"),
+            ("POST", "/api/v1/video/task/vid20260101000000000AAAAAAAAAAAAAAAA/cancel"), ("GET", "/api/v1/video/tasks"),
+            ("GET", "/api/v1/video/task/vid20260101000000000AAAAAAAAAAAAAAAA/events"),
+            ("GET", "/api/v1/video/task/vid20260101000000000AAAAAAAAAAAAAAAA/content"), ("GET", "/api/v1/webhooks/secret"),
+        ]
+        let firstKey = try await ServeProcess.with(dataDirectory: directory, arguments: ["--no-worker"]) { server in
+            for (method, path) in routes {
+                let (status, json) = try await server.request(method, path, body: method == "POST" ? "{}" : nil, signed: false)
+                #expect(status == 401, "\(method) \(path)")
+                #expect(json["code"] as? String == "unauthorized")
+            }
+            let (status, _) = try await server.request("GET", "/api/v1/video/tasks")
+            #expect(status == 200, "signed with the admin key")
+            let attributes = try FileManager.default.attributesOfItem(atPath: server.keyFile)
+            #expect((attributes[.posixPermissions] as? Int) == 0o600)
+            return try ClientCredentials.load(server.keyFile)
+        }
+        try await ServeProcess.with(dataDirectory: directory, arguments: ["--no-worker"]) { server in
+            #expect(try ClientCredentials.load(server.keyFile) == firstKey, "a restart keeps the key")
+            let bobFile = self.directory.appendingPathComponent("bob.json").path
+            let created = try await CLI.run(["keys", "create", "--user", "bob", "--tier", "free", "--output", bobFile, "--data-dir", self.directory.path])
+            #expect(created.status == .exited(0), "\(created.stderr)")
+            let bob = try ClientCredentials.load(bobFile)
+            let list = try await CLI.run(["keys", "list", "--user", "bob", "--data-dir", self.directory.path])
+            #expect(list.stdout.contains(bob.keyID) && !list.stdout.contains(bob.secret))
+            let asBob = try await CLI.run(["status", "vid20260101000000000AAAAAAAAAAAAAAAA", "--server", server.base, "--key-file", bobFile])
+            #expect(asBob.stderr.contains("404"), "bob is authenticated: \(asBob.stderr)")
+            let revoked = try await CLI.run(["keys", "revoke", bob.keyID, "--data-dir", self.directory.path])
+            #expect(revoked.status == .exited(0))
+            let refused = try await CLI.run(["status", "vid20260101000000000AAAAAAAAAAAAAAAA", "--server", server.base, "--key-file", bobFile])
+            #expect(refused.status == .exited(1) && refused.stderr.contains("401: API key revoked"), "\(refused.stderr)")
+        }
+    }
+
     @Test("SIGTERM: the server stops within the grace period, exits 0, and the running task goes back to the queue unharmed")
     func gracefulShutdown() async throws {
         let long = Self.body.replacingOccurrences(of: "\"steps\":20", with: "\"steps\":100")
@@ -162,18 +200,18 @@ final class ServeEndToEndTests: Sendable {
         try await ServeProcess.with(dataDirectory: directory.appendingPathComponent("data")) { server in
             let submit = try await CLI.run([
                 "submit", "a tech city at night", "--resolution", "720P", "--fps", "24", "--duration", "15", "--steps", "20",
-                "--server", server.base, "--wait", "-q", "-o", output,
+                "--server", server.base, "--key-file", server.keyFile, "--wait", "-q", "-o", output,
             ])
             #expect(submit.status == .exited(0), "\(submit.stderr)")
             #expect(submit.stdout.contains("wrote \(output)"))
             let video = try #require(try await FFprobe().probe(output).video)
             #expect(video.codec == "hevc" && video.width == 1280)
 
-            let bad = try await CLI.run(["submit", "x", "--fps", "25", "--server", server.base])
+            let bad = try await CLI.run(["submit", "x", "--fps", "25", "--server", server.base, "--key-file", server.keyFile])
             #expect(bad.status == .exited(2))
             #expect(bad.stderr.contains("params.fps: must be 24 or 30, got 25"))
 
-            let unknown = try await CLI.run(["status", "vid20260101000000000AAAAAAAAAAAAAAAA", "--server", server.base])
+            let unknown = try await CLI.run(["status", "vid20260101000000000AAAAAAAAAAAAAAAA", "--server", server.base, "--key-file", server.keyFile])
             #expect(unknown.status == .exited(1))
         }
     }

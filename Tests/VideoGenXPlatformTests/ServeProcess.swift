@@ -8,6 +8,7 @@ import Glibc
 import Subprocess
 import SystemPackage
 import Testing
+import VideoGenXPlatform
 import VideoGenXServer
 
 /// A `videogenx serve` child process on a free loopback port, for end-to-end tests. It is
@@ -15,6 +16,8 @@ import VideoGenXServer
 struct ServeProcess: Sendable {
     let port: Int
     let processID: pid_t
+    /// The local admin key the server wrote on its first start; requests are signed with it.
+    let keyFile: String
 
     var base: String { "http://127.0.0.1:\(port)" }
 
@@ -43,7 +46,9 @@ struct ServeProcess: Sendable {
             .path(FilePath(GenerateCommandTests.binary)), arguments: Arguments(arguments), environment: .inherit.updating(updates),
             input: .none, output: .discarded, error: .discarded
         ) { execution in
-            let server = ServeProcess(port: port, processID: execution.processIdentifier.value)
+            let server = ServeProcess(
+                port: port, processID: execution.processIdentifier.value, keyFile: dataDirectory.appendingPathComponent("admin-key.json").path
+            )
             let value: Value
             do {
                 try await server.waitUntilHealthy()
@@ -71,11 +76,20 @@ struct ServeProcess: Sendable {
         throw POSIXError(.ETIMEDOUT)
     }
 
-    /// Sends a request; returns the status and the decoded JSON body.
-    func request(_ method: String, _ path: String, body: String? = nil) async throws -> (Int, [String: Any]) {
+    /// Sends a request signed with the admin key (unsigned with `signed: false`); returns the
+    /// status and the decoded JSON body.
+    func request(_ method: String, _ path: String, body: String? = nil, signed: Bool = true) async throws -> (Int, [String: Any]) {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
         request.httpBody = body.map { Data($0.utf8) }
+        if signed, path.hasPrefix("/api/v1/") {
+            let key = try ClientCredentials.load(keyFile)
+            for (name, value) in RequestSignature.headers(
+                keyID: key.keyID, secret: key.secret, method: method, pathAndQuery: path, body: Data((body ?? "").utf8)
+            ) {
+                request.setValue(value, forHTTPHeaderField: name)
+            }
+        }
         let (data, response) = try await URLSession.shared.data(for: request)
         let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, json)

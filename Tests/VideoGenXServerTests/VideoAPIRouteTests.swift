@@ -66,7 +66,7 @@ struct VideoAPIRouteTests {
                 #expect(data["estimated_time"] as? Int == 23)
                 let taskID = try #require(TaskID(rawValue: id))
                 let stored = try #require(try await f.store.get(taskID))
-                #expect(stored.priority == .p1 && stored.request.seed == 5 && stored.userID == APIRequestContext.localUser)
+                #expect(stored.priority == .p1 && stored.request.seed == 5 && stored.userID == Identity.local.userID)
             }
         }
     }
@@ -133,7 +133,7 @@ struct VideoAPIRouteTests {
     func getTask() async throws {
         let f = try APIFixture()
         let spec = try GenerationRequest(text: "x", params: .init(duration: 15, steps: 20, seed: 9)).validated()
-        let mine = try await f.store.create(NewTask(userID: APIRequestContext.localUser, request: spec)).task
+        let mine = try await f.store.create(NewTask(userID: Identity.local.userID, request: spec)).task
         let foreign = try await f.store.create(NewTask(userID: "someone-else", request: spec)).task
         try await f.app.test(.router) { client in
             try await client.execute(uri: "/api/v1/video/task/\(mine.id)", method: .get) { response in
@@ -160,7 +160,7 @@ struct VideoAPIRouteTests {
     func cancel() async throws {
         let f = try APIFixture()
         let spec = try GenerationRequest(text: "x", params: .init(duration: 15, steps: 20)).validated()
-        let mine = try await f.store.create(NewTask(userID: APIRequestContext.localUser, request: spec)).task
+        let mine = try await f.store.create(NewTask(userID: Identity.local.userID, request: spec)).task
         let foreign = try await f.store.create(NewTask(userID: "other", request: spec)).task
         try await f.app.test(.router) { client in
             try await client.execute(uri: "/api/v1/video/task/\(mine.id)/cancel", method: .post) { response in
@@ -184,7 +184,7 @@ struct VideoAPIRouteTests {
         let spec = try GenerationRequest(text: "x", params: .init(duration: 15, steps: 20)).validated()
         var ids: [String] = []
         for _ in 0..<5 {
-            ids.append(try await f.store.create(NewTask(userID: APIRequestContext.localUser, request: spec)).task.id.rawValue)
+            ids.append(try await f.store.create(NewTask(userID: Identity.local.userID, request: spec)).task.id.rawValue)
             try await Task.sleep(for: .milliseconds(2))
         }
         _ = try await f.store.create(NewTask(userID: "other", request: spec))

@@ -45,7 +45,7 @@ struct VideoAPIStreamingTests {
     func eventStream() async throws {
         let f = try APIFixture()
         let spec = try GenerationRequest(text: "x", params: .init(duration: 15, steps: 20)).validated()
-        let task = try await f.store.create(NewTask(userID: APIRequestContext.localUser, request: spec)).task
+        let task = try await f.store.create(NewTask(userID: Identity.local.userID, request: spec)).task
         let store = f.store
         let body = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
             group.addTask { try await Self.work(store); return nil }

@@ -1,0 +1,89 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import VideoGenXCore
+import VideoGenXStore
+
+/// Checks a request's API-key signature (``RequestSignature``) against the ``CredentialStore``:
+/// known, unrevoked key; timestamp within the tolerance; signature equal in constant time; nonce
+/// never seen within the window. With `allowBearer`, `Authorization: Bearer <key>:<secret>` is
+/// accepted too (no replay protection: for trusted internal clients only). Every refusal is a
+/// `401` whose message names the reason but never a secret.
+public struct APIKeyAuthenticator: Sendable {
+    let credentials: any CredentialStore
+    let secrets: SecretBox
+    let clock: any WallClock
+    /// Largest difference between `X-Timestamp` and the server's clock. Default 300 s.
+    let toleranceSeconds: Double
+    /// Whether `Authorization: Bearer <key>:<secret>` is accepted. Default false.
+    let allowBearer: Bool
+
+    /// Creates an authenticator; defaults as documented on the properties.
+    public init(
+        credentials: any CredentialStore, secrets: SecretBox, clock: any WallClock = SystemWallClock(), toleranceSeconds: Double = 300,
+        allowBearer: Bool = false
+    ) {
+        self.credentials = credentials
+        self.secrets = secrets
+        self.clock = clock
+        self.toleranceSeconds = toleranceSeconds
+        self.allowBearer = allowBearer
+    }
+
+    /// The identity of a request with `headers`, whose target is `pathAndQuery` and body `body`.
+    /// - Throws: ``APIError`` 401 with the reason.
+    public func authenticate(method: String, pathAndQuery: String, headers: HTTPFields, body: some DataProtocol) async throws -> Identity {
+        if let authorization = headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+            return try await bearer(String(authorization.dropFirst(7)))
+        }
+        func header(_ name: String) throws(APIError) -> String {
+            guard let value = headers[HTTPField.Name(name)!], !value.isEmpty else { throw Self.refuse("missing header \(name)") }
+            return value
+        }
+        let keyID = try header(RequestSignature.keyHeader)
+        let timestamp = try header(RequestSignature.timestampHeader)
+        let nonce = try header(RequestSignature.nonceHeader)
+        let signature = try header(RequestSignature.signatureHeader)
+        guard (16...64).contains(nonce.count), nonce.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            throw Self.refuse("\(RequestSignature.nonceHeader) must be 16–64 URL-safe characters")
+        }
+        let now = clock.now()
+        guard let seconds = Double(timestamp), abs(seconds - now.timeIntervalSince1970) <= toleranceSeconds else {
+            throw Self.refuse("\(RequestSignature.timestampHeader) must be Unix seconds within \(Int(toleranceSeconds)) s of the server's clock")
+        }
+        let (key, secret) = try await liveKey(keyID)
+        let expected = RequestSignature.sign(secret: secret, method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce, body: body)
+        guard RequestSignature.constantTimeEqual(expected, signature.lowercased()) else {
+            throw Self.refuse("signature does not match the request")
+        }
+        // Remembered past the far edge of the window, so the same nonce cannot come back with any
+        // acceptable timestamp.
+        let fresh = try await credentials.recordNonce(nonce, keyID: keyID, expiresAt: now.addingTimeInterval(2 * toleranceSeconds), now: now)
+        guard fresh else { throw Self.refuse("nonce already used") }
+        return Identity(userID: key.userID, tier: key.tier, keyID: key.id)
+    }
+
+    private func bearer(_ token: String) async throws -> Identity {
+        guard allowBearer else { throw Self.refuse("bearer tokens are disabled on this server; sign the request") }
+        let parts = token.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2 else { throw Self.refuse("a bearer token is <key id>:<secret>") }
+        let (key, secret) = try await liveKey(String(parts[0]))
+        guard RequestSignature.constantTimeEqual(secret, String(parts[1])) else { throw Self.refuse("wrong secret") }
+        return Identity(userID: key.userID, tier: key.tier, keyID: key.id)
+    }
+
+    /// The unrevoked key `id` and its secret.
+    private func liveKey(_ id: String) async throws -> (APIKeyRecord, String) {
+        guard let key = try await credentials.apiKey(id: id) else { throw Self.refuse("unknown API key") }
+        guard key.revokedAt == nil else { throw Self.refuse("API key revoked") }
+        do {
+            return (key, try secrets.open(key.sealedSecret))
+        } catch {
+            throw APIError(.internalServerError, code: "internal", message: "the key store cannot be read with this server's secrets key")
+        }
+    }
+
+    static func refuse(_ reason: String) -> APIError {
+        APIError(.unauthorized, code: "unauthorized", message: reason, headers: [.wwwAuthenticate: "VideoGenX-HMAC-SHA256"])
+    }
+}

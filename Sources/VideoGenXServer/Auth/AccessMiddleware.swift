@@ -1,0 +1,59 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import VideoGenXCore
+import VideoGenXStore
+
+/// The gate of the `/api/v1` routes, in order: load shedding (past the in-flight cap: 503 +
+/// `Retry-After` at once), authentication (``APIKeyAuthenticator``; 401), then the key's rate
+/// limit (GCRA per tier; 429 + `Retry-After` and `X-RateLimit-*`). Successful responses carry
+/// the `X-RateLimit-*` headers too.
+struct AccessMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+
+    let shedder: LoadShedder
+    let authenticator: APIKeyAuthenticator?
+    let limiter: any RateLimiter
+    let tiers: [Tier: TierPolicy]
+    let clock: any WallClock
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard shedder.enter() else {
+            throw APIError(.serviceUnavailable, code: "overloaded", message: "the server is at capacity; retry shortly", headers: [.retryAfter: "1"])
+        }
+        defer { shedder.leave() }
+        guard let authenticator else { return try await next(request, context) }
+        var request = request
+        var context = context
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let target = request.uri.query.map { "\(request.uri.path)?\($0)" } ?? request.uri.path
+        context.identity = try await authenticator.authenticate(
+            method: request.method.rawValue, pathAndQuery: target, headers: request.headers, body: body.readableBytesView
+        )
+        let policy = tiers[context.identity.tier] ?? TierPolicy.defaults(for: context.identity.tier)
+        let limit = GCRA(rate: policy.requestsPerSecond, burst: policy.burst)
+        let decision = await limiter.consume(key: context.identity.keyID, limit: limit, now: clock.now())
+        var headers: HTTPFields = [
+            HTTPField.Name("X-RateLimit-Limit")!: String(policy.burst),
+            HTTPField.Name("X-RateLimit-Remaining")!: String(decision.remaining),
+            HTTPField.Name("X-RateLimit-Reset")!: String(Int(decision.resetAfter.rounded(.up))),
+        ]
+        guard decision.allowed else {
+            let wait = max(1, Int(decision.retryAfter.rounded(.up)))
+            headers[.retryAfter] = String(wait)
+            throw APIError(
+                .tooManyRequests, code: "rate_limited",
+                message: "slow down: the \(context.identity.tier.rawValue) tier allows \(Self.format(policy.requestsPerSecond)) requests/s (burst \(policy.burst)); retry in \(wait) s",
+                headers: headers
+            )
+        }
+        var response = try await next(request, context)
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+
+    static func format(_ rate: Double) -> String {
+        rate == rate.rounded() ? String(Int(rate)) : String(rate)
+    }
+}
