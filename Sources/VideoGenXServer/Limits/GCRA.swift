@@ -35,13 +35,15 @@ public struct GCRA: Sendable, Hashable {
         let tolerance = interval * Double(burst - 1)
         let tat = max(stored ?? now, now)
         let allowAt = tat.addingTimeInterval(-tolerance)
-        guard now >= allowAt else {
+        // A microsecond of slack: Date arithmetic keeps ~0.1 µs, and a burst must not lose its last request to it.
+        guard now.timeIntervalSince(allowAt) >= -1e-6 else {
             let wait = allowAt.timeIntervalSince(now)
             return Decision(allowed: false, tat: tat, remaining: 0, retryAfter: wait, resetAfter: tat.timeIntervalSince(now))
         }
         let next = tat.addingTimeInterval(interval)
         let used = next.timeIntervalSince(now)
-        let remaining = max(0, Int(((tolerance + interval - used) / interval + 1e-9).rounded(.down)))
+        // Date keeps ~0.1 µs, so the quotient may land a hair under a whole number.
+        let remaining = max(0, Int(((tolerance + interval - used) / interval + 1e-4).rounded(.down)))
         return Decision(allowed: true, tat: next, remaining: min(remaining, burst - 1), retryAfter: 0, resetAfter: used)
     }
 }

@@ -1,0 +1,134 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+import VideoGenXCore
+import VideoGenXServer
+import VideoGenXStore
+
+@Suite("Authentication: API-key request signatures")
+struct AuthenticationTests {
+    static let path = "/api/v1/video/tasks"
+
+    @Test("A correctly signed request is let in as the key's user, with rate-limit headers")
+    func valid() async throws {
+        let f = try await AccessFixture.make()
+        try await f.app.test(.router) { client in
+            try await client.execute(uri: Self.path, method: .get, headers: f.signed(f.free, .get, Self.path)) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[HTTPField.Name("X-RateLimit-Limit")!] == "20")
+                #expect(response.headers[HTTPField.Name("X-RateLimit-Remaining")!] == "19")
+            }
+        }
+    }
+
+    /// A request the server must refuse, and the reason it gives.
+    struct Refusal: Sendable, CustomTestStringConvertible {
+        var name: String
+        var reason: String
+        var request: @Sendable (AccessFixture) -> (path: String, body: String, headers: HTTPFields)
+        var testDescription: String { name }
+    }
+
+    static let refusals: [Refusal] = [
+        Refusal(name: "wrong secret", reason: "signature does not match the request") { f in
+            (path, "", f.signed((f.free.id, "vs_wrong"), .get, path))
+        },
+        Refusal(name: "body tampered", reason: "signature does not match the request") { f in
+            ("/api/v1/video/generate", #"{"text":"b"}"#, f.signed(f.free, .post, "/api/v1/video/generate", body: #"{"text":"a"}"#))
+        },
+        Refusal(name: "path tampered", reason: "signature does not match the request") { f in
+            (path + "?limit=5", "", f.signed(f.free, .get, path + "?limit=50"))
+        },
+        Refusal(name: "stale timestamp", reason: "X-Timestamp must be Unix seconds within 300 s of the server's clock") { f in
+            (path, "", f.signed(f.free, .get, path, at: f.clock.now().addingTimeInterval(-301)))
+        },
+        Refusal(name: "future timestamp", reason: "X-Timestamp must be Unix seconds within 300 s of the server's clock") { f in
+            (path, "", f.signed(f.free, .get, path, at: f.clock.now().addingTimeInterval(301)))
+        },
+        Refusal(name: "unknown key", reason: "unknown API key") { f in
+            (path, "", f.signed(("vk_NOPE", f.free.secret), .get, path))
+        },
+        Refusal(name: "short nonce", reason: "X-Nonce must be 16–64 URL-safe characters") { f in
+            (path, "", f.signed(f.free, .get, path, nonce: "abc"))
+        },
+    ] + [RequestSignature.keyHeader, RequestSignature.timestampHeader, RequestSignature.nonceHeader, RequestSignature.signatureHeader].map { header in
+        Refusal(name: "missing \(header)", reason: "missing header \(header)") { f in
+            var headers = f.signed(f.free, .get, path)
+            headers[HTTPField.Name(header)!] = nil
+            return (path, "", headers)
+        }
+    }
+
+    @Test("Refused with 401 and the reason, never a secret", arguments: refusals)
+    func refused(_ refusal: Refusal) async throws {
+        let f = try await AccessFixture.make()
+        let (path, body, headers) = refusal.request(f)
+        try await f.app.test(.router) { client in
+            let method: HTTPRequest.Method = body.isEmpty ? .get : .post
+            try await client.execute(uri: path, method: method, headers: headers, body: ByteBuffer(string: body)) { response in
+                #expect(response.status == .unauthorized)
+                #expect(AccessFixture.message(response) == refusal.reason)
+                #expect(!AccessFixture.message(response).contains("vs_"))
+            }
+        }
+    }
+
+    @Test("A nonce is accepted once: a replay is refused, also by a server restarted on the same store")
+    func replay() async throws {
+        let f = try await AccessFixture.make()
+        let headers = f.signed(f.free, .get, Self.path)
+        try await f.app.test(.router) { client in
+            try await client.execute(uri: Self.path, method: .get, headers: headers) { #expect($0.status == .ok) }
+            try await client.execute(uri: Self.path, method: .get, headers: headers) { response in
+                #expect(response.status == .unauthorized && AccessFixture.message(response) == "nonce already used")
+            }
+        }
+        let reopened = try SQLiteCredentialStore(path: f.directory.appendingPathComponent("credentials.sqlite").path)
+        let authenticator = APIKeyAuthenticator(credentials: reopened, secrets: AccessFixture.box, clock: f.clock)
+        await #expect(throws: APIError.self) {
+            try await authenticator.authenticate(method: "GET", pathAndQuery: Self.path, headers: headers, body: Data())
+        }
+    }
+
+    @Test("A revoked key is refused at once")
+    func revoked() async throws {
+        let f = try await AccessFixture.make()
+        _ = try await f.credentials.revokeAPIKey(id: f.free.id, at: Date())
+        try await f.app.test(.router) { client in
+            try await client.execute(uri: Self.path, method: .get, headers: f.signed(f.free, .get, Self.path)) { response in
+                #expect(response.status == .unauthorized && AccessFixture.message(response) == "API key revoked")
+            }
+        }
+    }
+
+    @Test("Bearer tokens are refused unless enabled; enabled, the secret must match")
+    func bearer() async throws {
+        let off = try await AccessFixture.make()
+        try await off.app.test(.router) { client in
+            try await client.execute(uri: Self.path, method: .get, headers: [.authorization: "Bearer \(off.free.id):\(off.free.secret)"]) { response in
+                #expect(response.status == .unauthorized)
+                #expect(AccessFixture.message(response) == "bearer tokens are disabled on this server; sign the request")
+            }
+        }
+        let on = try await AccessFixture.make(allowBearer: true)
+        try await on.app.test(.router) { client in
+            try await client.execute(uri: Self.path, method: .get, headers: [.authorization: "Bearer \(on.free.id):\(on.free.secret)"]) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: Self.path, method: .get, headers: [.authorization: "Bearer \(on.free.id):vs_wrong"]) { response in
+                #expect(response.status == .unauthorized && AccessFixture.message(response) == "wrong secret")
+            }
+        }
+    }
+
+    @Test("Sealed secrets open only with the key that sealed them")
+    func secretBox() throws {
+        let sealed = try AccessFixture.box.seal("vs_secret")
+        #expect(try AccessFixture.box.open(sealed) == "vs_secret")
+        #expect(!String(decoding: sealed, as: UTF8.self).contains("vs_secret"))
+        #expect(throws: (any Error).self) { try SecretBox(key: Array(repeating: 1, count: 32)).open(sealed) }
+    }
+}
