@@ -83,7 +83,7 @@ struct ServeConfigurationTests {
         let readme = try String(contentsOfFile: #filePath.replacingOccurrences(of: "Tests/VideoGenXPlatformTests/ServeConfigurationTests.swift", with: "README.md"), encoding: .utf8)
         for (key, defaultValue) in ServeConfiguration.keys {
             let variable = "VIDEOGENX_" + key.uppercased().replacingOccurrences(of: ".", with: "_")
-            let row = readme.split(separator: "\n").first { $0.contains("`\(key)`") }
+            let row = readme.split(separator: "\n").first { $0.hasPrefix("| `\(key)` |") }
             #expect(row != nil, "README has no row for \(key)")
             #expect(row?.contains(variable) == true, "README row of \(key) names \(variable)")
             #expect(row?.contains(defaultValue) == true, "README row of \(key) gives the default \(defaultValue)")

@@ -12,10 +12,16 @@ import VideoGenXStore
 struct VideoAPIStreamingTests {
     static let result = TaskResult(videoKey: "videos/x/video.mp4", durationSeconds: 15, width: 1280, height: 720, fps: 24, codec: "hevc", sizeBytes: 10)
 
-    /// Plays a worker: claims the task, reports progress twice, completes it.
-    static func work(_ store: SQLiteTaskStore, pause: Duration = .milliseconds(300)) async throws {
-        try await Task.sleep(for: pause)
-        let task = try #require(try await store.claim(worker: "w", capacity: 1, leaseSeconds: 30).first)
+    /// Plays a worker: after `start`, claims the task (waiting up to 10 s for one to be queued,
+    /// as the test machine may be busy), reports progress twice, completes it.
+    static func work(_ store: SQLiteTaskStore, start: Duration = .milliseconds(300), pause: Duration = .milliseconds(300)) async throws {
+        try await Task.sleep(for: start)
+        var claimed = try await store.claim(worker: "w", capacity: 1, leaseSeconds: 30).first
+        for _ in 0..<500 where claimed == nil {
+            try await Task.sleep(for: .milliseconds(20))
+            claimed = try await store.claim(worker: "w", capacity: 1, leaseSeconds: 30).first
+        }
+        let task = try #require(claimed)
         try await Task.sleep(for: pause)
         _ = try await store.progress(task.id, token: task.fencingToken, percent: 40, stage: "sampling")
         try await Task.sleep(for: pause)
@@ -48,7 +54,8 @@ struct VideoAPIStreamingTests {
         let task = try await f.store.create(NewTask(userID: Identity.local.userID, request: spec)).task
         let store = f.store
         let body = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask { try await Self.work(store); return nil }
+            // The stream's first event (pending) must come before the claim, even on a busy machine.
+            group.addTask { try await Self.work(store, start: .seconds(1)); return nil }
             group.addTask {
                 try await f.app.test(.router) { client in
                     try await client.execute(uri: "/api/v1/video/task/\(task.id)/events", method: .get) { response in

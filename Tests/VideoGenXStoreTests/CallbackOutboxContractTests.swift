@@ -20,8 +20,8 @@ struct CallbackOutboxContractTests {
         let cancelled = try await f.create(callback: Self.hook)
         _ = try await f.store.cancel(cancelled.id, userID: "alice")
         let succeeded = try await f.create(callback: Self.hook)
-        let failed = try await f.create(callback: Self.hook)
         let first = try await f.claimOne()
+        let failed = try await f.create(callback: Self.hook)
         let second = try await f.claimOne()
         #expect([first.id, second.id] == [succeeded.id, failed.id])
         _ = try await f.store.complete(first.id, token: first.fencingToken, result: TaskResult(
