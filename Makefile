@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEMO_PROMPT ?= a red fox running through snow
 DEMO_ARGS ?= --resolution 720P --fps 24 --duration 6 --steps 30 --seed 7
 
-.PHONY: deps build serve demo test bench clean
+.PHONY: deps build serve demo test fuzz bench clean
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -31,6 +31,10 @@ demo: build
 ## Run the whole test suite.
 test: deps
 	$(SWIFT) test
+
+## Validate openapi.yaml and fuzz a live API-only server with schemathesis (pip, in .venv-fuzz).
+fuzz: build
+	bash scripts/fuzz-api.sh
 
 ## Run the benchmarks recorded in docs/benchmarks.md (release build).
 bench: deps

@@ -55,6 +55,9 @@ public struct VideoAPI: Sendable {
         router.add(middleware: APIErrorMiddleware())
         router.get("/healthz") { _, _ in Envelope.response(status: .ok, data: ["status": "up"]) }
         router.get("/readyz") { _, _ in try await readiness() }
+        router.get("/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: Self.openAPIDocument)))
+        }
         let video = router.group("/api/v1/video").add(middleware: access)
         video.post("/generate") { request, context in try await submit(request, context: context) }
         video.get("/task/:id") { _, context in try await show(try taskID(context), userID: context.userID) }
@@ -66,6 +69,14 @@ public struct VideoAPI: Sendable {
         router.get("/api/v1/objects/**") { request, context in try await signedObject(request, context: context) }
         return router
     }
+
+    /// The OpenAPI 3.1 description of this API (`Sources/VideoGenXServer/Resources/openapi.yaml`).
+    static let openAPIDocument: Data = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let data = try? Data(contentsOf: url) else {
+            return Data("openapi: 3.1.0\ninfo: {title: VideoGenX API (document missing from the build), version: 0.0.0}\npaths: {}\n".utf8)
+        }
+        return data
+    }()
 
     // MARK: - Routes
 

@@ -276,4 +276,20 @@ struct VideoAPIRouteTests {
             }
         }
     }
+
+    @Test("GET /openapi.yaml serves the OpenAPI 3.1 document without authentication")
+    func openAPI() async throws {
+        let f = try await AccessFixture.make()
+        try await f.app.test(.router) { client in
+            try await client.execute(uri: "/openapi.yaml", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/yaml")
+                let text = String(buffer: response.body)
+                #expect(text.hasPrefix("openapi: 3.1.0"))
+                for path in ["/api/v1/video/generate:", "/api/v1/video/task/{task_id}/events:", "/api/v1/webhooks/secret:", "/healthz:"] {
+                    #expect(text.contains(path), "documents \(path)")
+                }
+            }
+        }
+    }
 }

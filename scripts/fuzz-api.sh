@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Validates the OpenAPI document and fuzzes a live `videogenx serve` (API only, loopback, a fresh
+# data directory and its admin key) with schemathesis: no 5xx, every status documented, every
+# response matching its schema. Bounded by FUZZ_EXAMPLES per operation (default 40).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SPEC=Sources/VideoGenXServer/Resources/openapi.yaml
+VENV=${FUZZ_VENV:-.venv-fuzz}
+EXAMPLES=${FUZZ_EXAMPLES:-40}
+BINARY=${VIDEOGENX_BINARY:-.build/debug/videogenx}
+
+if [ ! -x "$VENV/bin/schemathesis" ]; then
+  python3 -m venv "$VENV" 2>/dev/null || { apt-get install -y -q python3-venv >/dev/null && python3 -m venv "$VENV"; }
+  "$VENV/bin/pip" install --quiet schemathesis==4.32.5 openapi-spec-validator==0.9.0
+fi
+"$VENV/bin/openapi-spec-validator" "$SPEC"
+
+[ -x "$BINARY" ] || swift build --product videogenx
+DATA=$(mktemp -d)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$BINARY" serve --port "$PORT" --data-dir "$DATA" --no-worker --log-level error >"$DATA/serve.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
+for _ in $(seq 100); do
+  curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
+  sleep 0.1
+done
+
+export VIDEOGENX_KEY_FILE="$DATA/admin-key.json" VIDEOGENX_BASE_URL="http://127.0.0.1:$PORT"
+export SCHEMATHESIS_HOOKS=scripts/fuzz/sign_requests.py
+"$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/openapi.yaml" \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+  --max-examples "$EXAMPLES" --seed 20261127 --request-timeout 20 --phases examples,coverage,fuzzing
