@@ -10,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure encoder overhead and model cost (results go in docs/benchmarks.md).",
-        subcommands: [EncoderBench.self, ModelBench.self, StoreBench.self]
+        subcommands: [EncoderBench.self, ModelBench.self, StoreBench.self, AuthBench.self]
     )
 }
 
@@ -117,5 +117,36 @@ struct StoreBench: AsyncParsableCommand {
         for line in lines {
             print(String(format: "| %@ | %.0f | %.0f | %.2f |", line.operation, line.store.median, line.raw.median, line.ratio))
         }
+    }
+}
+
+/// `videogenx bench auth`: the cost of signatures, nonces and rate limits on a read route.
+struct AuthBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "auth",
+        abstract: "GET /api/v1/video/task/{id} per second with and without authentication + rate limiting, same process, alternating rounds."
+    )
+
+    @Option(help: "Requests per round and side.")
+    var requests = 4000
+
+    @Option(help: "Requests in flight at once.")
+    var concurrency = 32
+
+    @Option(help: "Rounds per side; medians are reported.")
+    var rounds = 3
+
+    func run() async throws {
+        guard requests > 0, concurrency > 0, rounds > 0 else {
+            throw ValidationError("--requests, --concurrency and --rounds must be positive")
+        }
+        let report = try await AuthBenchmark(requests: requests, concurrency: concurrency, rounds: rounds).run {
+            FileHandle.standardError.write(Data(($0 + "\n").utf8))
+        }
+        print(String(
+            format: "GET task, %d requests × %d rounds, concurrency %d: open %.0f req/s, authenticated %.0f req/s (medians); ratio %.2f; errors %d",
+            requests, rounds, concurrency, AuthBenchmark.Report.median(report.open), AuthBenchmark.Report.median(report.authenticated),
+            report.ratio, report.errors
+        ))
     }
 }

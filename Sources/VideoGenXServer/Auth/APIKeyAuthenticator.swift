@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Synchronization
 import VideoGenXCore
 import VideoGenXStore
 
@@ -17,6 +18,9 @@ public struct APIKeyAuthenticator: Sendable {
     let toleranceSeconds: Double
     /// Whether `Authorization: Bearer <key>:<secret>` is accepted. Default false.
     let allowBearer: Bool
+    /// Opened secrets by sealed blob: the row is still read on every request (revocation takes
+    /// effect at once), only the AES-GCM open is saved.
+    private let opened = OpenedSecrets()
 
     /// Creates an authenticator; defaults as documented on the properties.
     public init(
@@ -76,8 +80,11 @@ public struct APIKeyAuthenticator: Sendable {
     private func liveKey(_ id: String) async throws -> (APIKeyRecord, String) {
         guard let key = try await credentials.apiKey(id: id) else { throw Self.refuse("unknown API key") }
         guard key.revokedAt == nil else { throw Self.refuse("API key revoked") }
+        if let secret = opened.secret(for: key.sealedSecret) { return (key, secret) }
         do {
-            return (key, try secrets.open(key.sealedSecret))
+            let secret = try secrets.open(key.sealedSecret)
+            opened.remember(secret, for: key.sealedSecret)
+            return (key, secret)
         } catch {
             throw APIError(.internalServerError, code: "internal", message: "the key store cannot be read with this server's secrets key")
         }
@@ -85,5 +92,21 @@ public struct APIKeyAuthenticator: Sendable {
 
     static func refuse(_ reason: String) -> APIError {
         APIError(.unauthorized, code: "unauthorized", message: reason, headers: [.wwwAuthenticate: "VideoGenX-HMAC-SHA256"])
+    }
+}
+
+/// A small bounded cache of opened API-key secrets, keyed by their sealed form.
+final class OpenedSecrets: Sendable {
+    private let cache = Mutex<[[UInt8]: String]>([:])
+
+    func secret(for sealed: [UInt8]) -> String? {
+        cache.withLock { $0[sealed] }
+    }
+
+    func remember(_ secret: String, for sealed: [UInt8]) {
+        cache.withLock { cache in
+            if cache.count >= 10_000 { cache.removeAll() }
+            cache[sealed] = secret
+        }
     }
 }

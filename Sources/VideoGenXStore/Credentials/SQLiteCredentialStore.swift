@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import VideoGenXCore
 
 /// The embedded ``CredentialStore``: its own SQLite file (`credentials.sqlite`, WAL) beside the
@@ -9,6 +10,8 @@ import VideoGenXCore
 /// tolerance, only across a machine crash) — documented in the README.
 public final class SQLiteCredentialStore: CredentialStore {
     let pool: DatabasePool
+    /// When expired nonces are next swept (at most every 10 s, not on every insert).
+    private let nextSweep = Mutex<Date>(.distantPast)
 
     /// Opens (creating and migrating if needed) the store at `path`.
     /// - Throws: GRDB's `DatabaseError` when the file cannot be opened or migrated.
@@ -88,10 +91,20 @@ public final class SQLiteCredentialStore: CredentialStore {
     }
 
     public func recordNonce(_ nonce: String, keyID: String, expiresAt: Date, now: Date) async throws -> Bool {
-        try await pool.write { db in
-            try db.cachedStatement(sql: "DELETE FROM api_nonces WHERE expires_at < ?").execute(arguments: [now.milliseconds])
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO api_nonces (key_id, nonce, expires_at) VALUES (?, ?, ?)")
-                .execute(arguments: [keyID, nonce, expiresAt.milliseconds])
+        let sweep = nextSweep.withLock { next in
+            guard now >= next else { return false }
+            next = now.addingTimeInterval(10)
+            return true
+        }
+        return try await pool.write { db in
+            if sweep {
+                try db.cachedStatement(sql: "DELETE FROM api_nonces WHERE expires_at < ?").execute(arguments: [now.milliseconds])
+            }
+            // A live row refuses the nonce; an expired one the sweep has not reached yet is reused.
+            try db.cachedStatement(sql: """
+                INSERT INTO api_nonces (key_id, nonce, expires_at) VALUES (?, ?, ?)
+                ON CONFLICT (key_id, nonce) DO UPDATE SET expires_at = excluded.expires_at WHERE api_nonces.expires_at < ?
+                """).execute(arguments: [keyID, nonce, expiresAt.milliseconds, now.milliseconds])
             return db.changesCount == 1
         }
     }
