@@ -42,6 +42,7 @@ bench: deps
 	.build/release/videogenx bench encoder
 	.build/release/videogenx bench model
 	.build/release/videogenx bench store
+	.build/release/videogenx bench auth
 
 clean:
 	rm -rf .build out

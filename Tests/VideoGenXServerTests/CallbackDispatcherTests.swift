@@ -29,14 +29,6 @@ struct CallbackDispatcherTests {
         }
     }
 
-    /// Waits (polling, up to 10 s) until `condition` holds.
-    func eventually(_ condition: @Sendable () async throws -> Bool) async throws {
-        for _ in 0..<500 where try await !condition() {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        #expect(try await condition())
-    }
-
     @Test("A receiver that fails twice gets the third attempt after backoff, with the same webhook-id, each correctly signed")
     func retriesWithSameID() async throws {
         let f = try APIFixture()

@@ -18,15 +18,18 @@ public struct APIKeyAuthenticator: Sendable {
     let toleranceSeconds: Double
     /// Whether `Authorization: Bearer <key>:<secret>` is accepted. Default false.
     let allowBearer: Bool
-    /// Opened secrets by sealed blob: the row is still read on every request (revocation takes
-    /// effect at once), only the AES-GCM open is saved.
-    private let opened = OpenedSecrets()
+    /// Recently read keys with their opened secrets, each trusted for `keyCacheSeconds`.
+    private let cache = KeyCache()
+    /// How long a key read from the store is trusted before it is read again, so a revocation
+    /// takes effect within this time on every replica. Default 1 s.
+    let keyCacheSeconds: Double
 
     /// Creates an authenticator; defaults as documented on the properties.
     public init(
         credentials: any CredentialStore, secrets: SecretBox, clock: any WallClock = SystemWallClock(), toleranceSeconds: Double = 300,
-        allowBearer: Bool = false
+        allowBearer: Bool = false, keyCacheSeconds: Double = 1
     ) {
+        self.keyCacheSeconds = keyCacheSeconds
         self.credentials = credentials
         self.secrets = secrets
         self.clock = clock
@@ -76,18 +79,23 @@ public struct APIKeyAuthenticator: Sendable {
         return Identity(userID: key.userID, tier: key.tier, keyID: key.id)
     }
 
-    /// The unrevoked key `id` and its secret.
+    /// The unrevoked key `id` and its secret (from the cache when read less than
+    /// `keyCacheSeconds` ago, using the system's monotonic clock).
     private func liveKey(_ id: String) async throws -> (APIKeyRecord, String) {
-        guard let key = try await credentials.apiKey(id: id) else { throw Self.refuse("unknown API key") }
-        guard key.revokedAt == nil else { throw Self.refuse("API key revoked") }
-        if let secret = opened.secret(for: key.sealedSecret) { return (key, secret) }
-        do {
-            let secret = try secrets.open(key.sealedSecret)
-            opened.remember(secret, for: key.sealedSecret)
-            return (key, secret)
-        } catch {
-            throw APIError(.internalServerError, code: "internal", message: "the key store cannot be read with this server's secrets key")
+        let entry: KeyCache.Entry
+        if let cached = cache.entry(for: id, maxAge: keyCacheSeconds) {
+            entry = cached
+        } else {
+            guard let key = try await credentials.apiKey(id: id) else { throw Self.refuse("unknown API key") }
+            do {
+                entry = KeyCache.Entry(key: key, secret: try secrets.open(key.sealedSecret), readAt: .now)
+            } catch {
+                throw APIError(.internalServerError, code: "internal", message: "the key store cannot be read with this server's secrets key")
+            }
+            cache.store(entry)
         }
+        guard entry.key.revokedAt == nil else { throw Self.refuse("API key revoked") }
+        return (entry.key, entry.secret)
     }
 
     static func refuse(_ reason: String) -> APIError {
@@ -95,18 +103,29 @@ public struct APIKeyAuthenticator: Sendable {
     }
 }
 
-/// A small bounded cache of opened API-key secrets, keyed by their sealed form.
-final class OpenedSecrets: Sendable {
-    private let cache = Mutex<[[UInt8]: String]>([:])
-
-    func secret(for sealed: [UInt8]) -> String? {
-        cache.withLock { $0[sealed] }
+/// Keys read recently, with their opened secrets; bounded (cleared past 10,000 keys).
+final class KeyCache: Sendable {
+    struct Entry: Sendable {
+        var key: APIKeyRecord
+        var secret: String
+        var readAt: ContinuousClock.Instant
     }
 
-    func remember(_ secret: String, for sealed: [UInt8]) {
-        cache.withLock { cache in
-            if cache.count >= 10_000 { cache.removeAll() }
-            cache[sealed] = secret
+    private let entries = Mutex<[String: Entry]>([:])
+
+    /// The entry of `id` if it was read less than `maxAge` seconds ago.
+    func entry(for id: String, maxAge: Double) -> Entry? {
+        guard maxAge > 0 else { return nil }
+        return entries.withLock { entries in
+            guard let entry = entries[id], ContinuousClock.now - entry.readAt < .seconds(maxAge) else { return nil }
+            return entry
+        }
+    }
+
+    func store(_ entry: Entry) {
+        entries.withLock { entries in
+            if entries.count >= 10_000 { entries.removeAll() }
+            entries[entry.key.id] = entry
         }
     }
 }
