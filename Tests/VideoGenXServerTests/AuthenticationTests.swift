@@ -93,6 +93,26 @@ struct AuthenticationTests {
         }
     }
 
+    @Test("A request without credentials is refused before its body is read: 13 MiB unsigned is a 401, not a 413")
+    func refusedBeforeBody() async throws {
+        let f = try await AccessFixture.make()
+        let big = ByteBuffer(repeating: UInt8(ascii: "x"), count: 13 * 1024 * 1024)
+        try await f.app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/video/generate", method: .post, body: big) { response in
+                #expect(response.status == .unauthorized)
+            }
+            var headers = f.signed(f.free, .post, "/api/v1/video/generate", body: "")
+            headers[HTTPField.Name(RequestSignature.keyHeader)!] = "vk_UNKNOWN"
+            try await client.execute(uri: "/api/v1/video/generate", method: .post, headers: headers, body: big) { response in
+                #expect(response.status == .unauthorized && AccessFixture.message(response) == "unknown API key")
+            }
+            let signed = f.signed(f.free, .post, "/api/v1/video/generate", body: "")
+            try await client.execute(uri: "/api/v1/video/generate", method: .post, headers: signed, body: big) { response in
+                #expect(response.status == .contentTooLarge, "a known key's oversized body is still a 413")
+            }
+        }
+    }
+
     @Test("A revoked key is refused at once")
     func revoked() async throws {
         let f = try await AccessFixture.make()

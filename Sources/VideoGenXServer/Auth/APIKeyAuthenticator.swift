@@ -40,35 +40,74 @@ public struct APIKeyAuthenticator: Sendable {
     /// The identity of a request with `headers`, whose target is `pathAndQuery` and body `body`.
     /// - Throws: ``APIError`` 401 with the reason.
     public func authenticate(method: String, pathAndQuery: String, headers: HTTPFields, body: some DataProtocol) async throws -> Identity {
+        try await verify(try await admit(headers: headers), method: method, pathAndQuery: pathAndQuery, body: body)
+    }
+
+    /// What the headers alone establish, before the body is read.
+    public struct Admission: Sendable {
+        /// Settled already (a bearer token): the caller.
+        var identity: Identity?
+        var key: APIKeyRecord?
+        var secret = ""
+        var timestamp = ""
+        var nonce = ""
+        var signature = ""
+        var now = Date()
+    }
+
+    /// The checks that need no body — headers present, nonce well-formed, timestamp in the
+    /// window, key known and not revoked — so that a request failing them is refused before the
+    /// server reads (up to 12 MiB of) its body.
+    /// - Throws: ``APIError`` 401 with the reason.
+    public func admit(headers: HTTPFields) async throws -> Admission {
         if let authorization = headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
-            return try await bearer(String(authorization.dropFirst(7)))
+            return Admission(identity: try await bearer(String(authorization.dropFirst(7))))
         }
-        func header(_ name: String) throws(APIError) -> String {
-            guard let value = headers[HTTPField.Name(name)!], !value.isEmpty else { throw Self.refuse("missing header \(name)") }
+        func header(_ name: HTTPField.Name) throws(APIError) -> String {
+            guard let value = headers[name], !value.isEmpty else { throw Self.refuse("missing header \(name.rawName)") }
             return value
         }
-        let keyID = try header(RequestSignature.keyHeader)
-        let timestamp = try header(RequestSignature.timestampHeader)
-        let nonce = try header(RequestSignature.nonceHeader)
-        let signature = try header(RequestSignature.signatureHeader)
+        let keyID = try header(Self.keyName)
+        var admission = Admission()
+        admission.timestamp = try header(Self.timestampName)
+        admission.nonce = try header(Self.nonceName)
+        admission.signature = try header(Self.signatureName)
+        let nonce = admission.nonce
         guard (16...64).contains(nonce.count), nonce.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
             throw Self.refuse("\(RequestSignature.nonceHeader) must be 16–64 URL-safe characters")
         }
-        let now = clock.now()
-        guard let seconds = Double(timestamp), abs(seconds - now.timeIntervalSince1970) <= toleranceSeconds else {
+        admission.now = clock.now()
+        guard let seconds = Double(admission.timestamp), abs(seconds - admission.now.timeIntervalSince1970) <= toleranceSeconds else {
             throw Self.refuse("\(RequestSignature.timestampHeader) must be Unix seconds within \(Int(toleranceSeconds)) s of the server's clock")
         }
-        let (key, secret) = try await liveKey(keyID)
-        let expected = RequestSignature.sign(secret: secret, method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce, body: body)
-        guard RequestSignature.constantTimeEqual(expected, signature.lowercased()) else {
+        (admission.key, admission.secret) = try await liveKey(keyID)
+        return admission
+    }
+
+    /// Completes ``admit(headers:)`` with the body: the signature, then the nonce (recorded only
+    /// for a valid signature, so strangers cannot fill the nonce table).
+    /// - Throws: ``APIError`` 401 with the reason.
+    public func verify(_ admission: Admission, method: String, pathAndQuery: String, body: some DataProtocol) async throws -> Identity {
+        if let identity = admission.identity { return identity }
+        guard let key = admission.key else { throw Self.refuse("unknown API key") }
+        let expected = RequestSignature.sign(
+            secret: admission.secret, method: method, pathAndQuery: pathAndQuery, timestamp: admission.timestamp, nonce: admission.nonce, body: body
+        )
+        guard RequestSignature.constantTimeEqual(expected, admission.signature.lowercased()) else {
             throw Self.refuse("signature does not match the request")
         }
         // Remembered past the far edge of the window, so the same nonce cannot come back with any
         // acceptable timestamp.
-        let fresh = try await credentials.recordNonce(nonce, keyID: keyID, expiresAt: now.addingTimeInterval(2 * toleranceSeconds), now: now)
+        let now = admission.now
+        let fresh = try await credentials.recordNonce(admission.nonce, keyID: key.id, expiresAt: now.addingTimeInterval(2 * toleranceSeconds), now: now)
         guard fresh else { throw Self.refuse("nonce already used") }
         return Identity(userID: key.userID, tier: key.tier, keyID: key.id)
     }
+
+    private static let keyName = HTTPField.Name(RequestSignature.keyHeader)!
+    private static let timestampName = HTTPField.Name(RequestSignature.timestampHeader)!
+    private static let nonceName = HTTPField.Name(RequestSignature.nonceHeader)!
+    private static let signatureName = HTTPField.Name(RequestSignature.signatureHeader)!
 
     private func bearer(_ token: String) async throws -> Identity {
         guard allowBearer else { throw Self.refuse("bearer tokens are disabled on this server; sign the request") }

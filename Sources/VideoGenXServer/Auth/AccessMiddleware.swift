@@ -26,18 +26,17 @@ struct AccessMiddleware: RouterMiddleware {
         guard let authenticator else { return try await next(request, context) }
         var request = request
         var context = context
+        // Headers first: a request that cannot be authenticated is refused before its body is read.
+        let admission = try await authenticator.admit(headers: request.headers)
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         let target = request.uri.query.map { "\(request.uri.path)?\($0)" } ?? request.uri.path
-        context.identity = try await authenticator.authenticate(
-            method: request.method.rawValue, pathAndQuery: target, headers: request.headers, body: body.readableBytesView
-        )
+        context.identity = try await authenticator.verify(admission, method: request.method.rawValue, pathAndQuery: target, body: body.readableBytesView)
         let policy = tiers[context.identity.tier] ?? TierPolicy.defaults(for: context.identity.tier)
         let limit = GCRA(rate: policy.requestsPerSecond, burst: policy.burst)
         let decision = await limiter.consume(key: context.identity.keyID, limit: limit, now: clock.now())
         var headers: HTTPFields = [
-            HTTPField.Name("X-RateLimit-Limit")!: String(policy.burst),
-            HTTPField.Name("X-RateLimit-Remaining")!: String(decision.remaining),
-            HTTPField.Name("X-RateLimit-Reset")!: String(Int(decision.resetAfter.rounded(.up))),
+            Self.limitName: String(policy.burst), Self.remainingName: String(decision.remaining),
+            Self.resetName: String(Int(decision.resetAfter.rounded(.up))),
         ]
         guard decision.allowed else {
             let wait = max(1, Int(decision.retryAfter.rounded(.up)))
@@ -52,6 +51,10 @@ struct AccessMiddleware: RouterMiddleware {
         response.headers.append(contentsOf: headers)
         return response
     }
+
+    private static let limitName = HTTPField.Name("X-RateLimit-Limit")!
+    private static let remainingName = HTTPField.Name("X-RateLimit-Remaining")!
+    private static let resetName = HTTPField.Name("X-RateLimit-Reset")!
 
     static func format(_ rate: Double) -> String {
         rate == rate.rounded() ? String(Int(rate)) : String(rate)
