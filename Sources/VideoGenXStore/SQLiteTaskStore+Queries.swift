@@ -3,6 +3,9 @@ import GRDB
 import VideoGenXCore
 
 extension SQLiteTaskStore {
+    /// Tasks in higher lanes come from the lane counters (O(lanes)); within the task's lane the
+    /// position is the lane's count less the tasks queued after it, counted on the claim index —
+    /// O(tasks behind), so a fresh submission (nothing behind it) costs O(1).
     public func queuePosition(of id: TaskID) async throws -> Int? {
         try await pool.read { db in
             guard let row = try Row.fetchOne(
@@ -12,10 +15,17 @@ extension SQLiteTaskStore {
             }
             let priority: Int = row[1]
             let created: Int64 = row[2]
-            return try Int.fetchOne(db.cachedStatement(sql: """
+            let higher = try Int.fetchOne(db.cachedStatement(sql: """
+                SELECT COALESCE(SUM(queued), 0) FROM queue_counts WHERE user_id = '' AND priority < ?
+                """), arguments: [priority]) ?? 0
+            let lane = try Int.fetchOne(db.cachedStatement(sql: """
+                SELECT queued FROM queue_counts WHERE user_id = '' AND priority = ?
+                """), arguments: [priority]) ?? 0
+            let behind = try Int.fetchOne(db.cachedStatement(sql: """
                 SELECT COUNT(*) FROM tasks
-                WHERE status = 'queued' AND (priority < ? OR (priority = ? AND (created_at < ? OR (created_at = ? AND id < ?))))
-                """), arguments: [priority, priority, created, created, id.rawValue])
+                WHERE status = 'queued' AND priority = ? AND (created_at > ? OR (created_at = ? AND id > ?))
+                """), arguments: [priority, created, created, id.rawValue]) ?? 0
+            return higher + max(0, lane - 1 - behind)
         }
     }
 
@@ -33,11 +43,9 @@ extension SQLiteTaskStore {
 
     public func queuedCount(userID: String?) async throws -> Int {
         try await pool.read { db in
-            if let userID {
-                try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM tasks WHERE user_id = ? AND status = 'queued'"), arguments: [userID]) ?? 0
-            } else {
-                try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM tasks WHERE status = 'queued'")) ?? 0
-            }
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COALESCE(SUM(queued), 0) FROM queue_counts WHERE user_id = ?"), arguments: [userID ?? ""]
+            ) ?? 0
         }
     }
 }

@@ -78,6 +78,38 @@ extension SQLiteTaskStore {
                 CREATE INDEX callback_deliveries_task ON callback_deliveries (task_id);
                 """)
         }
+        migrator.registerMigration("2026-11-27 count queued tasks") { db in
+            // Queued tasks per (user, lane) and per lane (user_id ''), kept by triggers in the
+            // transaction of every change, so caps and queue positions need no COUNT over the queue.
+            try db.execute(sql: """
+                CREATE TABLE queue_counts (
+                    user_id TEXT NOT NULL,
+                    priority INTEGER NOT NULL,
+                    queued INTEGER NOT NULL,
+                    PRIMARY KEY (user_id, priority)
+                ) WITHOUT ROWID;
+                INSERT INTO queue_counts (user_id, priority, queued)
+                    SELECT user_id, priority, COUNT(*) FROM tasks WHERE status = 'queued' GROUP BY user_id, priority;
+                INSERT INTO queue_counts (user_id, priority, queued)
+                    SELECT '', priority, COUNT(*) FROM tasks WHERE status = 'queued' GROUP BY priority;
+                CREATE TRIGGER tasks_count_insert AFTER INSERT ON tasks WHEN NEW.status = 'queued' BEGIN
+                    INSERT INTO queue_counts (user_id, priority, queued) VALUES (NEW.user_id, NEW.priority, 1), ('', NEW.priority, 1)
+                        ON CONFLICT (user_id, priority) DO UPDATE SET queued = queued + 1;
+                END;
+                CREATE TRIGGER tasks_count_enter AFTER UPDATE OF status ON tasks
+                WHEN OLD.status <> 'queued' AND NEW.status = 'queued' BEGIN
+                    INSERT INTO queue_counts (user_id, priority, queued) VALUES (NEW.user_id, NEW.priority, 1), ('', NEW.priority, 1)
+                        ON CONFLICT (user_id, priority) DO UPDATE SET queued = queued + 1;
+                END;
+                CREATE TRIGGER tasks_count_leave AFTER UPDATE OF status ON tasks
+                WHEN OLD.status = 'queued' AND NEW.status <> 'queued' BEGIN
+                    UPDATE queue_counts SET queued = queued - 1 WHERE priority = OLD.priority AND user_id IN (OLD.user_id, '');
+                END;
+                CREATE TRIGGER tasks_count_delete AFTER DELETE ON tasks WHEN OLD.status = 'queued' BEGIN
+                    UPDATE queue_counts SET queued = queued - 1 WHERE priority = OLD.priority AND user_id IN (OLD.user_id, '');
+                END;
+                """)
+        }
         return migrator
     }
 }

@@ -60,6 +60,7 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     public func create(_ task: NewTask) async throws -> (task: TaskRecord, created: Bool) {
+        guard !task.userID.isEmpty else { throw StoreError(.invalidArgument, "a task needs a user id") }
         let now = clock.now()
         let requests = self.requests
         let outcome: (TaskRecord, Bool) = try await pool.write { db in

@@ -258,6 +258,46 @@ struct TaskStoreContractTests {
         #expect(try await f.store.recentCompletions(limit: 5).map(\.id) == [second.id, claimed.id])
     }
 
+    @Test("Queued counts per user and in all agree with the tasks after every kind of change", arguments: StoreKind.allCases)
+    func queuedCounts(kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        func check(_ alice: Int, _ bob: Int, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            // The oracle: the queued tasks as list shows them.
+            let listed = try await f.store.list(userID: "alice", status: .queued, limit: 1000, after: nil).tasks.count
+            #expect(listed == alice, sourceLocation: sourceLocation)
+            #expect(try await f.store.queuedCount(userID: "alice") == alice, sourceLocation: sourceLocation)
+            #expect(try await f.store.queuedCount(userID: "bob") == bob, sourceLocation: sourceLocation)
+            #expect(try await f.store.queuedCount(userID: nil) == alice + bob, sourceLocation: sourceLocation)
+        }
+        try await check(0, 0)
+        let a1 = try await f.create(user: "alice", priority: .p1)
+        _ = try await f.create(user: "alice", priority: .p3)
+        let b1 = try await f.create(user: "bob", priority: .p2)
+        try await check(2, 1)
+        _ = try await f.store.cancel(b1.id, userID: "bob")
+        try await check(2, 0)
+        let claimed = try await f.claimOne()
+        #expect(claimed.id == a1.id)
+        try await check(1, 0)
+        _ = try await f.store.fail(claimed.id, token: claimed.fencingToken, error: TaskFailure(code: "x", message: "y"), retryable: true)
+        try await check(2, 0)
+        f.clock.advance(by: 10)
+        let again = try await f.claimOne()
+        _ = try await f.store.release(again.id, token: again.fencingToken, checkpoint: nil)
+        try await check(2, 0)
+        let leased = try await f.claimOne(lease: 5)
+        f.clock.advance(by: 6)
+        _ = try await f.store.reapExpiredLeases(now: f.clock.now())
+        let reaped = try #require(try await f.store.get(leased.id))
+        try await check(reaped.status == .queued ? 2 : 1, 0)
+        let last = try await f.claimOne()
+        _ = try await f.store.complete(last.id, token: last.fencingToken, result: TaskResult(
+            videoKey: "v", durationSeconds: 1, width: 1, height: 1, fps: 24, codec: "hevc", sizeBytes: 1
+        ))
+        try await check(reaped.status == .queued ? 1 : 0, 0)
+        await expectStoreError(.invalidArgument) { try await f.store.create(NewTask(userID: "", request: StoreFixture.spec)) }
+    }
+
     @Test("Committed changes are published as events, in order", arguments: StoreKind.allCases)
     func events(kind: StoreKind) async throws {
         let f = try StoreFixture(kind)
@@ -302,6 +342,7 @@ struct SQLiteSchemaTests {
         let migrations = try db.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
         #expect(migrations == [
             "2026-11-26 create tasks and queue state", "2026-11-27 index finished tasks", "2026-11-27 create callback deliveries",
+            "2026-11-27 count queued tasks",
         ])
     }
 }
