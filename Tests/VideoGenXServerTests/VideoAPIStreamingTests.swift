@@ -55,7 +55,7 @@ struct VideoAPIStreamingTests {
         let store = f.store
         let body = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
             // The stream's first event (pending) must come before the claim, even on a busy machine.
-            group.addTask { try await Self.work(store, start: .seconds(1)); return nil }
+            group.addTask { try await Self.work(store, start: .seconds(1), pause: .milliseconds(700)); return nil }
             group.addTask {
                 try await f.app.test(.router) { client in
                     try await client.execute(uri: "/api/v1/video/task/\(task.id)/events", method: .get) { response in
@@ -77,7 +77,11 @@ struct VideoAPIStreamingTests {
         #expect(statuses.last == "succeeded")
         #expect(events.last?.event == "succeeded")
         #expect(statuses.contains("processing"))
-        #expect(events.contains { ($0.data["progress"] as? Int) == 80 })
+        // The stream carries states, read every 250 ms: an intermediate one may be skipped on a
+        // loaded machine, but progress is reported and never goes back.
+        let progress = events.compactMap { $0.data["progress"] as? Int }
+        #expect(progress.contains { $0 == 40 || $0 == 80 })
+        #expect(progress == progress.sorted())
         #expect(zip(events, events.dropFirst()).allSatisfy { $0.id < $1.id }, "ids increase")
 
         // Reconnecting after the last event: nothing new, the stream just ends.
