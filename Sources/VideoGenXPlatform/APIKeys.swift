@@ -21,10 +21,8 @@ public struct APIKeys: Sendable {
     /// - Throws: when the directory, store or secrets key cannot be opened.
     public init(dataDirectory: URL, secretsKeyFile: String? = nil) throws {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
-        var configuration = ServeConfiguration(dataDirectory: dataDirectory)
-        configuration.secretsKeyFile = secretsKeyFile
         credentials = try SQLiteCredentialStore(path: dataDirectory.appendingPathComponent("credentials.sqlite").path)
-        box = try AccessSetup.secretBox(configuration)
+        box = try AccessSetup.secretBox(dataDirectory: dataDirectory, secretsKeyFile: secretsKeyFile)
     }
 
     /// A new key of `user` on `tier`.

@@ -18,7 +18,7 @@ struct AccessSetup {
     init(_ configuration: ServeConfiguration, logger: Logger) throws {
         let data = configuration.dataDirectory
         credentials = try SQLiteCredentialStore(path: data.appendingPathComponent("credentials.sqlite").path)
-        box = try Self.secretBox(configuration)
+        box = try Self.secretBox(dataDirectory: data, secretsKeyFile: configuration.secretsKeyFile)
         authenticator = APIKeyAuthenticator(
             credentials: credentials, secrets: box, toleranceSeconds: configuration.timestampToleranceSeconds,
             allowBearer: configuration.allowBearer
@@ -27,9 +27,10 @@ struct AccessSetup {
         self.logger = logger
     }
 
-    /// The box of the secrets key file (created 0600 with 32 random bytes when missing).
-    static func secretBox(_ configuration: ServeConfiguration) throws -> SecretBox {
-        let file = URL(fileURLWithPath: configuration.secretsKeyFile ?? configuration.dataDirectory.appendingPathComponent("secrets.key").path)
+    /// The box of the secrets key: `secretsKeyFile`, else `<data directory>/secrets.key`
+    /// (created 0600 with 32 random bytes when missing).
+    static func secretBox(dataDirectory: URL, secretsKeyFile: String?) throws -> SecretBox {
+        let file = secretsKeyFile.map { URL(fileURLWithPath: $0) } ?? dataDirectory.appendingPathComponent("secrets.key")
         return SecretBox(key: try KeyFile.loadOrCreate(file.lastPathComponent, in: file.deletingLastPathComponent()))
     }
 

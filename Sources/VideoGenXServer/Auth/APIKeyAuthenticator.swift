@@ -90,10 +90,10 @@ public struct APIKeyAuthenticator: Sendable {
     public func verify(_ admission: Admission, method: String, pathAndQuery: String, body: some DataProtocol) async throws -> Identity {
         if let identity = admission.identity { return identity }
         guard let key = admission.key else { throw Self.refuse("unknown API key") }
-        let expected = RequestSignature.sign(
-            secret: admission.secret, method: method, pathAndQuery: pathAndQuery, timestamp: admission.timestamp, nonce: admission.nonce, body: body
-        )
-        guard RequestSignature.constantTimeEqual(expected, admission.signature.lowercased()) else {
+        guard RequestSignature.isValid(
+            admission.signature, secret: admission.secret, method: method, pathAndQuery: pathAndQuery, timestamp: admission.timestamp,
+            nonce: admission.nonce, body: body
+        ) else {
             throw Self.refuse("signature does not match the request")
         }
         // Remembered past the far edge of the window, so the same nonce cannot come back with any

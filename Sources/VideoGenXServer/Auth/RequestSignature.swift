@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import VideoGenXCore
 
 /// The request signature of the API (DESIGN §9): lowercase hex HMAC-SHA256 keyed with the API
 /// key's secret (its UTF-8 bytes) over
@@ -17,7 +18,7 @@ public enum RequestSignature {
 
     /// The string that is signed.
     public static func canonical(method: String, pathAndQuery: String, timestamp: String, nonce: String, body: some DataProtocol) -> String {
-        let bodyHash = hex(SHA256.hash(data: Data(body)))
+        let bodyHash = Array(SHA256.hash(data: Data(body))).hex
         return "\(method.uppercased())\n\(pathAndQuery)\n\(timestamp)\n\(nonce)\n\(bodyHash)"
     }
 
@@ -26,20 +27,17 @@ public enum RequestSignature {
         secret: String, method: String, pathAndQuery: String, timestamp: String, nonce: String, body: some DataProtocol
     ) -> String {
         let message = canonical(method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce, body: body)
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return hex(mac)
+        return Array(HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: Data(secret.utf8)))).hex
     }
 
-    /// Lowercase hex of `bytes` (`String(format:)` per byte costs more than the HMAC itself).
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
+    /// Whether `signature` (hex, either case) signs the request; compared in constant time by
+    /// swift-crypto, as ``URLSigner`` does for result URLs.
+    public static func isValid(
+        _ signature: String, secret: String, method: String, pathAndQuery: String, timestamp: String, nonce: String, body: some DataProtocol
+    ) -> Bool {
+        guard let given = [UInt8](hex: signature), given.count == SHA256.byteCount else { return false }
+        let message = canonical(method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce, body: body)
+        return HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Data(message.utf8), using: SymmetricKey(data: Data(secret.utf8)))
     }
 
     /// The four headers of a signed request, with a fresh nonce and the current time.
@@ -69,7 +67,7 @@ public enum RequestSignature {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Whether two strings are equal, in time that depends only on their lengths.
+    /// Whether two strings are equal, in time that depends only on their lengths (bearer secrets).
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let (x, y) = (Array(a.utf8), Array(b.utf8))
         guard x.count == y.count else { return false }
