@@ -36,6 +36,7 @@ extension GenerationRequest {
         let steps = p.steps ?? GenerationSpec.Defaults.steps
         Self.check(steps, in: limits.steps, field: "params.steps", unit: "", into: &issues)
         let sampler = Self.choice(p.sampler, default: GenerationSpec.Defaults.sampler, field: "params.sampler", into: &issues)
+        let finishing = p.validatedFinishing(duration: Double(duration), limits: limits, into: &issues)
 
         guard issues.isEmpty, let text, let resolution, let style, let sampler else {
             throw ValidationFailure(issues: issues)
@@ -43,7 +44,9 @@ extension GenerationRequest {
         return GenerationSpec(
             text: text, image: image, resolution: resolution, fps: fps, durationSeconds: duration,
             style: style, saturation: saturation, contrast: contrast, cfgScale: cfgScale,
-            steps: steps, sampler: sampler, seed: p.seed ?? makeSeed()
+            steps: steps, sampler: sampler, seed: p.seed ?? makeSeed(), brightness: finishing.brightness,
+            denoise: finishing.denoise, subtitle: finishing.subtitle, watermark: finishing.watermark,
+            music: finishing.music, output: finishing.output
         )
     }
 
@@ -67,20 +70,26 @@ extension GenerationRequest {
     }
 
     private func validateImage(limits: GenerationLimits, into issues: inout [FieldIssue]) {
-        guard let image else { return }
+        if let image, let issue = Self.referenceIssue(image, field: "image", limits: limits) {
+            issues.append(issue)
+        }
+    }
+
+    /// Why `image` is not a usable image reference (an http(s) URL or a base64 data URI), or `nil`.
+    static func referenceIssue(_ image: String, field: String, limits: GenerationLimits) -> FieldIssue? {
         if image.count > limits.maxImageReferenceLength {
-            issues.append(FieldIssue(field: "image", reason: "must be at most \(limits.maxImageReferenceLength) characters, got \(image.count)"))
-            return
+            return FieldIssue(field: field, reason: "must be at most \(limits.maxImageReferenceLength) characters, got \(image.count)")
         }
         let lower = image.lowercased()
         let isURL = (lower.hasPrefix("https://") || lower.hasPrefix("http://")) && image.count > 8
         let isDataURI = lower.hasPrefix("data:image/") && lower.contains(";base64,")
         if !isURL && !isDataURI {
-            issues.append(FieldIssue(field: "image", reason: "must be an http(s) URL or a data:image/...;base64, URI"))
+            return FieldIssue(field: field, reason: "must be an http(s) URL or a data:image/...;base64, URI")
         }
+        return nil
     }
 
-    private static func choice<Value: RawRepresentable & CaseIterable>(
+    static func choice<Value: RawRepresentable & CaseIterable>(
         _ raw: String?, default value: Value, field: String, into issues: inout [FieldIssue]
     ) -> Value? where Value.RawValue == String {
         guard let raw else { return value }
@@ -90,7 +99,7 @@ extension GenerationRequest {
         return nil
     }
 
-    private static func check(
+    static func check(
         _ value: Int, in range: ClosedRange<Int>, field: String, unit: String, into issues: inout [FieldIssue]
     ) {
         if !range.contains(value) {
@@ -98,7 +107,7 @@ extension GenerationRequest {
         }
     }
 
-    private static func check(
+    static func check(
         _ value: Double, in range: ClosedRange<Double>, field: String, into issues: inout [FieldIssue]
     ) {
         if !value.isFinite || !range.contains(value) {

@@ -52,12 +52,35 @@ public struct GenerationRequest: Codable, Sendable, Hashable {
         public var sampler: String?
         /// Seed for reproducible output; chosen at random and recorded when absent.
         public var seed: UInt64?
+        /// Brightness offset, −1.0–1.0 (default 0).
+        public var brightness: Double?
+        /// `off` (default), `light` or `strong`.
+        public var denoise: String?
+        /// Subtitle track.
+        public var subtitle: SubtitleRequest?
+        /// Watermark (tiers with custom watermarks only).
+        public var watermark: WatermarkRequest?
+        /// Background music.
+        public var backgroundMusic: MusicRequest?
+        /// `h265` (default) or `h264`.
+        public var codec: String?
+        /// Constant rate factor 0–51 (exclusive with `bitrate`).
+        public var crf: Int?
+        /// Target bitrate such as `4M` or `800k` (exclusive with `crf`).
+        public var bitrate: String?
+        /// Encoder preset, `ultrafast`…`placebo` (default `veryfast`).
+        public var preset: String?
+        /// `aac` (the default and only choice).
+        public var audioCodec: String?
 
         /// Creates parameters; `nil` means "use the default".
         public init(
             resolution: String? = nil, fps: Int? = nil, duration: Int? = nil, style: String? = nil,
             saturation: Double? = nil, contrast: Double? = nil, cfgScale: Double? = nil,
-            steps: Int? = nil, sampler: String? = nil, seed: UInt64? = nil
+            steps: Int? = nil, sampler: String? = nil, seed: UInt64? = nil, brightness: Double? = nil,
+            denoise: String? = nil, subtitle: SubtitleRequest? = nil, watermark: WatermarkRequest? = nil,
+            backgroundMusic: MusicRequest? = nil, codec: String? = nil, crf: Int? = nil, bitrate: String? = nil,
+            preset: String? = nil, audioCodec: String? = nil
         ) {
             self.resolution = resolution
             self.fps = fps
@@ -69,12 +92,25 @@ public struct GenerationRequest: Codable, Sendable, Hashable {
             self.steps = steps
             self.sampler = sampler
             self.seed = seed
+            self.brightness = brightness
+            self.denoise = denoise
+            self.subtitle = subtitle
+            self.watermark = watermark
+            self.backgroundMusic = backgroundMusic
+            self.codec = codec
+            self.crf = crf
+            self.bitrate = bitrate
+            self.preset = preset
+            self.audioCodec = audioCodec
         }
 
         private enum CodingKeys: String, CodingKey {
             case resolution, fps, duration, style, saturation, contrast
             case cfgScale = "cfg_scale"
-            case steps, sampler, seed
+            case steps, sampler, seed, brightness, denoise, subtitle, watermark
+            case backgroundMusic = "background_music"
+            case codec, crf, bitrate, preset
+            case audioCodec = "audio_codec"
         }
     }
 }

@@ -25,6 +25,21 @@ public struct GenerationSpec: Sendable, Hashable, Codable {
     public var sampler: SamplerChoice
     /// The seed, chosen at validation time when the request had none.
     public var seed: UInt64
+    /// Brightness offset (0 = unchanged).
+    public var brightness: Double = 0
+    /// Denoiser strength.
+    public var denoise: Denoise = .off
+    /// Subtitle track, if any.
+    public var subtitle: Subtitle?
+    /// Watermark, if any.
+    public var watermark: Watermark?
+    /// Background music, if any (no audio stream without it).
+    public var music: BackgroundMusic?
+    /// Codec, rate control, preset and audio codec.
+    public var output = OutputSettings()
+
+    /// Clip length in seconds as the encoder sees it (frames ÷ fps).
+    public var exactDuration: Double { Double(frameCount) / Double(fps) }
 
     /// Number of frames in the output video.
     public var frameCount: Int { fps * durationSeconds }
@@ -47,5 +62,31 @@ public struct GenerationSpec: Sendable, Hashable, Codable {
         public static let steps = 50
         /// Default sampler: auto.
         public static let sampler = SamplerChoice.auto
+    }
+}
+
+extension GenerationSpec {
+    /// Decodes a spec; the finishing fields (added after the first release) default when a stored
+    /// task predates them.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        text = try c.decode(String.self, forKey: .text)
+        image = try c.decodeIfPresent(String.self, forKey: .image)
+        resolution = try c.decode(Resolution.self, forKey: .resolution)
+        fps = try c.decode(Int.self, forKey: .fps)
+        durationSeconds = try c.decode(Int.self, forKey: .durationSeconds)
+        style = try c.decode(VideoStyle.self, forKey: .style)
+        saturation = try c.decode(Double.self, forKey: .saturation)
+        contrast = try c.decode(Double.self, forKey: .contrast)
+        cfgScale = try c.decode(Double.self, forKey: .cfgScale)
+        steps = try c.decode(Int.self, forKey: .steps)
+        sampler = try c.decode(SamplerChoice.self, forKey: .sampler)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        brightness = try c.decodeIfPresent(Double.self, forKey: .brightness) ?? 0
+        denoise = try c.decodeIfPresent(Denoise.self, forKey: .denoise) ?? .off
+        subtitle = try c.decodeIfPresent(Subtitle.self, forKey: .subtitle)
+        watermark = try c.decodeIfPresent(Watermark.self, forKey: .watermark)
+        music = try c.decodeIfPresent(BackgroundMusic.self, forKey: .music)
+        output = try c.decodeIfPresent(OutputSettings.self, forKey: .output) ?? OutputSettings()
     }
 }

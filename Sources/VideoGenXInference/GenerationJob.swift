@@ -24,6 +24,9 @@ public struct GenerationJob: Sendable, Hashable {
     public var cfgScale: Float
     /// Seed.
     public var seed: UInt64
+    /// The reference image's colours on a coarse row-major grid (each channel 0–1), when the
+    /// request had an image: models condition on it (image-to-video).
+    public var reference: ReferenceGrid?
 
     /// Creates a job from explicit values.
     public init(

@@ -1,6 +1,7 @@
 import Foundation
 import Subprocess
 import Synchronization
+import SystemPackage
 import VideoGenXCore
 
 #if canImport(Glibc)
@@ -12,42 +13,50 @@ import Glibc
 /// Frames go down ffmpeg's stdin as `rawvideo rgb24`; each write waits until the pipe has room,
 /// so a slow encoder slows the producer instead of frames piling up in memory (back-pressure).
 /// Uses swift-subprocess, whose `StandardInputWriter` streams into the child asynchronously.
+/// What ffmpeg does besides encoding (filters, overlays, music) is a ``PostProcessingPlan``.
 public struct FFmpegEncoder: Sendable {
-    /// Codec, rate control, preset and colour.
-    public var settings: EncoderSettings
+    /// Codec, rate control and preset of plain encodes (``encode(format:to:frames:)``); a plan
+    /// brings its own.
+    public var settings: OutputSettings
     /// The ffmpeg executable: a name looked up on `PATH` (default `ffmpeg`) or a path.
     public var executable: String
 
     /// Creates an encoder.
-    public init(settings: EncoderSettings = EncoderSettings(), executable: String = "ffmpeg") {
+    public init(settings: OutputSettings = OutputSettings(), executable: String = "ffmpeg") {
         self.settings = settings
         self.executable = executable
     }
 
-    /// The full ffmpeg argument list for encoding raw `format` frames read from `input` (default:
-    /// stdin) to `path`. Benchmarks use a file as `input` to time ffmpeg alone.
-    public func arguments(format: VideoFormat, input: String = "pipe:0", path: String) -> [String] {
-        ["-hide_banner", "-loglevel", "error", "-y"] + format.inputArguments(source: input)
-            + settings.outputArguments(path: path)
+    /// The full ffmpeg argument list for running `plan` on raw `format` frames read from `input`
+    /// (default: stdin) into `path`. Benchmarks use a file as `input` to time ffmpeg alone.
+    public func arguments(format: VideoFormat, input: String = "pipe:0", plan: PostProcessingPlan? = nil, path: String) -> [String] {
+        let plan = plan ?? PostProcessingPlan(output: settings)
+        return ["-hide_banner", "-loglevel", "error", "-y"] + format.inputArguments(source: input) + plan.inputs
+            + plan.outputArguments(path: path)
     }
 
     /// Runs ffmpeg, lets `produce` write frames to it, and waits for the MP4 to be finished.
     ///
     /// - Parameters:
     ///   - format: size and frame rate of the frames `produce` writes.
+    ///   - plan: filters, extra inputs and codec settings; `nil` encodes with ``settings`` only.
+    ///   - workingDirectory: where ffmpeg runs, holding the plan's files and assets.
     ///   - path: the output file; replaced if it exists, removed again if encoding fails.
     ///   - produce: writes the frames in order through the ``FrameWriter`` (valid only inside).
     /// - Returns: frames written and bytes of the output.
     /// - Throws: ``MediaError`` with ffmpeg's exit code and stderr tail when ffmpeg fails or is
     ///   missing; whatever `produce` throws (ffmpeg is then killed).
     public func encode(
-        format: VideoFormat, to path: String, frames produce: (FrameWriter) async throws -> Void
+        format: VideoFormat, plan: PostProcessingPlan? = nil, workingDirectory: String? = nil, to path: String,
+        frames produce: (FrameWriter) async throws -> Void
     ) async throws -> EncodeSummary {
         BrokenPipeSignal.ignore()
+        let path = URL(fileURLWithPath: path).path
         do {
             let result = try await run(
                 ToolLocator.executable(executable),
-                arguments: Arguments(arguments(format: format, path: path)),
+                arguments: Arguments(arguments(format: format, plan: plan, path: path)),
+                workingDirectory: workingDirectory.map { FilePath($0) },
                 input: .inputWriter,
                 output: .discarded,
                 error: .sequence
@@ -103,8 +112,12 @@ extension FFmpegEncoder {
     /// as ``encode(format:to:frames:)`` without our pipe, the baseline of the encoder benchmark.
     ///
     /// - Throws: ``MediaError`` when ffmpeg is missing or fails.
-    public func encodeRawFile(_ rawPath: String, format: VideoFormat, to path: String) async throws -> EncodeSummary {
-        _ = try await ToolLocator.collect(executable, arguments: arguments(format: format, input: rawPath, path: path))
+    public func encodeRawFile(
+        _ rawPath: String, format: VideoFormat, plan: PostProcessingPlan? = nil, workingDirectory: String? = nil, to path: String
+    ) async throws -> EncodeSummary {
+        _ = try await ToolLocator.collect(
+            executable, arguments: arguments(format: format, input: rawPath, plan: plan, path: path), workingDirectory: workingDirectory
+        )
         let frameBytes = RGBFrame.byteCount(width: format.width, height: format.height)
         let rawSize = (try? FileManager.default.attributesOfItem(atPath: rawPath)[.size] as? Int) ?? 0
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0

@@ -10,16 +10,21 @@ enum ToolLocator {
         name.contains("/") ? .path(FilePath(name)) : .name(name)
     }
 
-    /// Runs `tool` with `arguments` and returns its stdout (up to `limit` bytes).
+    /// Runs `tool` with `arguments` and returns its stdout as text (up to `limit` bytes).
     ///
     /// - Throws: ``MediaError`` `toolNotFound` when it is not installed, `toolFailed` with the exit
     ///   code and stderr tail when it exits non-zero or is killed.
-    static func collect(_ tool: String, arguments: [String], limit: Int = 1 << 20) async throws -> String {
-        let result: ExecutionResult<Void, StringOutput<UTF8>, StringOutput<UTF8>>
+    static func collect(_ tool: String, arguments: [String], workingDirectory: String? = nil, limit: Int = 1 << 20) async throws -> String {
+        String(decoding: try await collectBytes(tool, arguments: arguments, workingDirectory: workingDirectory, limit: limit), as: UTF8.self)
+    }
+
+    /// Runs `tool` with `arguments` and returns its stdout bytes (up to `limit`); errors as ``collect(_:arguments:workingDirectory:limit:)``.
+    static func collectBytes(_ tool: String, arguments: [String], workingDirectory: String? = nil, limit: Int = 1 << 20) async throws -> [UInt8] {
+        let result: ExecutionResult<Void, BytesOutput, StringOutput<UTF8>>
         do {
             result = try await run(
-                executable(tool), arguments: Arguments(arguments),
-                output: .string(limit: limit), error: .string(limit: 1 << 16)
+                executable(tool), arguments: Arguments(arguments), workingDirectory: workingDirectory.map { FilePath($0) },
+                output: .bytes(limit: limit), error: .string(limit: 1 << 16)
             )
         } catch let error as SubprocessError where error.code == .executableNotFound {
             throw MediaError.toolNotFound(tool)

@@ -5,23 +5,28 @@ import VideoGenXMedia
 
 /// Measures the overhead of our streaming encoder: the same raw frames encoded by our pipeline
 /// (frames from memory, piped into ffmpeg) and by ffmpeg alone (reading them from a file), with
-/// identical settings, alternating in one run. Reports median throughputs and their ratio.
+/// identical settings, alternating in one run. Reports median throughputs and their ratio. With
+/// `finishing`, both sides run the same full post-processing plan (colour, denoise, CJK and
+/// English subtitles, image watermark, built-in music) in the same work directory.
 public struct EncoderBenchmark: Sendable {
     /// Frames per run. Default 120.
     public var frames: Int
     /// Frame size and rate.
     public var format: VideoFormat
     /// Encoder settings shared by both sides.
-    public var settings: EncoderSettings
+    public var settings: OutputSettings
     /// Runs per side. Default 3.
     public var repetitions: Int
+    /// Whether both sides apply the full post-processing plan. Default false (encode only).
+    public var finishing: Bool
 
     /// Creates the benchmark.
-    public init(frames: Int = 120, format: VideoFormat, settings: EncoderSettings, repetitions: Int = 3) {
+    public init(frames: Int = 120, format: VideoFormat, settings: OutputSettings, repetitions: Int = 3, finishing: Bool = false) {
         self.frames = frames
         self.format = format
         self.settings = settings
         self.repetitions = repetitions
+        self.finishing = finishing
     }
 
     /// The measured medians.
@@ -36,6 +41,8 @@ public struct EncoderBenchmark: Sendable {
         public var pipelineMedian: Double { pipeline.median }
         /// Pipeline throughput over ffmpeg-alone throughput (target ≥ 0.90).
         public var ratio: Double { pipelineMedian / ffmpegMedian }
+        /// Size of the pipeline's output in bytes (last run).
+        public var outputBytes = 0
     }
 
     /// Renders the frames with the procedural model, then times both sides alternately.
@@ -59,26 +66,56 @@ public struct EncoderBenchmark: Sendable {
         raw = Data()
 
         let encoder = FFmpegEncoder(settings: settings)
+        let plan = finishing ? try await finishingPlan(in: directory) : nil
         let clock = ContinuousClock()
         var result = Result(ffmpegAlone: [], pipeline: [])
         for round in 1...repetitions {
             let alonePath = directory.appendingPathComponent("alone.mp4").path
             let aloneStart = clock.now
-            _ = try await encoder.encodeRawFile(rawPath, format: format, to: alonePath)
+            _ = try await encoder.encodeRawFile(rawPath, format: format, plan: plan, workingDirectory: directory.path, to: alonePath)
             let aloneFPS = Double(frames) / (clock.now - aloneStart).seconds
 
             let pipedStart = clock.now
-            _ = try await encoder.encode(format: format, to: directory.appendingPathComponent("piped.mp4").path) { writer in
+            let piped = try await encoder.encode(
+                format: format, plan: plan, workingDirectory: directory.path, to: directory.appendingPathComponent("piped.mp4").path
+            ) { writer in
                 for frame in frameList {
                     try await writer.write(frame)
                 }
             }
             let pipedFPS = Double(frames) / (clock.now - pipedStart).seconds
+            result.outputBytes = piped.bytes
             result.ffmpegAlone.append(aloneFPS)
             result.pipeline.append(pipedFPS)
             log(String(format: "round %d: ffmpeg alone %.1f fps, pipeline %.1f fps", round, aloneFPS, pipedFPS))
         }
         return result
+    }
+
+    /// Every finishing option on, as a request would set them; assets made in `directory`.
+    private func finishingPlan(in directory: URL) async throws -> PostProcessingPlan {
+        let duration = Double(frames) / Double(format.fps)
+        var spec = try GenerationRequest(text: "benchmark", params: .init(fps: 30, duration: 2)).validated(limits: .oneShot)
+        spec.brightness = 0.05
+        spec.contrast = 1.1
+        spec.saturation = 1.2
+        spec.denoise = .light
+        spec.durationSeconds = max(1, Int(duration.rounded(.up)))
+        spec.fps = format.fps
+        spec.subtitle = Subtitle(segments: [
+            SubtitleSegment(start: 0, end: duration / 2, text: "一只红狐狸在雪地里奔跑，阳光照在雪上"),
+            SubtitleSegment(start: duration / 2, end: duration, text: "A red fox runs through the snow in the morning light"),
+        ])
+        spec.watermark = Watermark(content: .image("benchmark"), position: .bottomRight, opacity: 60)
+        spec.music = BackgroundMusic(source: .builtin(.default), volume: 0.8, fadeOut: min(1, duration / 2))
+        spec.output = settings
+        try await TestPattern.writePNG(to: directory.appendingPathComponent("watermark.png").path, width: 320, height: 120)
+        let font = try await FontResolver().family(for: nil)
+        let plan = PostProcessingPlan(spec: spec, format: format, assets: .init(fontFamily: font, watermarkImage: "watermark.png"))
+        for (name, contents) in plan.files {
+            try Data(contents.utf8).write(to: directory.appendingPathComponent(name))
+        }
+        return plan
     }
 
     private func renderFrames() async throws -> [RGBFrame] {

@@ -30,7 +30,12 @@ public enum ServeApplication {
         let signer = try URLSigner(secret: try KeyFile.loadOrCreate("url-signing.key", in: data))
         let objects = try FileObjectStore(root: data.appendingPathComponent("objects"), publicBaseURL: configuration.baseURL, signer: signer)
         let worker = Worker(
-            store: store, objects: objects, renderer: VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder()),
+            store: store, objects: objects,
+            renderer: VideoRenderer(
+                model: ProceduralModel(), encoder: FFmpegEncoder(),
+                fetcher: GuardedAssetFetcher(allowlist: configuration.urlAllowlist, timeoutSeconds: configuration.assetFetchTimeoutSeconds),
+                assetLimits: configuration.assetLimits
+            ),
             configuration: configuration.worker, logger: logger
         )
         let secrets = configuration.callbacks == nil ? nil : WebhookSecrets(masterKey: try KeyFile.loadOrCreate("webhook-master.key", in: data))

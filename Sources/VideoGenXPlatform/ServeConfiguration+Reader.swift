@@ -26,6 +26,7 @@ extension ServeConfiguration {
         ("worker.heartbeat_seconds", "lease / 3"), ("worker.poll_seconds", "0.5"), ("worker.shutdown_grace_seconds", "30"),
         ("callbacks.enabled", "true"), ("callbacks.retry_window_seconds", "86400"), ("callbacks.first_delay_seconds", "5"),
         ("callbacks.max_delay_seconds", "3600"), ("callbacks.timeout_seconds", "10"), ("callbacks.poll_seconds", "1"),
+        ("assets.max_image_bytes", "10485760"), ("assets.max_audio_bytes", "52428800"), ("assets.fetch_timeout_seconds", "20"),
     ]
 
     /// Reads the configuration from `reader` (flags, environment, file — whatever providers it
@@ -70,6 +71,10 @@ extension ServeConfiguration {
         worker.reapSeconds = max(0.5, min(5, worker.leaseSeconds / 2))
         worker.pollSeconds = try values.seconds("worker.poll_seconds", default: worker.pollSeconds, minimum: 0.01)
         worker.shutdownGraceSeconds = try values.seconds("worker.shutdown_grace_seconds", default: worker.shutdownGraceSeconds, minimum: 0)
+
+        assetLimits.maxImageBytes = try values.int("assets.max_image_bytes", default: assetLimits.maxImageBytes, in: 1024...(1 << 30))
+        assetLimits.maxAudioBytes = try values.int("assets.max_audio_bytes", default: assetLimits.maxAudioBytes, in: 1024...(1 << 31))
+        assetFetchTimeoutSeconds = try values.seconds("assets.fetch_timeout_seconds", default: assetFetchTimeoutSeconds, minimum: 0.5)
 
         if try values.bool("callbacks.enabled", default: true) {
             var retry = CallbackRetryPolicy()

@@ -31,6 +31,10 @@ public struct ServeConfiguration: Sendable {
     public var timestampToleranceSeconds: Double = 300
     /// The file of the key sealing API-key secrets. Default `<data dir>/secrets.key`.
     public var secretsKeyFile: String?
+    /// Size caps of fetched images and music (`assets.max_image_bytes`, `assets.max_audio_bytes`).
+    public var assetLimits = AssetLimits()
+    /// Deadline of one asset download in seconds (`assets.fetch_timeout_seconds`). Default 20.
+    public var assetFetchTimeoutSeconds: Double = 20
 
     /// Creates a configuration; defaults as documented on each property.
     public init(

@@ -16,4 +16,8 @@ public struct RenderSummary: Sendable, Hashable {
     public var modelSeconds: Double
     /// Time spent waiting for the encoder (pipe full, start-up, final flush): total − model.
     public var encoderWaitSeconds: Double
+    /// The font family subtitle or watermark text was drawn with, when there was text.
+    public var fontFamily: String?
+    /// Whether the video has an audio stream (background music).
+    public var hasAudio: Bool
 }

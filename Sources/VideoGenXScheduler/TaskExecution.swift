@@ -135,7 +135,8 @@ struct TaskExecution {
         _ = try await objects.put(thumbnailKey, fromFile: URL(fileURLWithPath: thumbnailPath), contentType: "image/webp")
         return TaskResult(
             videoKey: key.rawValue, thumbnailKey: thumbnailKey.rawValue, durationSeconds: probe.duration, width: width, height: height,
-            fps: Int((video.fps ?? Double(task.request.fps)).rounded()), codec: video.codec, sizeBytes: info.size
+            fps: Int((video.fps ?? Double(task.request.fps)).rounded()), codec: video.codec, sizeBytes: info.size,
+            audioCodec: probe.streams.first { $0.type == "audio" }?.codec, font: summary.fontFamily
         )
     }
 
@@ -148,6 +149,8 @@ struct TaskExecution {
             return (TaskFailure(code: error.code, message: error.message), error.code != "invalid_job")
         case let error as MediaError:
             return (TaskFailure(code: "media_\(error.code.rawValue)", message: error.message), error.code != .frameSizeMismatch)
+        case let error as AssetError:
+            return (TaskFailure(code: error.code.rawValue, message: error.description), error.isRetryable)
         case let error as ObjectStoreError:
             return (TaskFailure(code: "object_\(error.code.rawValue)", message: error.message), true)
         default:

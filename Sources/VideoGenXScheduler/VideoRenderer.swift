@@ -1,19 +1,31 @@
+import Foundation
 import VideoGenXCore
 import VideoGenXInference
 import VideoGenXMedia
 
-/// Turns one validated request into an MP4: the model streams frames, the encoder pipes them
-/// into ffmpeg as they come. Used by `videogenx generate`; the worker will run the same path.
+/// Turns one validated request into a finished MP4: fetches the assets the request names, the
+/// model streams frames (conditioned on the reference image, if any), and the post-processing
+/// executor pipes them through one ffmpeg pass (colour, subtitles, watermark, music, encode).
+/// Used by `videogenx generate` and the worker.
 public struct VideoRenderer: Sendable {
     /// The model to run; ``render(_:to:progress:)`` loads it on the CPU and releases it after.
     public var model: any VideoModel
-    /// The ffmpeg encoder; its colour settings are taken from each request.
+    /// The ffmpeg encoder (its executable; codec settings come from each request).
     public var encoder: FFmpegEncoder
+    /// Fetches assets named by URL; `nil` refuses URLs (data URIs still work).
+    public var fetcher: (any AssetFetcher)?
+    /// Size caps for assets.
+    public var assetLimits: AssetLimits
 
-    /// Creates a renderer; defaults to the built-in procedural model and H.265.
-    public init(model: any VideoModel = ProceduralModel(), encoder: FFmpegEncoder = FFmpegEncoder()) {
+    /// Creates a renderer; defaults to the built-in procedural model and no URL fetching.
+    public init(
+        model: any VideoModel = ProceduralModel(), encoder: FFmpegEncoder = FFmpegEncoder(),
+        fetcher: (any AssetFetcher)? = nil, assetLimits: AssetLimits = AssetLimits()
+    ) {
         self.model = model
         self.encoder = encoder
+        self.fetcher = fetcher
+        self.assetLimits = assetLimits
     }
 
     /// Renders `spec` to `path`.
@@ -22,45 +34,80 @@ public struct VideoRenderer: Sendable {
     ///   - spec: the validated request.
     ///   - path: output MP4 path (its directory must exist).
     ///   - progress: called after each sampler step and each encoded chunk.
-    /// - Throws: ``MediaError`` from ffmpeg, ``ModelError`` from the model, `CancellationError`.
+    /// - Throws: ``AssetError`` for an asset that cannot be had, ``MediaError`` from ffmpeg,
+    ///   ``ModelError`` from the model, `CancellationError`.
     public func render(
         _ spec: GenerationSpec, to path: String, progress: (RenderProgress) -> Void = { _ in }
     ) async throws -> RenderSummary {
         let clock = ContinuousClock()
         let start = clock.now
-        let job = GenerationJob(spec: spec)
-        var encoder = self.encoder
-        encoder.settings.contrast = spec.contrast
-        encoder.settings.saturation = spec.saturation
+        let workDirectory = URL(fileURLWithPath: path + ".work")
+        try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: workDirectory) }
+        let (job, assets) = try await prepare(spec, in: workDirectory)
         try await model.load(on: .cpu)
-        let outcome: (summary: EncodeSummary, modelTime: Duration)
+        let outcome: (result: PostProcessingExecutor.Outcome, modelTime: Duration)
         do {
-            outcome = try await stream(job, through: encoder, to: path, progress: progress)
+            outcome = try await stream(job, spec: spec, assets: assets, workDirectory: workDirectory.path, to: path, progress: progress)
         } catch {
             await model.release()
             throw error
         }
         await model.release()
         let total = clock.now - start
+        let summary = outcome.result.summary
         return RenderSummary(
-            path: outcome.summary.path, bytes: outcome.summary.bytes, frames: outcome.summary.framesWritten,
+            path: summary.path, bytes: summary.bytes, frames: summary.framesWritten,
             seed: spec.seed, sampler: job.sampler.makeSampler(preferred: model.preferredSampler).name,
             totalSeconds: total.seconds, modelSeconds: outcome.modelTime.seconds,
-            encoderWaitSeconds: (total - outcome.modelTime).seconds
+            encoderWaitSeconds: (total - outcome.modelTime).seconds, fontFamily: outcome.result.fontFamily,
+            hasAudio: outcome.result.hasAudio
         )
     }
 
-    /// Streams the model's frames of `job` into `encoder`; returns the encode summary and the
-    /// time spent in the model (generation time less time blocked on the encoder's pipe).
+    /// Makes the request's assets local and builds the model job (conditioned on the reference).
+    private func prepare(_ spec: GenerationSpec, in directory: URL) async throws -> (GenerationJob, PostProcessingPlan.Assets) {
+        let assets = JobAssets(directory: directory, fetcher: fetcher, limits: assetLimits)
+        var job = GenerationJob(spec: spec)
+        var planned = PostProcessingPlan.Assets()
+        if let image = spec.image {
+            let name = try await assets.fetch(image, kind: .image, field: "image", name: "reference")
+            job.reference = try await Self.grid(of: directory.appendingPathComponent(name).path, field: "image", ffmpeg: encoder.executable)
+        }
+        if case .image(let image)? = spec.watermark?.content {
+            let name = try await assets.fetch(image, kind: .image, field: "params.watermark.image", name: "watermark")
+            _ = try await Self.grid(of: directory.appendingPathComponent(name).path, field: "params.watermark.image", ffmpeg: encoder.executable)
+            planned.watermarkImage = name
+        }
+        if case .url(let url)? = spec.music?.source {
+            planned.musicFile = try await assets.fetch(url, kind: .audio, field: "params.background_music.url", name: "music")
+        }
+        return (job, planned)
+    }
+
+    /// The colour grid of an image, which also proves ffmpeg can decode it.
+    private static func grid(of path: String, field: String, ffmpeg: String) async throws -> ReferenceGrid {
+        do {
+            let palette = try await ImagePalette.read(path, ffmpeg: ffmpeg)
+            return ReferenceGrid(columns: ImagePalette.columns, rows: ImagePalette.rows, cells: palette.cells)
+        } catch let error as MediaError where error.code != .toolNotFound {
+            throw AssetError(code: .unreadable, field: field, message: "is not an image ffmpeg can decode")
+        }
+    }
+
+    /// Streams the model's frames of `job` through the post-processing executor; returns its
+    /// outcome and the time spent in the model (generation time less time blocked on the pipe).
     private func stream(
-        _ job: GenerationJob, through encoder: FFmpegEncoder, to path: String, progress: (RenderProgress) -> Void
-    ) async throws -> (summary: EncodeSummary, modelTime: Duration) {
+        _ job: GenerationJob, spec: GenerationSpec, assets: PostProcessingPlan.Assets, workDirectory: String, to path: String,
+        progress: (RenderProgress) -> Void
+    ) async throws -> (result: PostProcessingExecutor.Outcome, modelTime: Duration) {
         let clock = ContinuousClock()
         let format = VideoFormat(width: job.width, height: job.height, fps: job.fps)
+        let executor = PostProcessingExecutor(encoder: encoder)
         var state = RenderProgress(step: 0, steps: job.steps, window: 0, windowCount: 1, framesEncoded: 0, totalFrames: job.frameCount)
         var blocked = Duration.zero
         var generating = Duration.zero
-        let summary = try await encoder.encode(format: format, to: path) { writer in
+        let result = try await executor.run(spec, format: format, workDirectory: workDirectory, assets: assets, to: path) { writer in
             let generateStart = clock.now
             try await model.generate([job], progress: { report in
                 state.step = report.step
@@ -79,7 +126,7 @@ public struct VideoRenderer: Sendable {
             })
             generating = clock.now - generateStart
         }
-        return (summary, generating - blocked)
+        return (result, generating - blocked)
     }
 }
 

@@ -53,13 +53,14 @@ struct GenerateBody {
         var params = GenerationRequest.Parameters()
         if let paramsObject {
             var reader = FieldReader(paramsObject, prefix: "params")
-            reader.rejectUnknown(["resolution", "fps", "duration", "style", "saturation", "contrast", "cfg_scale", "steps", "sampler", "seed"])
+            reader.rejectUnknown(Self.parameterKeys)
             params = GenerationRequest.Parameters(
                 resolution: reader.string("resolution"), fps: reader.integer("fps"), duration: reader.integer("duration"),
                 style: reader.string("style"), saturation: reader.number("saturation"), contrast: reader.number("contrast"),
                 cfgScale: reader.number("cfg_scale"), steps: reader.integer("steps"), sampler: reader.string("sampler"),
                 seed: reader.unsigned("seed")
             )
+            Self.readFinishing(&reader, into: &params)
             issues += reader.issues
         }
         let body = GenerateBody(

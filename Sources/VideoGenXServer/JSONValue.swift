@@ -113,6 +113,36 @@ struct FieldReader {
         }
     }
 
+    mutating func bool(_ key: String) -> Bool? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .bool(let value)?: return value
+        case let other?:
+            issues.append(.init(field: path(key), reason: "must be a boolean, got \(other.typeName)"))
+            return nil
+        }
+    }
+
+    /// The objects of an array field; a non-object element is recorded as an issue and skipped.
+    mutating func objects(_ key: String) -> [(path: String, object: [String: JSONValue])]? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .array(let values)?:
+            var result: [(String, [String: JSONValue])] = []
+            for (index, value) in values.enumerated() {
+                if case .object(let element) = value {
+                    result.append(("\(path(key))[\(index)]", element))
+                } else {
+                    issues.append(.init(field: "\(path(key))[\(index)]", reason: "must be an object, got \(value.typeName)"))
+                }
+            }
+            return result
+        case let other?:
+            issues.append(.init(field: path(key), reason: "must be an array, got \(other.typeName)"))
+            return nil
+        }
+    }
+
     /// Records every key not in `known`.
     mutating func rejectUnknown(_ known: Set<String>) {
         for key in object.keys.sorted() where !known.contains(key) {

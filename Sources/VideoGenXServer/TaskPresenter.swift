@@ -22,8 +22,8 @@ struct TaskPresenter: Sendable {
             }
             result = TaskView.ResultView(
                 videoURL: url.absoluteString, thumbnailURL: thumbnail, duration: stored.durationSeconds, width: stored.width,
-                height: stored.height, fps: stored.fps, codec: stored.codec, sizeBytes: stored.sizeBytes,
-                expiresAt: TaskView.timestamp(Date().addingTimeInterval(urlExpirySeconds))
+                height: stored.height, fps: stored.fps, codec: stored.codec, audioCodec: stored.audioCodec, font: stored.font,
+                sizeBytes: stored.sizeBytes, expiresAt: TaskView.timestamp(Date().addingTimeInterval(urlExpirySeconds))
             )
         }
         return TaskView(task, queuePosition: position, result: result)

@@ -40,9 +40,26 @@ struct TaskView: Encodable, Sendable {
             var steps: Int
             var sampler: String
             var seed: UInt64
+            var finishing: FinishingEcho
 
             enum CodingKeys: String, CodingKey {
                 case resolution, fps, duration, style, saturation, contrast, cfgScale = "cfg_scale", steps, sampler, seed
+            }
+
+            /// The base parameters, then the finishing ones at the same level (the request's shape).
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(resolution, forKey: .resolution)
+                try container.encode(fps, forKey: .fps)
+                try container.encode(duration, forKey: .duration)
+                try container.encode(style, forKey: .style)
+                try container.encode(saturation, forKey: .saturation)
+                try container.encode(contrast, forKey: .contrast)
+                try container.encode(cfgScale, forKey: .cfgScale)
+                try container.encode(steps, forKey: .steps)
+                try container.encode(sampler, forKey: .sampler)
+                try container.encode(seed, forKey: .seed)
+                try finishing.encode(to: encoder)
             }
         }
     }
@@ -55,11 +72,14 @@ struct TaskView: Encodable, Sendable {
         var height: Int
         var fps: Int
         var codec: String
+        var audioCodec: String?
+        var font: String?
         var sizeBytes: Int
         var expiresAt: String
 
         enum CodingKeys: String, CodingKey {
             case videoURL = "video_url", thumbnailURL = "thumbnail_url", duration, width, height, fps, codec
+            case audioCodec = "audio_codec", font
             case sizeBytes = "size_bytes", expiresAt = "expires_at"
         }
     }
@@ -89,7 +109,7 @@ struct TaskView: Encodable, Sendable {
         request = RequestEcho(text: spec.text, image: spec.image, params: .init(
             resolution: spec.resolution.rawValue, fps: spec.fps, duration: spec.durationSeconds, style: spec.style.rawValue,
             saturation: spec.saturation, contrast: spec.contrast, cfgScale: spec.cfgScale, steps: spec.steps,
-            sampler: spec.sampler.rawValue, seed: spec.seed
+            sampler: spec.sampler.rawValue, seed: spec.seed, finishing: FinishingEcho(spec)
         ))
         self.result = task.status == .succeeded ? result : nil
         error = task.status == .failed ? task.error.map { ErrorView(code: $0.code, message: $0.message) } : nil

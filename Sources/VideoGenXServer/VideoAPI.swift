@@ -91,11 +91,18 @@ public struct VideoAPI: Sendable {
         } catch {
             issues += error.issues.filter { issue in !typeIssues.contains { $0.field == issue.field } }
         }
-        if let image = body.request.image, image.lowercased().hasPrefix("http"),
-           !issues.contains(where: { $0.field == "image" }),
-           let problem = await URLGuard(allowlist: configuration.urlAllowlist).problem(with: image)
-        {
-            issues.append(FieldIssue(field: "image", reason: problem))
+        let params = body.request.params
+        let fetched = [
+            ("image", body.request.image), ("params.watermark.image", params.watermark?.image),
+            ("params.background_music.url", params.backgroundMusic?.url),
+        ]
+        for (field, value) in fetched {
+            // The fetch itself re-checks; this refuses a private address at submit time with a 400.
+            if let value, value.lowercased().hasPrefix("http"), !issues.contains(where: { $0.field == field }),
+               let problem = await URLGuard(allowlist: configuration.urlAllowlist).problem(with: value)
+            {
+                issues.append(FieldIssue(field: field, reason: problem))
+            }
         }
         if let callback = body.callbackURL, !issues.contains(where: { $0.field == "callback_url" }) {
             if webhookSecrets == nil {

@@ -75,12 +75,18 @@ public struct TaskResult: Sendable, Hashable, Codable {
     public var codec: String
     /// Size of the video in bytes.
     public var sizeBytes: Int
+    /// Audio codec name (`aac`) when the video has music; `nil` when silent.
+    public var audioCodec: String?
+    /// The font family subtitle or watermark text was drawn with, when there was text.
+    public var font: String?
 
     /// Creates a result.
     public init(
         videoKey: String, thumbnailKey: String? = nil, durationSeconds: Double, width: Int, height: Int,
-        fps: Int, codec: String, sizeBytes: Int
+        fps: Int, codec: String, sizeBytes: Int, audioCodec: String? = nil, font: String? = nil
     ) {
+        self.audioCodec = audioCodec
+        self.font = font
         self.videoKey = videoKey
         self.thumbnailKey = thumbnailKey
         self.durationSeconds = durationSeconds

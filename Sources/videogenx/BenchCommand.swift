@@ -36,23 +36,31 @@ struct EncoderBench: AsyncParsableCommand {
     @Option(help: "x264/x265 preset.")
     var preset = "ultrafast"
 
+    @Option(help: "Constant rate factor. (default: 28 for h265, 23 for h264)")
+    var crf: Int?
+
     @Option(help: "Runs per side; medians are reported.")
     var repetitions = 3
 
+    @Flag(help: "Both sides apply every finishing option (colour, denoise, CJK subtitles, image watermark, music).")
+    var finishing = false
+
     func run() async throws {
-        guard let size = Resolution(rawValue: resolution), let chosen = EncoderSettings.Codec(rawValue: codec),
+        guard let size = Resolution(rawValue: resolution), let chosen = VideoCodec(rawValue: codec),
               frames > 0, repetitions > 0
         else {
             throw ValidationError("--resolution must be 720P, 1080P or 4K; --codec h265 or h264; --frames and --repetitions positive")
         }
         let benchmark = EncoderBenchmark(
             frames: frames, format: VideoFormat(width: size.width, height: size.height, fps: fps),
-            settings: EncoderSettings(codec: chosen, preset: preset), repetitions: repetitions
+            settings: OutputSettings(codec: chosen, rateControl: crf.map { .crf($0) }, preset: preset), repetitions: repetitions,
+            finishing: finishing
         )
         let result = try await benchmark.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         print(String(
-            format: "encoder: %d frames %@ %@ %@ — ffmpeg alone %.1f fps, pipeline %.1f fps (medians of %d) — ratio %.3f",
-            frames, resolution, codec, preset, result.ffmpegMedian, result.pipelineMedian, repetitions, result.ratio
+            format: "encoder%@: %d frames %@ %@ %@ crf %@ — ffmpeg alone %.1f fps, pipeline %.1f fps (medians of %d) — ratio %.3f — output %d bytes",
+            finishing ? " (finishing)" : "", frames, resolution, codec, preset, crf.map(String.init) ?? "default",
+            result.ffmpegMedian, result.pipelineMedian, repetitions, result.ratio, result.outputBytes
         ))
     }
 }

@@ -84,6 +84,9 @@ struct SubmitCommand: AsyncParsableCommand {
     @OptionGroup(title: "Generation parameters")
     var parameters: GenerationOptions
 
+    @OptionGroup(title: "Finishing (subtitles, watermark, music, colour, output)")
+    var finishing: FinishingOptions
+
     @Option(help: "Priority lane 0–3. (default: 2)")
     var priority: Int?
 
@@ -141,7 +144,7 @@ struct SubmitCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: give a prompt or --json FILE\n".utf8))
             throw ExitCode(2)
         }
-        return try JSONEncoder().encode(Body(text: prompt, params: parameters.parameters, priority: priority))
+        return try JSONEncoder().encode(Body(text: prompt, params: try finishing.apply(to: parameters.parameters), priority: priority))
     }
 
     private struct Body: Encodable {

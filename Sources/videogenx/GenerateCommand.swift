@@ -26,17 +26,8 @@ struct GenerateCommand: AsyncParsableCommand {
     @OptionGroup(title: "Generation parameters")
     var parameters: GenerationOptions
 
-    @Option(help: "h265 or h264.")
-    var codec: String = "h265"
-
-    @Option(help: "Constant rate factor 0–51. (default: 28 for h265, 23 for h264)")
-    var crf: Int?
-
-    @Option(help: "Target bitrate in kbit/s instead of CRF.")
-    var bitrate: Int?
-
-    @Option(help: "x264/x265 preset, ultrafast…veryslow.")
-    var preset: String = "veryfast"
+    @OptionGroup(title: "Finishing (subtitles, watermark, music, colour, output)")
+    var finishing: FinishingOptions
 
     @Option(help: "Model to run: \(ModelCatalog.names.joined(separator: ", ")).")
     var model = ModelCatalog.names[0]
@@ -46,14 +37,13 @@ struct GenerateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let spec = try validatedSpec()
-        let settings = try encoderSettings()
         guard let videoModel = ModelCatalog.makeModel(named: model) else {
             FileHandle.standardError.write(Data("error: --model: must be one of \(ModelCatalog.names.joined(separator: ", ")), got '\(model)'\n".utf8))
             throw ExitCode(2)
         }
         try createParentDirectory(of: output)
         let bar = ProgressBar(enabled: !quiet)
-        let renderer = VideoRenderer(model: videoModel, encoder: FFmpegEncoder(settings: settings))
+        let renderer = OneShotRenderer.make(model: videoModel)
         do {
             let summary = try await renderer.render(spec, to: output) { bar.update($0) }
             bar.finish()
@@ -61,10 +51,13 @@ struct GenerateCommand: AsyncParsableCommand {
             print(String(
                 format: "wrote %@ (%.2f MB, %d frames, %dx%d @ %d fps, %@, seed %llu, sampler %@) in %.1f s (model %.1f s, waiting on encoder %.1f s), peak RSS %.0f MB",
                 summary.path, megabytes, summary.frames, spec.resolution.width, spec.resolution.height, spec.fps,
-                settings.codec.rawValue, summary.seed, summary.sampler, summary.totalSeconds, summary.modelSeconds,
+                spec.output.codec.rawValue, summary.seed, summary.sampler, summary.totalSeconds, summary.modelSeconds,
                 summary.encoderWaitSeconds, Self.peakResidentMegabytes()
             ))
         } catch let error as MediaError {
+            bar.finish()
+            throw RuntimeFailure(message: error.description)
+        } catch let error as AssetError {
             bar.finish()
             throw RuntimeFailure(message: error.description)
         } catch let error as CocoaError {
@@ -75,7 +68,7 @@ struct GenerateCommand: AsyncParsableCommand {
 
     /// Builds and validates the request; prints every problem and exits 2 when it is invalid.
     private func validatedSpec() throws -> GenerationSpec {
-        let request = GenerationRequest(text: prompt, params: parameters.parameters)
+        let request = GenerationRequest(text: prompt, params: try finishing.apply(to: parameters.parameters))
         do {
             return try request.validated(limits: .oneShot)
         } catch {
@@ -84,27 +77,6 @@ struct GenerateCommand: AsyncParsableCommand {
             }
             throw ExitCode(2)
         }
-    }
-
-    /// Encoder settings from the flags; exits 2 on an unknown codec or preset or a bad CRF.
-    private func encoderSettings() throws -> EncoderSettings {
-        var problems: [String] = []
-        let chosen = EncoderSettings.Codec(rawValue: codec.lowercased())
-        if chosen == nil { problems.append("--codec: must be 'h265' or 'h264', got '\(codec)'") }
-        if !EncoderSettings.presets.contains(preset) {
-            problems.append("--preset: must be one of \(EncoderSettings.presets.joined(separator: ", ")), got '\(preset)'")
-        }
-        if let crf, !(0...51).contains(crf) { problems.append("--crf: must be 0–51, got \(crf)") }
-        if let bitrate, bitrate <= 0 { problems.append("--bitrate: must be positive, got \(bitrate)") }
-        if crf != nil && bitrate != nil { problems.append("--crf and --bitrate: choose one") }
-        guard problems.isEmpty, let chosen else {
-            for problem in problems {
-                FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
-            }
-            throw ExitCode(2)
-        }
-        let rate: EncoderSettings.RateControl? = bitrate.map { .bitrate(kbps: $0) } ?? crf.map { .crf($0) }
-        return EncoderSettings(codec: chosen, rateControl: rate, preset: preset)
     }
 
     /// Peak resident memory of this process (not ffmpeg's) in MiB.

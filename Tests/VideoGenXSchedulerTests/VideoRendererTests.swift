@@ -18,17 +18,17 @@ final class VideoRendererTests {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    static let codecs: [(EncoderSettings.Codec, String, String)] = [(.h265, "hevc", "hvc1"), (.h264, "h264", "avc1")]
+    static let codecs: [(VideoCodec, String, String)] = [(.h265, "hevc", "hvc1"), (.h264, "h264", "avc1")]
 
     @Test("A 720P 24 fps 2 s request becomes an MP4 of exactly that shape", arguments: codecs)
-    func rendersRequestedShape(codec: EncoderSettings.Codec, name: String, tag: String) async throws {
+    func rendersRequestedShape(codec: VideoCodec, name: String, tag: String) async throws {
         let spec = try GenerationRequest(
             text: "a red fox running through snow",
             params: .init(resolution: "720P", fps: 24, duration: 2, steps: 4, seed: 7)
         ).validated(limits: .oneShot)
         let path = directory.appendingPathComponent("\(name).mp4").path
         var reports: [RenderProgress] = []
-        let renderer = VideoRenderer(encoder: FFmpegEncoder(settings: EncoderSettings(codec: codec, preset: "ultrafast")))
+        let renderer = VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(codec: codec, preset: "ultrafast")))
         let summary = try await renderer.render(spec, to: path) { reports.append($0) }
 
         #expect(summary.frames == 48)
@@ -54,7 +54,7 @@ final class VideoRendererTests {
     func reproducibleFile() async throws {
         let spec = try GenerationRequest(text: "a tech city", params: .init(resolution: "720P", fps: 24, duration: 1, steps: 3, seed: 99))
             .validated(limits: .oneShot)
-        let renderer = VideoRenderer(encoder: FFmpegEncoder(settings: EncoderSettings(preset: "ultrafast")))
+        let renderer = VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
         let a = directory.appendingPathComponent("a.mp4").path
         let b = directory.appendingPathComponent("b.mp4").path
         _ = try await renderer.render(spec, to: a)

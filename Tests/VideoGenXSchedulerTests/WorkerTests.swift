@@ -28,7 +28,7 @@ final class WorkerTests: Sendable {
     }
 
     private func worker(
-        encoder: FFmpegEncoder = FFmpegEncoder(settings: EncoderSettings(preset: "ultrafast")), capacity: Int = 1, grace: Double = 30
+        encoder: FFmpegEncoder = FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")), capacity: Int = 1, grace: Double = 30
     ) -> Worker {
         Worker(
             store: store, objects: objects, renderer: VideoRenderer(model: ProceduralModel(), encoder: encoder),

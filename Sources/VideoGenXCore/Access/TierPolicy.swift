@@ -44,6 +44,9 @@ public struct TierPolicy: Sendable, Hashable {
                 field: "priority", reason: "P\(priority.rawValue) is not available on the \(tier.rawValue) tier (allowed: P\(priorities.lowerBound)–P\(priorities.upperBound))"
             ))
         }
+        if spec.watermark != nil && !customWatermark {
+            refusals.append(FieldIssue(field: "params.watermark", reason: "a custom watermark is not available on the \(tier.rawValue) tier"))
+        }
         return refusals
     }
 }

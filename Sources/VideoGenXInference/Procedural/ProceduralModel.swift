@@ -148,7 +148,7 @@ public final class ProceduralModel: VideoModel {
     public func cleanLatent(for job: GenerationJob, latentFrames: Range<Int>) -> LatentBlock {
         let geometry = job.latentGeometry
         var block = LatentBlock(firstFrame: latentFrames.lowerBound, frameCount: latentFrames.count, height: geometry.height, width: geometry.width)
-        let scene = SceneDescription(prompt: job.prompt, style: job.style, seed: job.seed)
+        let scene = SceneDescription(prompt: job.prompt, style: job.style, seed: job.seed, reference: job.reference)
         SceneRenderer(scene: scene, fps: job.fps).render(into: &block)
         return block
     }

@@ -22,22 +22,30 @@ struct SceneDescription: Sendable {
     /// Maximum number of shapes in a scene.
     static let maxShapes = 6
 
-    /// Builds the scene for a prompt, style and seed.
-    init(prompt: String, style: VideoStyle, seed: UInt64) {
+    /// Builds the scene for a prompt, style and seed; a reference image's grid, when given,
+    /// supplies the sky, ground and accent colours and the horizon height.
+    init(prompt: String, style: VideoStyle, seed: UInt64, reference: ReferenceGrid? = nil) {
         let words = PromptLexicon.words(of: prompt)
         let meaningful = words.filter { !PromptLexicon.stopWords.contains($0) }
         var rng = SplitMix64(seed: SplitMix64.mix(seed, 0x5CE4E))
-        let palette = StylePalette(style: style)
+        var palette = StylePalette(style: style)
+        if let reference {
+            palette.adopt(reference)
+        }
 
         let setting = words.lazy.compactMap { PromptLexicon.settings[$0] }.first
         let colourWords = words.compactMap { PromptLexicon.colours[$0] }
         let subjectKind = words.lazy.compactMap { PromptLexicon.subjects[$0] }.first
         let motion = words.lazy.compactMap { PromptLexicon.motions[$0] }.first ?? .slow
 
-        skyTop = palette.grade(setting?.sky.top ?? palette.skyTop)
-        skyHorizon = palette.grade(setting?.sky.horizon ?? palette.skyHorizon)
-        ground = palette.grade(setting?.ground ?? palette.ground)
+        let settingColours = reference == nil ? setting : nil
+        skyTop = palette.grade(settingColours?.sky.top ?? palette.skyTop)
+        skyHorizon = palette.grade(settingColours?.sky.horizon ?? palette.skyHorizon)
+        ground = palette.grade(settingColours?.ground ?? palette.ground)
         horizon = rng.nextFloat(in: 0.55...0.75)
+        if let split = reference?.strongestRowEdge {
+            horizon = split
+        }
         backgroundDetail = palette.detail
 
         // The subject: the first colour word (or the palette's accent) in the form the subject
