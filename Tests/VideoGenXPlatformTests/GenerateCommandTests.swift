@@ -37,7 +37,7 @@ struct GenerateCommandTests {
         #expect(try await runCLI(["generate", "fox", "--no-such-flag"]).status == .exited(2))
         let codec = try await runCLI(["generate", "fox", "--codec", "vp9"])
         #expect(codec.status == .exited(2))
-        #expect(codec.stderr.contains("--codec: must be 'h265' or 'h264', got 'vp9'"))
+        #expect(codec.stderr.contains("params.codec: must be one of 'h265', 'h264', got 'vp9'"))
     }
 
     @Test("An I/O failure exits 1 with the reason")

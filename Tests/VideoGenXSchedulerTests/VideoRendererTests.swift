@@ -24,11 +24,11 @@ final class VideoRendererTests {
     func rendersRequestedShape(codec: VideoCodec, name: String, tag: String) async throws {
         let spec = try GenerationRequest(
             text: "a red fox running through snow",
-            params: .init(resolution: "720P", fps: 24, duration: 2, steps: 4, seed: 7)
+            params: .init(resolution: "720P", fps: 24, duration: 2, steps: 4, seed: 7, codec: codec.rawValue, preset: "ultrafast")
         ).validated(limits: .oneShot)
         let path = directory.appendingPathComponent("\(name).mp4").path
         var reports: [RenderProgress] = []
-        let renderer = VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(codec: codec, preset: "ultrafast")))
+        let renderer = VideoRenderer()
         let summary = try await renderer.render(spec, to: path) { reports.append($0) }
 
         #expect(summary.frames == 48)
@@ -52,9 +52,9 @@ final class VideoRendererTests {
 
     @Test("The same seed gives the same video file, byte for byte")
     func reproducibleFile() async throws {
-        let spec = try GenerationRequest(text: "a tech city", params: .init(resolution: "720P", fps: 24, duration: 1, steps: 3, seed: 99))
+        let spec = try GenerationRequest(text: "a tech city", params: .init(resolution: "720P", fps: 24, duration: 1, steps: 3, seed: 99, preset: "ultrafast"))
             .validated(limits: .oneShot)
-        let renderer = VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
+        let renderer = VideoRenderer()
         let a = directory.appendingPathComponent("a.mp4").path
         let b = directory.appendingPathComponent("b.mp4").path
         _ = try await renderer.render(spec, to: a)

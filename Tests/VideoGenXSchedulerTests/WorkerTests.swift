@@ -52,7 +52,7 @@ final class WorkerTests: Sendable {
     }
 
     private func enqueue(steps: Int, duration: Int = 1) async throws -> TaskID {
-        let spec = try GenerationRequest(text: "a red fox running through snow", params: .init(resolution: "720P", fps: 24, duration: duration, steps: steps, seed: 1))
+        let spec = try GenerationRequest(text: "a red fox running through snow", params: .init(resolution: "720P", fps: 24, duration: duration, steps: steps, seed: 1, preset: "ultrafast"))
             .validated(limits: .oneShot)
         return try await store.create(NewTask(userID: "u", request: spec)).task.id
     }
