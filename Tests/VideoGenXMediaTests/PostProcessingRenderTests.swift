@@ -61,6 +61,11 @@ final class PostProcessingRenderTests {
         #expect(video.width == Self.width && video.height == Self.height && video.frameCount == 24)
         #expect(abs((video.fps ?? 0) - 24) < 0.01)
         #expect(!probe.streams.contains { $0.type == "audio" })
+        // +faststart: the index (moov) comes before the media data, so browsers play while downloading.
+        let head = Array(try Data(contentsOf: URL(fileURLWithPath: path)).prefix(1 << 16))
+        let moov = head.indices.first { head[$0...].starts(with: Array("moov".utf8)) }
+        let mdat = head.indices.first { head[$0...].starts(with: Array("mdat".utf8)) }
+        #expect(moov != nil && (mdat == nil || moov! < mdat!))
     }
 
     @Test("Built-in music: an AAC stream as long as the video; H.264 tagged avc1 on request")

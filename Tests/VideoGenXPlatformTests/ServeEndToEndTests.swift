@@ -74,6 +74,35 @@ final class ServeEndToEndTests: Sendable {
         }
     }
 
+    @Test("A finished video: CN+EN subtitles, an image watermark and a reference image fetched over HTTP, built-in music, H.264 for browsers")
+    func finishedVideo() async throws {
+        try await ServeProcess.with(dataDirectory: self.directory, arguments: ["--url-allowlist", "127.0.0.1"]) { server in
+            // The first video's thumbnail (a WebP behind a signed loopback URL) is the image the second fetches.
+            let first = try await server.submit(Self.body)
+            let done = try await server.waitFor(first) { ($0["status"] as? String) == "succeeded" }
+            let thumbnail = try #require((done["result"] as? [String: Any])?["thumbnail_url"] as? String)
+            let body = #"""
+            {"text":"a lake at dawn","image":"\#(thumbnail)","params":{"resolution":"720P","fps":24,"duration":15,"steps":20,"seed":4,
+             "subtitle":{"segments":[{"start":0,"end":7,"text":"清晨的湖面"},{"start":7,"end":15,"text":"A lake at dawn"}],"font":"simhei"},
+             "watermark":{"image":"\#(thumbnail)","opacity":60,"position":"top_left"},
+             "background_music":{"builtin":"default","volume":0.8,"fade_out":2},"codec":"h264","preset":"ultrafast"}}
+            """#
+            let id = try await server.submit(body)
+            let task = try await server.waitFor(id) { ["succeeded", "failed"].contains($0["status"] as? String ?? "") }
+            #expect(task["status"] as? String == "succeeded", "\(task)")
+            let result = try #require(task["result"] as? [String: Any])
+            #expect(result["codec"] as? String == "h264" && result["audio_codec"] as? String == "aac")
+            #expect((result["font"] as? String)?.isEmpty == false)
+            let (video, _) = try await URLSession.shared.data(from: try #require((result["video_url"] as? String).flatMap(URL.init(string:))))
+            let path = self.directory.appendingPathComponent("finished.mp4")
+            try video.write(to: path)
+            let probe = try await FFprobe().probe(path.path)
+            #expect(probe.video?.codec == "h264" && probe.video?.tag == "avc1")
+            let audio = try #require(probe.streams.first { $0.type == "audio" })
+            #expect(audio.codec == "aac" && abs((audio.duration ?? 0) - 15) < 0.2)
+        }
+    }
+
     @Test("A callback receiver that fails twice gets the third attempt with the same webhook-id, each signed; a loopback callback without the allowlist is a 400")
     func callbackRetries() async throws {
         let receiver = WebhookReceiver(answers: [500, 502])
