@@ -56,7 +56,9 @@ public struct GuardedAssetFetcher: AssetFetcher {
         if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maxBytes {
             throw AssetError(code: .tooLarge, field: "", message: "is \(length) bytes, more than the \(maxBytes)-byte limit")
         }
-        FileManager.default.createFile(atPath: destination.path, contents: nil)
+        guard FileManager.default.createFile(atPath: destination.path, contents: nil) else {
+            throw AssetError(code: .unreachable, field: "", message: "could not be stored: cannot create \(destination.lastPathComponent)")
+        }
         let handle = try FileHandle(forWritingTo: destination)
         defer { try? handle.close() }
         var received = 0
