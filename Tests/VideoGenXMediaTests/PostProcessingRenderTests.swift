@@ -30,6 +30,9 @@ final class PostProcessingRenderTests {
         let spec = try GenerationRequest(text: "test", params: params).validated(limits: .oneShot)
         let work = directory.appendingPathComponent(name + ".work")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        if assets.musicFile != nil {
+            try await TestPattern.writeTone(to: work.appendingPathComponent("music").path, seconds: 0.3)
+        }
         if assets.watermarkImage != nil {
             try await TestPattern.writePNG(to: work.appendingPathComponent("watermark").path, width: 200, height: 100)
         }
@@ -77,6 +80,15 @@ final class PostProcessingRenderTests {
         let audio = try #require(probe.streams.first { $0.type == "audio" })
         #expect(audio.codec == "aac")
         #expect(abs((audio.duration ?? 0) - 1.0) < 0.1)
+    }
+
+    @Test("Music from a file shorter than the video is looped to the video's length and ffmpeg ends")
+    func loopedMusicFile() async throws {
+        let (path, outcome) = try await render("looped", .init(backgroundMusic: MusicRequest(url: "https://example.com/a.wav", fadeOut: 0.3)), assets: .init(musicFile: "music"))
+        #expect(outcome.hasAudio)
+        let probe = try await FFprobe().probe(path)
+        let audio = try #require(probe.streams.first { $0.type == "audio" })
+        #expect(audio.codec == "aac" && abs((audio.duration ?? 0) - 1.0) < 0.1)
     }
 
     @Test("Music at volume 0.5 is about 6 dB quieter than at 1.0")
