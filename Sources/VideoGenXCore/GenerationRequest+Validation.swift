@@ -75,16 +75,13 @@ extension GenerationRequest {
         }
     }
 
-    /// Why `image` is not a usable image reference (an http(s) URL or a base64 data URI), or `nil`.
+    /// Why `image` is not a usable image reference (see ``AssetReference``), or `nil`.
     static func referenceIssue(_ image: String, field: String, limits: GenerationLimits) -> FieldIssue? {
         if image.count > limits.maxImageReferenceLength {
             return FieldIssue(field: field, reason: "must be at most \(limits.maxImageReferenceLength) characters, got \(image.count)")
         }
-        let lower = image.lowercased()
-        let isURL = (lower.hasPrefix("https://") || lower.hasPrefix("http://")) && image.count > 8
-        let isDataURI = lower.hasPrefix("data:image/") && lower.contains(";base64,")
-        if !isURL && !isDataURI {
-            return FieldIssue(field: field, reason: "must be an http(s) URL or a data:image/...;base64, URI")
+        if AssetReference(image) == nil {
+            return FieldIssue(field: field, reason: "must be an http(s) URL, a data:image/...;base64, URI or the key of one of your results (videos/{task_id}/{file})")
         }
         return nil
     }

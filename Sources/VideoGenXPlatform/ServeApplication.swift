@@ -34,7 +34,7 @@ public enum ServeApplication {
             renderer: VideoRenderer(
                 model: ProceduralModel(), encoder: FFmpegEncoder(),
                 fetcher: GuardedAssetFetcher(allowlist: configuration.urlAllowlist, timeoutSeconds: configuration.assetFetchTimeoutSeconds),
-                assetLimits: configuration.assetLimits
+                assetLimits: configuration.assetLimits, objects: objects
             ),
             configuration: configuration.worker, logger: logger
         )

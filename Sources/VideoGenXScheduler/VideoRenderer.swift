@@ -2,6 +2,7 @@ import Foundation
 import VideoGenXCore
 import VideoGenXInference
 import VideoGenXMedia
+import VideoGenXObjects
 
 /// Turns one validated request into a finished MP4: fetches the assets the request names, the
 /// model streams frames (conditioned on the reference image, if any), and the post-processing
@@ -16,16 +17,20 @@ public struct VideoRenderer: Sendable {
     public var fetcher: (any AssetFetcher)?
     /// Size caps for assets.
     public var assetLimits: AssetLimits
+    /// Where object keys a request names are read from; `nil` refuses keys (one-shot runs).
+    public var objects: (any ObjectStore)?
 
-    /// Creates a renderer; defaults to the built-in procedural model and no URL fetching.
+    /// Creates a renderer; defaults to the built-in procedural model, no URL fetching and no
+    /// object store.
     public init(
         model: any VideoModel = ProceduralModel(), encoder: FFmpegEncoder = FFmpegEncoder(),
-        fetcher: (any AssetFetcher)? = nil, assetLimits: AssetLimits = AssetLimits()
+        fetcher: (any AssetFetcher)? = nil, assetLimits: AssetLimits = AssetLimits(), objects: (any ObjectStore)? = nil
     ) {
         self.model = model
         self.encoder = encoder
         self.fetcher = fetcher
         self.assetLimits = assetLimits
+        self.objects = objects
     }
 
     /// Renders `spec` to `path`.
@@ -67,7 +72,7 @@ public struct VideoRenderer: Sendable {
 
     /// Makes the request's assets local and builds the model job (conditioned on the reference).
     private func prepare(_ spec: GenerationSpec, in directory: URL) async throws -> (GenerationJob, PostProcessingPlan.Assets) {
-        let assets = JobAssets(directory: directory, fetcher: fetcher, limits: assetLimits)
+        let assets = JobAssets(directory: directory, fetcher: fetcher, objects: objects, limits: assetLimits)
         var job = GenerationJob(spec: spec)
         var planned = PostProcessingPlan.Assets()
         if let image = spec.image {

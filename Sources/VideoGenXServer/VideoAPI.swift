@@ -78,6 +78,15 @@ public struct VideoAPI: Sendable {
         return data
     }()
 
+    /// Whether `key` exists and lies under a task of `userID` (the same answer for someone
+    /// else's task and a missing one, so keys of other users cannot be probed).
+    private func ownsResult(_ key: String, taskID: String, userID: String) async throws -> Bool {
+        guard let id = TaskID(rawValue: taskID), let task = try await store.get(id), task.userID == userID,
+              let objectKey = try? ObjectKey(key)
+        else { return false }
+        return try await objects.head(objectKey) != nil
+    }
+
     // MARK: - Routes
 
     private func submit(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -102,6 +111,11 @@ public struct VideoAPI: Sendable {
                let problem = await URLGuard(allowlist: configuration.urlAllowlist).problem(with: value)
             {
                 issues.append(FieldIssue(field: field, reason: problem))
+            }
+            if let value, case .objectKey(let key, let taskID)? = AssetReference(value),
+               try await !ownsResult(key, taskID: taskID, userID: context.userID)
+            {
+                issues.append(FieldIssue(field: field, reason: "is not an object of one of your tasks"))
             }
         }
         if let callback = body.callbackURL, !issues.contains(where: { $0.field == "callback_url" }) {

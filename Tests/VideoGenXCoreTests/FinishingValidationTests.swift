@@ -65,7 +65,7 @@ struct FinishingValidationTests {
         (.init(subtitle: SubtitleRequest(text: "a", maxWidth: 0.1)), "params.subtitle.max_width: must be 0.2–1.0, got 0.1"),
         (.init(watermark: WatermarkRequest()), "params.watermark: needs text or image"),
         (.init(watermark: WatermarkRequest(text: "a", image: "https://x.io/a.png")), "params.watermark: takes text or image, not both"),
-        (.init(watermark: WatermarkRequest(image: "file:///etc/passwd")), "params.watermark.image: must be an http(s) URL or a data:image/...;base64, URI"),
+        (.init(watermark: WatermarkRequest(image: "file:///etc/passwd")), "params.watermark.image: must be an http(s) URL, a data:image/...;base64, URI or the key of one of your results (videos/{task_id}/{file})"),
         (.init(watermark: WatermarkRequest(text: "a", opacity: 101)), "params.watermark.opacity: must be 0–100, got 101"),
         (.init(watermark: WatermarkRequest(text: "a", position: "left")),
          "params.watermark.position: must be one of 'top_left', 'top_right', 'bottom_left', 'bottom_right', 'center', got 'left'"),
@@ -128,5 +128,19 @@ struct FinishingValidationTests {
         let json = #"{"text":"a","params":{"brightness":0.1,"subtitle":{"text":"hi","max_width":0.5},"background_music":{"builtin":"default","fade_out":2},"audio_codec":"aac"}}"#
         let request = try JSONDecoder().decode(GenerationRequest.self, from: Data(json.utf8))
         #expect(request.params.subtitle?.maxWidth == 0.5 && request.params.backgroundMusic?.fadeOut == 2 && request.params.audioCodec == "aac")
+    }
+
+    @Test("Asset references: URLs, data URIs and keys of results; anything else is refused", arguments: [
+        ("https://example.com/a.png", "url"), ("data:image/png;base64,AAAA", "data"), ("videos/01JABC/thumbnail.webp", "key"),
+        ("videos/../etc/passwd", nil), ("videos/a/b/c.png", nil), ("objects/a/b.png", nil), ("videos//x.png", nil),
+        ("/etc/passwd", nil), ("ftp://x/y.png", nil), ("videos/a b/c.png", nil),
+    ] as [(String, String?)])
+    func assetReferences(text: String, kind: String?) {
+        switch AssetReference(text) {
+        case .url?: #expect(kind == "url")
+        case .dataURI?: #expect(kind == "data")
+        case .objectKey(let key, let task)?: #expect(kind == "key" && key == text && task == "01JABC")
+        case nil: #expect(kind == nil)
+        }
     }
 }

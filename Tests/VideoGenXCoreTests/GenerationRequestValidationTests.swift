@@ -48,7 +48,7 @@ struct GenerationRequestValidationTests {
         (GenerationRequest(text: nil), "text: is required"),
         (GenerationRequest(text: "   \n"), "text: must not be empty or only whitespace"),
         (GenerationRequest(text: String(repeating: "a", count: 2001)), "text: must be 1–2000 characters, got 2001"),
-        (GenerationRequest(text: "x", image: "ftp://host/a.png"), "image: must be an http(s) URL or a data:image/...;base64, URI"),
+        (GenerationRequest(text: "x", image: "ftp://host/a.png"), "image: must be an http(s) URL, a data:image/...;base64, URI or the key of one of your results (videos/{task_id}/{file})"),
         (GenerationRequest(text: "x", params: .init(resolution: "8K")), "params.resolution: must be one of '720P', '1080P', '4K', got '8K'"),
         (GenerationRequest(text: "x", params: .init(fps: 25)), "params.fps: must be 24 or 30, got 25"),
         (GenerationRequest(text: "x", params: .init(duration: 14)), "params.duration: must be 15–60 s, got 14"),

@@ -74,7 +74,7 @@ final class ServeEndToEndTests: Sendable {
         }
     }
 
-    @Test("A finished video: CN+EN subtitles, an image watermark and a reference image fetched over HTTP, built-in music, H.264 for browsers")
+    @Test("A finished video: CN+EN subtitles, an image watermark fetched over HTTP, a reference image given as a result's object key, built-in music, H.264 for browsers")
     func finishedVideo() async throws {
         try await ServeProcess.with(dataDirectory: self.directory, arguments: ["--url-allowlist", "127.0.0.1"]) { server in
             // The first video's thumbnail (a WebP behind a signed loopback URL) is the image the second fetches.
@@ -82,7 +82,7 @@ final class ServeEndToEndTests: Sendable {
             let done = try await server.waitFor(first) { ($0["status"] as? String) == "succeeded" }
             let thumbnail = try #require((done["result"] as? [String: Any])?["thumbnail_url"] as? String)
             let body = #"""
-            {"text":"a lake at dawn","image":"\#(thumbnail)","params":{"resolution":"720P","fps":24,"duration":15,"steps":20,"seed":4,
+            {"text":"a lake at dawn","image":"videos/\#(first)/thumbnail.webp","params":{"resolution":"720P","fps":24,"duration":15,"steps":20,"seed":4,
              "subtitle":{"segments":[{"start":0,"end":7,"text":"清晨的湖面"},{"start":7,"end":15,"text":"A lake at dawn"}],"font":"simhei"},
              "watermark":{"image":"\#(thumbnail)","opacity":60,"position":"top_left"},
              "background_music":{"builtin":"default","volume":0.8,"fade_out":2},"codec":"h264","preset":"ultrafast"}}

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VideoGenXCore
 import VideoGenXMedia
+import VideoGenXObjects
 import VideoGenXScheduler
 
 /// The renderer with finishing options and assets: data URIs decoded, the reference image
@@ -76,6 +77,24 @@ final class RendererFinishingTests {
             Issue.record("an oversized image was accepted")
         } catch let error as AssetError {
             #expect(error.code == .tooLarge && error.field == "image" && !error.isRetryable)
+        }
+    }
+
+    @Test("A result's object key works as the reference image when the renderer has the object store; without it, a clear refusal")
+    func objectKeyReference() async throws {
+        let signer = try URLSigner(secret: Array(repeating: 1, count: 32))
+        let objects = try FileObjectStore(root: directory.appendingPathComponent("objects"), publicBaseURL: "http://localhost", signer: signer)
+        let png = directory.appendingPathComponent("ref.png").path
+        try await TestPattern.writePNG(to: png, width: 64, height: 36)
+        _ = try await objects.put(try ObjectKey("videos/T1/thumbnail.png"), fromFile: URL(fileURLWithPath: png), contentType: "image/png")
+        let spec = try spec(image: "videos/T1/thumbnail.png")
+        let summary = try await VideoRenderer(objects: objects).render(spec, to: directory.appendingPathComponent("k.mp4").path)
+        #expect(summary.frames == 24)
+        await #expect(throws: AssetError(code: .refused, field: "image", message: "object keys need the platform's object store (use a URL or data URI here)")) {
+            _ = try await VideoRenderer().render(spec, to: self.directory.appendingPathComponent("k2.mp4").path)
+        }
+        await #expect(throws: AssetError(code: .unreadable, field: "image", message: "no object 'videos/T2/x.png' exists")) {
+            _ = try await VideoRenderer(objects: objects).render(try self.spec(image: "videos/T2/x.png"), to: self.directory.appendingPathComponent("k3.mp4").path)
         }
     }
 }

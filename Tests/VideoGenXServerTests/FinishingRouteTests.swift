@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 import VideoGenXCore
+import VideoGenXObjects
 import VideoGenXServer
 import VideoGenXStore
 
@@ -96,6 +97,35 @@ struct FinishingRouteTests {
                 if status == 403 {
                     let errors = (try APIFixture.json(response)["data"] as? [String: Any])?["errors"] as? [[String: String]]
                     #expect(errors?.first?["field"] == "params.watermark")
+                }
+            }
+        }
+    }
+
+    @Test("An image may be the key of one of the caller's results; another user's or a missing key is a 400")
+    func objectKeyReferences() async throws {
+        let f = try APIFixture()
+        let spec = try GenerationRequest(text: "x", params: .init(duration: 15, steps: 20)).validated()
+        let mine = try await f.store.create(NewTask(userID: Identity.local.userID, request: spec)).task
+        let theirs = try await f.store.create(NewTask(userID: "someone-else", request: spec)).task
+        let file = f.directory.appendingPathComponent("thumb.webp")
+        try Data([1, 2, 3]).write(to: file)
+        for task in [mine, theirs] {
+            _ = try await f.objects.put(try ObjectKey("videos/\(task.id)/thumbnail.webp"), fromFile: file, contentType: "image/webp")
+        }
+        let cases: [(String, Int)] = [
+            ("videos/\(mine.id)/thumbnail.webp", 202), ("videos/\(theirs.id)/thumbnail.webp", 400), ("videos/\(mine.id)/nothing.png", 400),
+        ]
+        try await f.app.test(.router) { client in
+            for (key, status) in cases {
+                let body = #"{"text":"x","image":"\#(key)","params":{"duration":15,"steps":20,"watermark":{"image":"\#(key)"}}}"#
+                try await client.execute(uri: Self.generate, method: .post, body: APIFixture.body(body)) { response in
+                    #expect(Int(response.status.code) == status, "\(key)")
+                    if status == 400 {
+                        let errors = (try APIFixture.json(response)["data"] as? [String: Any])?["errors"] as? [[String: String]] ?? []
+                        #expect(Set(errors.compactMap { $0["field"] }) == ["image", "params.watermark.image"])
+                        #expect(errors.allSatisfy { $0["reason"] == "is not an object of one of your tasks" })
+                    }
                 }
             }
         }
