@@ -21,7 +21,7 @@ enum FirstFrame {
             .name("ffmpeg"), arguments: ["-hide_banner", "-i", path, "-af", "volumedetect", "-vn", "-f", "null", "-"],
             output: .discarded, error: .string(limit: 1 << 20)
         )
-        let text = result.standardError ?? ""
+        let text = result.standardError
         guard let range = text.range(of: "mean_volume: ") else { return nil }
         return Double(text[range.upperBound...].prefix { $0 != " " })
     }

@@ -117,6 +117,24 @@ final class PostProcessingRenderTests {
         #expect(outcome.fontFamily?.isEmpty == false)
     }
 
+    @Test("Long lines wrap within max_width: English (libass at spaces) and Chinese (our breaks) stay inside the centred half", arguments: [
+        "A red fox runs through the deep snow of the northern forest while the morning sun rises over the hills",
+        "一只红狐狸在北方森林的深雪中奔跑，清晨的太阳从山丘上升起，照亮了整个雪原",
+    ])
+    func wrapsWithinMaxWidth(text: String) async throws {
+        let (plain, _) = try await render("wrap-none", .init())
+        let (path, _) = try await render("wrap", .init(subtitle: SubtitleRequest(text: text, size: 24, maxWidth: 0.5)))
+        let a = try await frame(plain), b = try await frame(path)
+        var columns: [Int] = []
+        for x in 0..<Self.width where a.meanDifference(to: b, in: (x: x..<(x + 1), y: (Self.height / 2)..<Self.height)) > 12 {
+            columns.append(x)
+        }
+        let first = try #require(columns.first), last = try #require(columns.last)
+        // Half of 640 is 320, centred from 160 to 480; allow the outline and shadow a few pixels.
+        #expect(first >= 160 - 6 && last <= 480 + 6, "text spans columns \(first)–\(last)")
+        #expect(last - first > 200, "the text fills most of the allowed width")
+    }
+
     @Test("CJK renders real glyphs: two different Chinese lines draw different pixels (tofu boxes would not)")
     func cjkGlyphs() async throws {
         let (plain, _) = try await render("cjk-none", .init())
