@@ -32,6 +32,27 @@ struct GenerateCommandTests {
         #expect(result.stderr.contains("params.steps: must be 1–100, got 0"))
     }
 
+    @Test("Finishing flags and --params-file: subtitles, watermark and music reach the video; a bad nested value exits 2")
+    func finishingFlags() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-gen-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let params = directory.appendingPathComponent("params.json")
+        try Data(#"{"subtitle":{"segments":[{"start":0,"end":0.5,"text":"你好"},{"start":0.5,"end":1,"text":"hello"}]},"preset":"ultrafast"}"#.utf8).write(to: params)
+        let output = directory.appendingPathComponent("f.mp4").path
+        let result = try await runCLI([
+            "generate", "fox", "--resolution", "720P", "--fps", "24", "--duration", "1", "--steps", "1", "-q", "-o", output,
+            "--params-file", params.path, "--watermark-text", "VGX", "--music", "calm", "--music-volume", "0.5", "--codec", "h264",
+        ])
+        #expect(result.status == .exited(0), "\(result.stderr)")
+        let probe = try await FFprobe().probe(output)
+        #expect(probe.video?.codec == "h264")
+        #expect(probe.streams.contains { $0.type == "audio" && $0.codec == "aac" })
+        let bad = try await runCLI(["generate", "fox", "--subtitle", "x", "--subtitle-color", "blue", "-o", output])
+        #expect(bad.status == .exited(2))
+        #expect(bad.stderr.contains("params.subtitle.color: must be #RRGGBB, got 'blue'"))
+    }
+
     @Test("An unknown flag or codec is a usage error: exit 2")
     func usageErrorsExit2() async throws {
         #expect(try await runCLI(["generate", "fox", "--no-such-flag"]).status == .exited(2))
