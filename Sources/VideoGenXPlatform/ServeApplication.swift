@@ -23,6 +23,11 @@ public enum ServeApplication {
     /// Creates the local admin API key on first start (see ``AccessSetup``).
     /// - Throws: when the data directory, database or keys cannot be prepared.
     public static func build(_ configuration: ServeConfiguration, logger: Logger) async throws -> ServiceGroup {
+        do {
+            try DeviceSpec.verify(configuration.worker.devices)
+        } catch {
+            throw ConfigurationError(key: "worker.devices", reason: error.message)
+        }
         let data = configuration.dataDirectory
         // Owner-only: it holds the databases and the keys.
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

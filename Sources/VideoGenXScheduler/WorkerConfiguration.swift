@@ -22,6 +22,9 @@ public struct WorkerConfiguration: Sendable {
     /// On graceful shutdown, how long running tasks may go on to finish before they are stopped
     /// and released to the queue. Default 30 s.
     public var shutdownGraceSeconds: Double
+    /// The devices to run on (`worker.devices`). Default one `cpu`. GPUs are checked at start-up
+    /// (NVML must load and know the index); the procedural model runs on the CPU whatever is listed.
+    public var devices: [DeviceSpec] = [.cpu]
 
     /// Creates a configuration; defaults as documented on each property.
     public init(

@@ -56,7 +56,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "videogenx")
         logger.logLevel = configuration.logLevel
-        let group = try await ServeApplication.build(configuration, logger: logger)
+        let group: ServiceGroup
+        do {
+            group = try await ServeApplication.build(configuration, logger: logger)
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("error: configuration: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         // Written unbuffered: under a process manager stdout is a file and print would hold it back.
         FileHandle.standardOutput.write(Data("VideoGenX listening on \(configuration.baseURL) (data in \(configuration.dataDirectory.path))\n".utf8))
         try await group.run()

@@ -53,6 +53,17 @@ struct GenerateCommandTests {
         #expect(bad.stderr.contains("params.subtitle.color: must be #RRGGBB, got 'blue'"))
     }
 
+    @Test("serve with a GPU that does not exist (no driver here, or no 64th GPU) exits 2 naming worker.devices")
+    func serveWithMissingGPU() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-gpu-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let result = try await runCLI(
+            ["serve", "--data-dir", data.path, "--port", "0"], environment: .inherit.updating(["VIDEOGENX_WORKER_DEVICES": "cpu,gpu:63"])
+        )
+        #expect(result.status == .exited(2))
+        #expect(result.stderr.contains("error: configuration: worker.devices: "), "\(result.stderr)")
+    }
+
     @Test("An unknown flag or codec is a usage error: exit 2")
     func usageErrorsExit2() async throws {
         #expect(try await runCLI(["generate", "fox", "--no-such-flag"]).status == .exited(2))

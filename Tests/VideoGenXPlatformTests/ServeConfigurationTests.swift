@@ -6,6 +6,7 @@ import VideoGenXCore
 import Logging
 import VideoGenXPlatform
 import VideoGenXServer
+import VideoGenXScheduler
 
 /// `serve`'s configuration: flags over `VIDEOGENX_*` environment over a JSON file over defaults;
 /// a bad value fails with its key; every key is documented in the README.
@@ -65,7 +66,28 @@ struct ServeConfigurationTests {
         (["VIDEOGENX_WORKER_ENABLED": "maybe"], "worker.enabled: must be true or false, got 'maybe'"),
         (["VIDEOGENX_LIMITS_RESOLUTIONS": "720P,8K"], "limits.resolutions: must list some of 720P, 1080P, 4K, got '8K'"),
         (["VIDEOGENX_LIMITS_DURATION_MIN": "30", "VIDEOGENX_LIMITS_DURATION_MAX": "20"], "limits.duration_max: must be 30–3600, got 20"),
+        (["VIDEOGENX_WORKER_DEVICES": "cpu,tpu:0"], "worker.devices: must list cpu, gpu:N (0–63) or simulated, got 'tpu:0'"),
+        (["VIDEOGENX_ASSETS_MAX_IMAGE_BYTES": "10"], "assets.max_image_bytes: must be 1024–1073741824, got 10"),
     ]
+
+    @Test("worker.devices lists cpu, gpus and simulated devices; a gpu without a driver fails start-up naming the key")
+    func devices() async throws {
+        let configuration = try ServeConfiguration(reader: try await reader(environment: ["VIDEOGENX_WORKER_DEVICES": "cpu,gpu:1,simulated"]))
+        #expect(configuration.worker.devices == [.cpu, .gpu(index: 1), .simulated])
+        #expect(try ServeConfiguration(reader: try await reader()).worker.devices == [.cpu])
+        // No driver here (CI): the check NVML would do fails with the library named. Where a GPU
+        // exists, index 63 is out of range instead.
+        var failure: DeviceError?
+        do {
+            try DeviceSpec.verify([.cpu, .gpu(index: 63)])
+        } catch {
+            failure = error
+        }
+        let error = try #require(failure)
+        #expect(error.code == .driverMissing || error.code == .noSuchDevice)
+        #expect(error.message.contains("libnvidia-ml.so.1") || error.message.contains("gpu:63"))
+        try DeviceSpec.verify([.cpu, .simulated])
+    }
 
     @Test("A bad value fails start-up with its key, the accepted values and what was given", arguments: badValues)
     func badValue(environment: [String: String], error: String) async throws {
