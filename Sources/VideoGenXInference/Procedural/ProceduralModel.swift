@@ -121,27 +121,65 @@ public final class ProceduralModel: VideoModel {
     public func sampleLatents(
         for job: GenerationJob, latentFrames: Range<Int>, afterStep: (Int, Int) -> Void = { _, _ in }
     ) throws -> LatentBlock {
+        let outcome = try sampleLatents(for: job, latentFrames: latentFrames, resumingFrom: nil, pauseAfterStep: nil, afterStep: afterStep)
+        guard case .finished(let latents) = outcome else {
+            throw ModelError(code: "invalid_job", message: "sampling paused without being asked to")
+        }
+        return latents
+    }
+
+    /// Samples `latentFrames` of `job` from `checkpoint` (or from noise), pausing after step
+    /// `pauseAfterStep` when given: the primitive of step-level preemption. A run paused at step
+    /// k and resumed from its checkpoint yields exactly the latents of an uninterrupted run.
+    ///
+    /// - Throws: ``ModelError`` `invalid_checkpoint` when the checkpoint does not fit the job
+    ///   (another seed, shape or a step past the end); `CancellationError`.
+    public func sampleLatents(
+        for job: GenerationJob, latentFrames: Range<Int>, resumingFrom checkpoint: SamplerCheckpoint?, pauseAfterStep: Int?,
+        afterStep: (Int, Int) -> Void = { _, _ in }
+    ) throws -> SamplingOutcome {
         try Self.check(job)
         let geometry = job.latentGeometry
-        let clean = cleanLatent(for: job, latentFrames: latentFrames)
         let loop = SamplingLoop(
             sampler: job.sampler.makeSampler(preferred: Self.preferredSampler),
             guidance: ClassifierFreeGuidance(scale: job.cfgScale),
             schedule: schedule, steps: job.steps
         )
         let noise = GaussianNoise(seed: job.seed)
-        var x = LatentBlock(firstFrame: latentFrames.lowerBound, frameCount: latentFrames.count, height: geometry.height, width: geometry.width)
-        noise.fill(&x, stream: 0)
-        let sigma = loop.initialSigma
-        for i in x.values.indices {
-            x.values[i] *= sigma
+        var x: LatentBlock
+        var startStep = 0
+        if let checkpoint {
+            let latents = checkpoint.latents
+            guard checkpoint.seed == job.seed, (0...loop.steps).contains(checkpoint.nextStep), latents.firstFrame == latentFrames.lowerBound,
+                  latents.frameCount == latentFrames.count, latents.height == geometry.height, latents.width == geometry.width
+            else {
+                throw ModelError(code: "invalid_checkpoint", message: "the checkpoint was not taken from this job and window")
+            }
+            x = latents
+            startStep = checkpoint.nextStep
+        } else {
+            x = LatentBlock(firstFrame: latentFrames.lowerBound, frameCount: latentFrames.count, height: geometry.height, width: geometry.width)
+            noise.fill(&x, stream: 0)
+            let sigma = loop.initialSigma
+            for i in x.values.indices {
+                x.values[i] *= sigma
+            }
         }
-        try loop.run(
-            &x, denoiser: ProceduralDenoiser(clean: clean),
-            stepNoise: { step, block in noise.fill(&block, stream: UInt64(step) + 1) },
-            afterStep: { step in afterStep(step + 1, loop.steps) }
-        )
-        return x
+        struct Pause: Error {}
+        do {
+            try loop.run(
+                &x, denoiser: ProceduralDenoiser(clean: cleanLatent(for: job, latentFrames: latentFrames)), startStep: startStep,
+                stepNoise: { step, block in noise.fill(&block, stream: UInt64(step) + 1) },
+                afterStep: { step in
+                    afterStep(step + 1, loop.steps)
+                    if let pauseAfterStep, step + 1 == pauseAfterStep, step + 1 < loop.steps { throw Pause() }
+                }
+            )
+        } catch is Pause {
+            // `x` holds the latent after the paused step (inout is written back on throw).
+            return .paused(SamplerCheckpoint(nextStep: pauseAfterStep ?? 0, seed: job.seed, latents: x))
+        }
+        return .finished(x)
     }
 
     /// The clean latent the scene renderer draws for `latentFrames` of `job` (conditional branch).
