@@ -8,6 +8,10 @@ public struct DeviceError: Error, Sendable, Hashable, CustomStringConvertible {
         case nvmlFailed = "nvml_failed"
         /// No GPU with the requested index.
         case noSuchDevice = "no_such_device"
+        /// The device stopped answering (lost, or taken offline).
+        case offline
+        /// The device failed a batch.
+        case batchFailed = "batch_failed"
     }
 
     /// What went wrong.
