@@ -1,3 +1,4 @@
+import VideoGenXCore
 import Foundation
 import Hummingbird
 import Logging
@@ -48,9 +49,15 @@ public enum ServeApplication {
         try await access.ensureAdminKey()
         let health = worker.health
         let runsWorker = configuration.runsWorker
+        let monitor = runsWorker ? try Self.deviceMonitor(configuration.worker.devices, health: health, logger: logger) : nil
+        var deviceStatuses: (@Sendable () -> [DeviceStatus])?
+        if let monitor {
+            deviceStatuses = { monitor.current() }
+        }
         let api = VideoAPI(
             store: store, objects: objects, signer: signer, configuration: configuration.server, webhookSecrets: secrets,
-            authenticator: access.authenticator, workerRunning: { !runsWorker || health.isRunning }
+            authenticator: access.authenticator, workerRunning: { !runsWorker || health.isRunning },
+            deviceStatuses: deviceStatuses
         )
         let app = Application(
             router: api.buildRouter(),
@@ -65,10 +72,30 @@ public enum ServeApplication {
                 urlExpirySeconds: configuration.server.urlExpirySeconds, urlAllowlist: configuration.urlAllowlist, logger: logger
             ))
         }
+        if let monitor { services.append(monitor) }
         if runsWorker { services.append(worker) }
         services.append(app)
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.worker.shutdownGraceSeconds + 30)
         return ServiceGroup(configuration: groupConfiguration)
+    }
+
+    /// The monitor of the worker's devices; simulated devices get the benchmark's cost model.
+    private static func deviceMonitor(_ devices: [DeviceSpec], health: WorkerHealth, logger: Logger) throws -> DeviceMonitor {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var simulated: [String: SimulatedDevice] = [:]
+        for device in devices where device == .simulated {
+            simulated[device.description] = SimulatedDevice(
+                name: device.description,
+                cost: DeviceCostModel(fixedSeconds: 0.055, perItemSeconds: 0.015, baseMemory: 4 << 30, perItemMemory: 1 << 30, totalMemory: 16 << 30),
+                clock: clock, now: { (clock.now - start).seconds }
+            )
+        }
+        do {
+            return try DeviceMonitor(devices: devices, health: health, simulated: simulated, logger: logger)
+        } catch {
+            throw ConfigurationError(key: "worker.devices", reason: error.message)
+        }
     }
 }

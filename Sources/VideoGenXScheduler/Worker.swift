@@ -123,6 +123,9 @@ public final class WorkerHealth: Sendable {
 
     /// True while the worker runs.
     public var isRunning: Bool { running.load(ordering: .relaxed) }
+
+    /// Creates the health of a worker that has not started.
+    public init() {}
 }
 
 extension Worker: CustomStringConvertible {

@@ -16,6 +16,7 @@ public struct VideoAPI: Sendable {
     let configuration: ServerConfiguration
     let workerRunning: @Sendable () -> Bool
     let webhookSecrets: WebhookSecrets?
+    let deviceStatuses: (@Sendable () -> [DeviceStatus])?
     let access: AccessMiddleware
     private var presenter: TaskPresenter {
         TaskPresenter(store: store, objects: objects, urlExpirySeconds: configuration.urlExpirySeconds)
@@ -31,12 +32,15 @@ public struct VideoAPI: Sendable {
     ///     authentication, every caller being ``Identity/local`` (route tests only).
     ///   - rateLimiter: where the per-key rate limits are kept. Default in this process.
     ///   - clock: time of the rate limiter. Default the system clock.
+    ///   - deviceStatuses: the worker's devices for `GET /api/v1/admin/devices`; `nil` when this
+    ///     process runs no worker (the route answers 404).
     public init(
         store: any TaskStore, objects: any ObjectStore, signer: URLSigner, configuration: ServerConfiguration = ServerConfiguration(),
         webhookSecrets: WebhookSecrets? = nil, authenticator: APIKeyAuthenticator? = nil,
         rateLimiter: any RateLimiter = InMemoryRateLimiter(), clock: any WallClock = SystemWallClock(),
-        workerRunning: @escaping @Sendable () -> Bool = { true }
+        workerRunning: @escaping @Sendable () -> Bool = { true }, deviceStatuses: (@Sendable () -> [DeviceStatus])? = nil
     ) {
+        self.deviceStatuses = deviceStatuses
         access = AccessMiddleware(
             shedder: LoadShedder(limit: configuration.maxInFlight), authenticator: authenticator, limiter: rateLimiter,
             tiers: configuration.tiers, clock: clock
@@ -66,6 +70,7 @@ public struct VideoAPI: Sendable {
         video.get("/task/:id/events") { request, context in try await events(try taskID(context), userID: context.userID, request: request) }
         video.get("/tasks") { request, context in try await list(request, userID: context.userID) }
         router.group("/api/v1/webhooks").add(middleware: access).get("/secret") { _, context in try webhookSecret(userID: context.userID) }
+        router.group("/api/v1/admin").add(middleware: access).get("/devices") { _, context in try await devices(context: context) }
         router.get("/api/v1/objects/**") { request, context in try await signedObject(request, context: context) }
         return router
     }
@@ -243,6 +248,23 @@ public struct VideoAPI: Sendable {
     }
 
     /// The caller's webhook secret (`whsec_…`), to verify `webhook-signature` with.
+    /// `GET /api/v1/admin/devices`: the worker's devices and the queue depth, admin tier only.
+    private func devices(context: APIRequestContext) async throws -> Response {
+        guard context.identity.tier == .admin else {
+            throw APIError(.forbidden, code: "forbidden_by_tier", message: "the admin routes need an admin key, not a \(context.identity.tier.rawValue) one")
+        }
+        guard let deviceStatuses else {
+            throw APIError(.notFound, code: "not_found", message: "this server runs no worker, so it has no devices")
+        }
+        struct DevicesView: Encodable {
+            var devices: [DeviceStatus]
+            var queuedTasks: Int
+            enum CodingKeys: String, CodingKey { case devices, queuedTasks = "queued_tasks" }
+        }
+        let queued = try await store.queuedCount(userID: nil)
+        return Envelope.response(status: .ok, data: DevicesView(devices: deviceStatuses(), queuedTasks: queued))
+    }
+
     private func webhookSecret(userID: String) throws -> Response {
         guard let webhookSecrets else {
             throw APIError(.notFound, code: "not_found", message: "callbacks are not enabled on this server")

@@ -12,7 +12,7 @@ struct VideoGenX: AsyncParsableCommand {
         discussion: "Exit codes: 0 success, 1 runtime failure (ffmpeg, I/O), 2 bad arguments.",
         subcommands: [
             GenerateCommand.self, ServeCommand.self, SubmitCommand.self, StatusCommand.self, CancelCommand.self, WatchCommand.self,
-            KeysCommand.self, LoadTestCommand.self, BenchCommand.self,
+            DevicesCommand.self, KeysCommand.self, LoadTestCommand.self, BenchCommand.self,
         ]
     )
 

@@ -244,6 +244,11 @@ final class ServeEndToEndTests: Sendable {
 
             let unknown = try await CLI.run(["status", "vid20260101000000000AAAAAAAAAAAAAAAA", "--server", server.base, "--key-file", server.keyFile])
             #expect(unknown.status == .exited(1))
+
+            // The admin key sees the worker's one default device.
+            let devices = try await CLI.run(["devices", "--server", server.base, "--key-file", server.keyFile])
+            #expect(devices.status == .exited(0), "\(devices.stderr)")
+            #expect(devices.stdout.contains("cpu          cpu        online") && devices.stdout.contains("queued tasks: 0"), "\(devices.stdout)")
         }
     }
 }

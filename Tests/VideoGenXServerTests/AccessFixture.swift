@@ -22,7 +22,9 @@ final class AccessFixture: Sendable {
     static let box = SecretBox(key: Array(repeating: 9, count: 32))
 
     /// Builds the fixture; `configure` adjusts the API's configuration.
-    static func make(allowBearer: Bool = false, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> AccessFixture {
+    static func make(
+        allowBearer: Bool = false, devices: [DeviceStatus]? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) async throws -> AccessFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-access-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let credentials = try SQLiteCredentialStore(path: directory.appendingPathComponent("credentials.sqlite").path)
@@ -33,13 +35,14 @@ final class AccessFixture: Sendable {
         var configuration = ServerConfiguration()
         configure(&configuration)
         return try AccessFixture(
-            directory: directory, credentials: credentials, configuration: configuration, allowBearer: allowBearer,
+            directory: directory, credentials: credentials, configuration: configuration, allowBearer: allowBearer, devices: devices,
             keys: [(free.key.id, free.secret), (paid.key.id, paid.secret), (admin.key.id, admin.secret)]
         )
     }
 
     private init(
-        directory: URL, credentials: SQLiteCredentialStore, configuration: ServerConfiguration, allowBearer: Bool, keys: [(String, String)]
+        directory: URL, credentials: SQLiteCredentialStore, configuration: ServerConfiguration, allowBearer: Bool, devices: [DeviceStatus]?,
+        keys: [(String, String)]
     ) throws {
         self.directory = directory
         self.credentials = credentials
@@ -48,7 +51,14 @@ final class AccessFixture: Sendable {
         let signer = try URLSigner(secret: Array(repeating: 3, count: 32))
         let objects = try FileObjectStore(root: directory.appendingPathComponent("objects"), publicBaseURL: "http://localhost", signer: signer)
         let authenticator = APIKeyAuthenticator(credentials: credentials, secrets: Self.box, clock: clock, allowBearer: allowBearer)
-        let api = VideoAPI(store: store, objects: objects, signer: signer, configuration: configuration, authenticator: authenticator, clock: clock)
+        var statuses: (@Sendable () -> [DeviceStatus])?
+        if let devices {
+            statuses = { devices }
+        }
+        let api = VideoAPI(
+            store: store, objects: objects, signer: signer, configuration: configuration, authenticator: authenticator, clock: clock,
+            deviceStatuses: statuses
+        )
         app = Application(router: api.buildRouter())
         (free, paid, admin) = (keys[0], keys[1], keys[2])
     }
