@@ -35,13 +35,18 @@ public enum ServeApplication {
         let store = try SQLiteTaskStore(path: data.appendingPathComponent("tasks.sqlite").path)
         let signer = try URLSigner(secret: try KeyFile.loadOrCreate("url-signing.key", in: data))
         let objects = try FileObjectStore(root: data.appendingPathComponent("objects"), publicBaseURL: configuration.baseURL, signer: signer)
+        let renderer = VideoRenderer(
+            model: ProceduralModel(), encoder: FFmpegEncoder(),
+            fetcher: GuardedAssetFetcher(allowlist: configuration.urlAllowlist, timeoutSeconds: configuration.assetFetchTimeoutSeconds),
+            assetLimits: configuration.assetLimits, objects: objects
+        )
+        var fallbackRenderer: VideoRenderer?
+        if let name = configuration.worker.fallbackModel, let model = ModelCatalog.makeModel(named: name) {
+            fallbackRenderer = renderer
+            fallbackRenderer?.model = model
+        }
         let worker = Worker(
-            store: store, objects: objects,
-            renderer: VideoRenderer(
-                model: ProceduralModel(), encoder: FFmpegEncoder(),
-                fetcher: GuardedAssetFetcher(allowlist: configuration.urlAllowlist, timeoutSeconds: configuration.assetFetchTimeoutSeconds),
-                assetLimits: configuration.assetLimits, objects: objects
-            ),
+            store: store, objects: objects, renderer: renderer, fallbackRenderer: fallbackRenderer,
             configuration: configuration.worker, logger: logger
         )
         let secrets = configuration.callbacks == nil ? nil : WebhookSecrets(masterKey: try KeyFile.loadOrCreate("webhook-master.key", in: data))

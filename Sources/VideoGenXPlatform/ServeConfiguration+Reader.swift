@@ -24,7 +24,7 @@ extension ServeConfiguration {
         ("tiers.paid.burst", "200"), ("tiers.admin.requests_per_second", "1000"), ("tiers.admin.burst", "2000"),
         ("worker.enabled", "true"), ("worker.capacity", "1"), ("worker.lease_seconds", "30"),
         ("worker.heartbeat_seconds", "lease / 3"), ("worker.poll_seconds", "0.5"), ("worker.shutdown_grace_seconds", "30"),
-        ("worker.devices", "cpu"),
+        ("worker.devices", "cpu"), ("worker.fallback_model", "(none)"),
         ("callbacks.enabled", "true"), ("callbacks.retry_window_seconds", "86400"), ("callbacks.first_delay_seconds", "5"),
         ("callbacks.max_delay_seconds", "3600"), ("callbacks.timeout_seconds", "10"), ("callbacks.poll_seconds", "1"),
         ("assets.max_image_bytes", "10485760"), ("assets.max_audio_bytes", "52428800"), ("assets.fetch_timeout_seconds", "20"),
@@ -72,6 +72,12 @@ extension ServeConfiguration {
         worker.reapSeconds = max(0.5, min(5, worker.leaseSeconds / 2))
         worker.pollSeconds = try values.seconds("worker.poll_seconds", default: worker.pollSeconds, minimum: 0.01)
         worker.shutdownGraceSeconds = try values.seconds("worker.shutdown_grace_seconds", default: worker.shutdownGraceSeconds, minimum: 0)
+        if let fallback = values.optionalString("worker.fallback_model"), !fallback.isEmpty {
+            guard ModelCatalog.names.contains(fallback) else {
+                throw ConfigurationError(key: "worker.fallback_model", reason: "must be one of \(ModelCatalog.names.joined(separator: ", ")), got '\(fallback)'")
+            }
+            worker.fallbackModel = fallback
+        }
         worker.devices = try values.strings("worker.devices", default: ["cpu"]).map { text in
             guard let device = DeviceSpec(text) else {
                 throw ConfigurationError(key: "worker.devices", reason: "must list cpu, gpu:N (0–63) or simulated, got '\(text)'")

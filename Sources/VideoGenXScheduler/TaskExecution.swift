@@ -14,6 +14,10 @@ struct TaskExecution {
     let worker: Worker
 
     private var store: any TaskStore { worker.store }
+    /// The renderer of this attempt: the fallback's once the store has asked for it.
+    private var renderer: VideoRenderer {
+        task.useFallback ? worker.fallbackRenderer ?? worker.renderer : worker.renderer
+    }
     private var logger: Logger {
         var logger = worker.logger
         logger[metadataKey: "task.id"] = "\(task.id)"
@@ -54,7 +58,8 @@ struct TaskExecution {
         } catch let error as StoreError where error.code == .staleLease {
             logger.warning("lease lost", metadata: ["error": "\(error)"])
         } catch {
-            let (failure, retryable) = Self.classify(error)
+            var (failure, retryable) = Self.classify(error)
+            failure.message += " (\(tried))"
             let updated = try? await store.fail(task.id, token: token, error: failure, retryable: retryable)
             logger.error("task attempt failed", metadata: [
                 "error": "\(error)", "task.status": "\(updated?.status.rawValue ?? "?")", "error.retryable": "\(retryable)",
@@ -71,7 +76,7 @@ struct TaskExecution {
             group.addTask { try await writeProgress(progressStream) }
             group.addTask {
                 defer { progressSink.finish() }
-                let summary = try await worker.renderer.render(task.request, to: path) { report in
+                let summary = try await renderer.render(task.request, to: path) { report in
                     // Windows interleave sampling and encoding: the stage is what runs right now.
                     let stage = report.step < report.steps ? "sampling" : "encoding"
                     progressSink.yield((min(94, Int(report.fraction * 94)), stage))
@@ -141,6 +146,15 @@ struct TaskExecution {
     }
 
     private var objects: any ObjectStore { worker.objects }
+
+    /// What this task has run on so far, for the failure message: `tried procedural ×3` or
+    /// `tried procedural ×3, then fallback procedural-lite ×1`.
+    private var tried: String {
+        let primary = worker.renderer.model.name
+        guard task.useFallback else { return "tried \(primary) ×\(task.attempt + 1)" }
+        let fallback = (worker.fallbackRenderer ?? worker.renderer).model.name
+        return "tried \(primary) ×\(task.attempt), then fallback \(fallback) ×1"
+    }
 
     /// A failure's record and whether another attempt may succeed.
     static func classify(_ error: any Error) -> (TaskFailure, Bool) {

@@ -17,19 +17,24 @@ public struct Worker: Service {
     let store: any TaskStore
     let objects: any ObjectStore
     let renderer: VideoRenderer
+    let fallbackRenderer: VideoRenderer?
     let configuration: WorkerConfiguration
     let logger: Logger
     /// Whether ``run()`` is running, for readiness checks.
     public let health = WorkerHealth()
 
     /// Creates a worker.
+    ///
+    /// - Parameter fallbackRenderer: runs attempts the store marks for the fallback model (after
+    ///   the plain retries failed); `nil` runs them on `renderer` again.
     public init(
-        store: any TaskStore, objects: any ObjectStore, renderer: VideoRenderer,
+        store: any TaskStore, objects: any ObjectStore, renderer: VideoRenderer, fallbackRenderer: VideoRenderer? = nil,
         configuration: WorkerConfiguration = WorkerConfiguration(), logger: Logger
     ) {
         self.store = store
         self.objects = objects
         self.renderer = renderer
+        self.fallbackRenderer = fallbackRenderer
         self.configuration = configuration
         self.logger = logger
     }

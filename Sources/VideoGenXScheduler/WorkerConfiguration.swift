@@ -25,6 +25,9 @@ public struct WorkerConfiguration: Sendable {
     /// The devices to run on (`worker.devices`). Default one `cpu`. GPUs are checked at start-up
     /// (NVML must load and know the index); the procedural model runs on the CPU whatever is listed.
     public var devices: [DeviceSpec] = [.cpu]
+    /// The model that runs a task's last attempt after its plain retries failed
+    /// (`worker.fallback_model`). Default `nil`: the last attempt runs the primary model again.
+    public var fallbackModel: String?
 
     /// Creates a configuration; defaults as documented on each property.
     public init(

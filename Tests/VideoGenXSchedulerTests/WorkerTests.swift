@@ -58,11 +58,7 @@ final class WorkerTests: Sendable {
     }
 
     private func waitFor(_ id: TaskID, _ done: (TaskRecord) -> Bool) async throws -> TaskRecord {
-        for _ in 0..<1200 {
-            if let task = try await store.get(id), done(task) { return task }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw CancellationError()
+        try await poll(store, id, done)
     }
 
     @Test("A claimed task is rendered, uploaded with its thumbnail and completed with ffprobe's figures")
@@ -105,6 +101,43 @@ final class WorkerTests: Sendable {
         #expect(again.error?.code == "media_tool_not_found")
         running.cancel()
         _ = try? await running.value
+    }
+
+    @Test("After the plain retries fail, the fallback model runs the last attempt; failures name what was tried")
+    func fallbackModel() async throws {
+        // No plain retries: the first failure sends the task to the fallback at once.
+        let store = try SQLiteTaskStore(
+            path: directory.appendingPathComponent("fallback.sqlite").path, policy: QueuePolicy(retry: RetryPolicy(retries: 0)), durability: .normal
+        )
+        let spec = try GenerationRequest(text: "a fox", params: .init(resolution: "720P", fps: 24, duration: 1, steps: 2, seed: 1, preset: "ultrafast"))
+            .validated(limits: .oneShot)
+        let configuration = WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 1, pollSeconds: 0.05, workDirectory: directory)
+        let broken = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(executable: "/nonexistent/ffmpeg"))
+
+        let rescued = try await store.create(NewTask(userID: "u", request: spec)).task.id
+        let worker = Worker(store: store, objects: objects, renderer: broken, fallbackRenderer: VideoRenderer(), configuration: configuration, logger: Logger(label: "test"))
+        let running = Task { try await worker.run() }
+        let done = try await poll(store, rescued) { $0.status == .succeeded || $0.status == .failed }
+        running.cancel()
+        _ = try? await running.value
+        #expect(done.status == .succeeded && done.useFallback && done.attempt == 1, "\(String(describing: done.error))")
+
+        let lost = try await store.create(NewTask(userID: "u", request: spec)).task.id
+        let hopeless = Worker(store: store, objects: objects, renderer: broken, fallbackRenderer: broken, configuration: configuration, logger: Logger(label: "test"))
+        let again = Task { try await hopeless.run() }
+        let failed = try await poll(store, lost) { $0.status == .failed }
+        again.cancel()
+        _ = try? await again.value
+        #expect(failed.error?.code == "media_tool_not_found")
+        #expect(failed.error?.message.hasSuffix("(tried procedural ×1, then fallback procedural ×1)") == true, "\(String(describing: failed.error))")
+    }
+
+    private func poll(_ store: SQLiteTaskStore, _ id: TaskID, _ done: (TaskRecord) -> Bool) async throws -> TaskRecord {
+        for _ in 0..<1200 {
+            if let task = try await store.get(id), done(task) { return task }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw CancellationError()
     }
 
     @Test("With capacity 2 two tasks render at once")
