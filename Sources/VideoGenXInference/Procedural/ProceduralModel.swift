@@ -92,15 +92,43 @@ public final class ProceduralModel: VideoModel {
         progress: (SamplingProgress) -> Void,
         frames: (FrameChunk) async throws -> Void
     ) async throws {
+        _ = try await generate(job, index: index, resumingFrom: nil, pause: PauseSignal(), progress: progress, frames: frames)
+    }
+
+    /// Generates one job, resuming from `checkpoint` when given and pausing at the next sampler
+    /// step once `pause` is raised: step-level preemption with exact resume. A run paused and
+    /// resumed (on this or a fresh instance, on any device) streams exactly the frames of an
+    /// uninterrupted run.
+    ///
+    /// - Returns: ``GenerationOutcome/finished``, or ``GenerationOutcome/paused(_:)`` with the
+    ///   checkpoint to resume from.
+    /// - Throws: ``ModelError`` when not loaded or the checkpoint does not fit; `CancellationError`.
+    public func generate(
+        _ job: GenerationJob, index: Int = 0, resumingFrom checkpoint: VideoCheckpoint?, pause: PauseSignal,
+        progress: (SamplingProgress) -> Void, frames: (FrameChunk) async throws -> Void
+    ) async throws -> GenerationOutcome {
+        guard device.withLock({ $0 }) != nil else {
+            throw ModelError(code: "model_not_loaded", message: "load the procedural model on a device before generating")
+        }
         try Self.check(job)
         let windows = windows(for: job)
         let windowCount = windows.count
+        if let checkpoint, !(0..<windowCount).contains(checkpoint.window) {
+            throw ModelError(code: "invalid_checkpoint", message: "the checkpoint's window \(checkpoint.window) is not one of this job's \(windowCount)")
+        }
         var decoder = LatentDecoder(
             width: job.width, height: job.height, frameCount: job.frameCount, style: job.style, seed: job.seed
         )
         for (window, latentFrames) in windows.enumerated() {
-            let latents = try sampleLatents(for: job, latentFrames: latentFrames) { step, steps in
+            let resume = checkpoint?.window == window ? checkpoint?.sampler : nil
+            let outcome = try sampleLatents(for: job, latentFrames: latentFrames, resumingFrom: resume, pauseWhen: { _ in pause.isRequested }) { step, steps in
                 progress(SamplingProgress(jobIndex: index, window: window, windowCount: windowCount, step: step, steps: steps))
+            }
+            guard case .finished(let latents) = outcome else {
+                if case .paused(let state) = outcome {
+                    return .paused(VideoCheckpoint(window: window, sampler: state))
+                }
+                return .finished
             }
             decoder.receive(latents)
             while true {
@@ -111,6 +139,7 @@ public final class ProceduralModel: VideoModel {
                 try await frames(FrameChunk(jobIndex: index, firstFrame: start, frames: decoded))
             }
         }
+        return .finished
     }
 
     /// Samples the latent frames `latentFrames` of `job` (no decoding). Used by ``generate`` a
@@ -121,21 +150,22 @@ public final class ProceduralModel: VideoModel {
     public func sampleLatents(
         for job: GenerationJob, latentFrames: Range<Int>, afterStep: (Int, Int) -> Void = { _, _ in }
     ) throws -> LatentBlock {
-        let outcome = try sampleLatents(for: job, latentFrames: latentFrames, resumingFrom: nil, pauseAfterStep: nil, afterStep: afterStep)
+        let outcome = try sampleLatents(for: job, latentFrames: latentFrames, resumingFrom: nil, pauseWhen: { _ in false }, afterStep: afterStep)
         guard case .finished(let latents) = outcome else {
             throw ModelError(code: "invalid_job", message: "sampling paused without being asked to")
         }
         return latents
     }
 
-    /// Samples `latentFrames` of `job` from `checkpoint` (or from noise), pausing after step
-    /// `pauseAfterStep` when given: the primitive of step-level preemption. A run paused at step
-    /// k and resumed from its checkpoint yields exactly the latents of an uninterrupted run.
+    /// Samples `latentFrames` of `job` from `checkpoint` (or from noise), pausing after the first
+    /// step `pauseWhen` answers true for (it gets the number of finished steps; never after the
+    /// last): the primitive of step-level preemption. A run paused at step k and resumed from its
+    /// checkpoint yields exactly the latents of an uninterrupted run.
     ///
     /// - Throws: ``ModelError`` `invalid_checkpoint` when the checkpoint does not fit the job
     ///   (another seed, shape or a step past the end); `CancellationError`.
     public func sampleLatents(
-        for job: GenerationJob, latentFrames: Range<Int>, resumingFrom checkpoint: SamplerCheckpoint?, pauseAfterStep: Int?,
+        for job: GenerationJob, latentFrames: Range<Int>, resumingFrom checkpoint: SamplerCheckpoint?, pauseWhen: (Int) -> Bool,
         afterStep: (Int, Int) -> Void = { _, _ in }
     ) throws -> SamplingOutcome {
         try Self.check(job)
@@ -165,19 +195,21 @@ public final class ProceduralModel: VideoModel {
                 x.values[i] *= sigma
             }
         }
-        struct Pause: Error {}
+        struct Pause: Error {
+            let nextStep: Int
+        }
         do {
             try loop.run(
                 &x, denoiser: ProceduralDenoiser(clean: cleanLatent(for: job, latentFrames: latentFrames)), startStep: startStep,
                 stepNoise: { step, block in noise.fill(&block, stream: UInt64(step) + 1) },
                 afterStep: { step in
                     afterStep(step + 1, loop.steps)
-                    if let pauseAfterStep, step + 1 == pauseAfterStep, step + 1 < loop.steps { throw Pause() }
+                    if step + 1 < loop.steps, pauseWhen(step + 1) { throw Pause(nextStep: step + 1) }
                 }
             )
-        } catch is Pause {
+        } catch let pause as Pause {
             // `x` holds the latent after the paused step (inout is written back on throw).
-            return .paused(SamplerCheckpoint(nextStep: pauseAfterStep ?? 0, seed: job.seed, latents: x))
+            return .paused(SamplerCheckpoint(nextStep: pause.nextStep, seed: job.seed, latents: x))
         }
         return .finished(x)
     }
