@@ -26,8 +26,32 @@ public protocol VideoModel: Sendable {
         frames: (FrameChunk) async throws -> Void
     ) async throws
 
+    /// Generates one job so that it can be preempted: resumes from `checkpoint` when given and
+    /// pauses at the next sampler step once `pause` is raised. A model that cannot pause (the
+    /// default implementation) runs the job whole and refuses checkpoints.
+    ///
+    /// - Returns: finished, or paused with the checkpoint to resume from on any device.
+    func generate(
+        _ job: GenerationJob, index: Int, resumingFrom checkpoint: VideoCheckpoint?, pause: PauseSignal,
+        progress: (SamplingProgress) -> Void, frames: (FrameChunk) async throws -> Void
+    ) async throws -> GenerationOutcome
+
     /// Frees what ``load(on:)`` took. Generating afterwards throws until loaded again.
     func release() async
+}
+
+extension VideoModel {
+    /// Runs the job whole with ``generate(_:progress:frames:)``; a checkpoint is refused.
+    public func generate(
+        _ job: GenerationJob, index: Int, resumingFrom checkpoint: VideoCheckpoint?, pause: PauseSignal,
+        progress: (SamplingProgress) -> Void, frames: (FrameChunk) async throws -> Void
+    ) async throws -> GenerationOutcome {
+        guard checkpoint == nil else {
+            throw ModelError(code: "invalid_checkpoint", message: "the \(name) model cannot resume from a checkpoint")
+        }
+        try await generate([job], progress: progress, frames: frames)
+        return .finished
+    }
 }
 
 /// An error of a model: not loaded, unsupported device, bad job.

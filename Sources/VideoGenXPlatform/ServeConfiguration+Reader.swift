@@ -24,7 +24,7 @@ extension ServeConfiguration {
         ("tiers.paid.burst", "200"), ("tiers.admin.requests_per_second", "1000"), ("tiers.admin.burst", "2000"),
         ("worker.enabled", "true"), ("worker.capacity", "1"), ("worker.lease_seconds", "30"),
         ("worker.heartbeat_seconds", "lease / 3"), ("worker.poll_seconds", "0.5"), ("worker.shutdown_grace_seconds", "30"),
-        ("worker.devices", "cpu"), ("worker.fallback_model", "(none)"),
+        ("worker.devices", "cpu"), ("worker.fallback_model", "(none)"), ("worker.preemptible_priorities", "1,2,3"),
         ("callbacks.enabled", "true"), ("callbacks.retry_window_seconds", "86400"), ("callbacks.first_delay_seconds", "5"),
         ("callbacks.max_delay_seconds", "3600"), ("callbacks.timeout_seconds", "10"), ("callbacks.poll_seconds", "1"),
         ("assets.max_image_bytes", "10485760"), ("assets.max_audio_bytes", "52428800"), ("assets.fetch_timeout_seconds", "20"),
@@ -78,6 +78,13 @@ extension ServeConfiguration {
             }
             worker.fallbackModel = fallback
         }
+        worker.preemptiblePriorities = Set(try values.strings("worker.preemptible_priorities", default: ["1", "2", "3"]).compactMap { text in
+            if text == "none" { return nil }
+            guard let value = Int(text), (1...3).contains(value) else {
+                throw ConfigurationError(key: "worker.preemptible_priorities", reason: "must list priorities 1–3 (or none), got '\(text)'")
+            }
+            return value
+        })
         worker.devices = try values.strings("worker.devices", default: ["cpu"]).map { text in
             guard let device = DeviceSpec(text) else {
                 throw ConfigurationError(key: "worker.devices", reason: "must list cpu, gpu:N (0–63) or simulated, got '\(text)'")

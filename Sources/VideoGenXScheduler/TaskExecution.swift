@@ -12,6 +12,8 @@ import VideoGenXStore
 struct TaskExecution {
     let task: TaskRecord
     let worker: Worker
+    /// Raised by the worker to preempt this task at its next sampler step.
+    let pause: PauseSignal
 
     private var store: any TaskStore { worker.store }
     /// The renderer of this attempt: the fallback's once the store has asked for it.
@@ -41,7 +43,12 @@ struct TaskExecution {
             _ = try await store.progress(task.id, token: token, percent: 95, stage: "uploading")
             let result = try await upload(path: path, summary: summary)
             _ = try await store.complete(task.id, token: token, result: result)
+            if let reference = task.checkpointRef, let key = try? ObjectKey(reference) {
+                try? await objects.delete(key)
+            }
             logger.info("task succeeded", metadata: ["task.seconds": "\(String(format: "%.1f", summary.totalSeconds))"])
+        } catch let paused as RenderPaused {
+            await releasePreempted(paused.checkpoint, token: token)
         } catch Stop.cancelRequested {
             _ = try? await store.confirmCancelled(task.id, token: token)
             logger.info("task cancelled at the user's request")
@@ -76,7 +83,7 @@ struct TaskExecution {
             group.addTask { try await writeProgress(progressStream) }
             group.addTask {
                 defer { progressSink.finish() }
-                let summary = try await renderer.render(task.request, to: path) { report in
+                let summary = try await renderer.render(task.request, to: path, resumingFrom: await checkpoint(), pause: pause) { report in
                     // Windows interleave sampling and encoding: the stage is what runs right now.
                     let stage = report.step < report.steps ? "sampling" : "encoding"
                     progressSink.yield((min(94, Int(report.fraction * 94)), stage))
@@ -146,6 +153,50 @@ struct TaskExecution {
     }
 
     private var objects: any ObjectStore { worker.objects }
+
+    /// The checkpoint a preempted earlier attempt left, if any and readable (otherwise the task
+    /// starts over: same seed, same video, only slower).
+    private func checkpoint() async -> VideoCheckpoint? {
+        guard let reference = task.checkpointRef else { return nil }
+        do {
+            let read = try await objects.get(try ObjectKey(reference), range: nil)
+            var bytes: [UInt8] = []
+            for try await chunk in read.chunks {
+                bytes += chunk
+            }
+            let checkpoint = try VideoCheckpoint(serialized: bytes)
+            logger.info("resuming from a checkpoint", metadata: ["task.window": "\(checkpoint.window)", "task.step": "\(checkpoint.sampler.nextStep)"])
+            return checkpoint
+        } catch {
+            logger.warning("checkpoint unreadable; starting over", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Stores the checkpoint of a preempted render and gives the task back to the queue, no
+    /// attempt charged. Runs its writes in a task of its own, as the shutdown release does.
+    private func releasePreempted(_ checkpoint: VideoCheckpoint, token: Int64) async {
+        let objects = self.objects
+        let store = self.store
+        let id = task.id
+        let file = worker.configuration.workDirectory.appendingPathComponent("vgx-\(task.id).checkpoint")
+        let released = await Task { () -> Bool in
+            defer { try? FileManager.default.removeItem(at: file) }
+            do {
+                let key = try ObjectKey("checkpoints/\(id)/checkpoint.bin")
+                try Data(checkpoint.serialized()).write(to: file)
+                _ = try await objects.put(key, fromFile: file, contentType: "application/octet-stream")
+                _ = try await store.release(id, token: token, checkpoint: key.rawValue)
+                return true
+            } catch {
+                _ = try? await store.release(id, token: token, checkpoint: nil)
+                return false
+            }
+        }.value
+        logger.info("task preempted and released", metadata: [
+            "task.window": "\(checkpoint.window)", "task.step": "\(checkpoint.sampler.nextStep)", "task.checkpointed": "\(released)",
+        ])
+    }
 
     /// What this task has run on so far, for the failure message: `tried procedural ×3` or
     /// `tried procedural ×3, then fallback procedural-lite ×1`.

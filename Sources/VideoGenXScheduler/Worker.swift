@@ -22,6 +22,8 @@ public struct Worker: Service {
     let logger: Logger
     /// Whether ``run()`` is running, for readiness checks.
     public let health = WorkerHealth()
+    /// The running tasks and their pause signals (preemption).
+    let running = RunningTasks()
 
     /// Creates a worker.
     ///
@@ -76,6 +78,9 @@ public struct Worker: Service {
                         health.runningTasks.subtract(1, ordering: .relaxed)
                     }
                 }
+                if room <= 0 {
+                    await preemptForUrgentWork()
+                }
                 if claimed.isEmpty {
                     // Wakes at once on shutdown.
                     try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(configuration.pollSeconds)) }
@@ -84,12 +89,27 @@ public struct Worker: Service {
         }
     }
 
+    /// When the worker is full and a P0 task is claimable, asks the least urgent preemptible
+    /// running task to pause at its next sampler step (it is checkpointed and released, and the
+    /// freed slot is claimed on the next round).
+    private func preemptForUrgentWork() async {
+        let preemptible = configuration.preemptiblePriorities
+        guard !preemptible.isEmpty, (try? await store.hasClaimable(priority: .p0)) == true,
+              let victim = running.preemptLeastUrgent(preemptible: preemptible)
+        else { return }
+        logger.info("preempting for a P0 task", metadata: ["task.id": "\(victim)"])
+    }
+
     /// Runs `task`; once a graceful shutdown has lasted the grace period, cancels it (the task
     /// then stops at its next step and is released to the queue).
     private func runWithinGrace(_ task: TaskRecord) async {
         let grace = configuration.shutdownGraceSeconds
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await TaskExecution(task: task, worker: self).run() }
+            group.addTask {
+                let pause = running.add(task)
+                defer { running.remove(task.id) }
+                await TaskExecution(task: task, worker: self, pause: pause).run()
+            }
             group.addTask {
                 // Returns when the grace period after a shutdown request ran out, or when
                 // cancelled because the task finished first.

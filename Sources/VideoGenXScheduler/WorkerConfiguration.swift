@@ -28,6 +28,10 @@ public struct WorkerConfiguration: Sendable {
     /// The model that runs a task's last attempt after its plain retries failed
     /// (`worker.fallback_model`). Default `nil`: the last attempt runs the primary model again.
     public var fallbackModel: String?
+    /// Priorities whose running tasks may be paused at their next sampler step for a claimable
+    /// P0 task when the worker is full (`worker.preemptible_priorities`). Default P1–P3; empty
+    /// disables preemption.
+    public var preemptiblePriorities: Set<Int> = [1, 2, 3]
 
     /// Creates a configuration; defaults as documented on each property.
     public init(

@@ -50,4 +50,14 @@ extension SQLiteTaskStore {
             ) ?? 0
         }
     }
+
+    public func hasClaimable(priority: TaskPriority) async throws -> Bool {
+        let now = clock.now().milliseconds
+        return try await pool.read { db in
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM tasks WHERE status = 'queued' AND priority = ? AND available_at <= ?)"),
+                arguments: [priority.rawValue, now]
+            ) ?? false
+        }
+    }
 }

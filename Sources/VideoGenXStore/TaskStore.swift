@@ -64,6 +64,10 @@ public protocol TaskStore: Sendable {
     /// Queued tasks of `userID`, or of everyone when `nil` (caps on pending work).
     func queuedCount(userID: String?) async throws -> Int
 
+    /// Whether a task of `priority` can be claimed now (queued and past any backoff): what makes
+    /// a full worker preempt lower-priority work.
+    func hasClaimable(priority: TaskPriority) async throws -> Bool
+
     /// The most recently finished succeeded tasks, newest first, for throughput estimates.
     func recentCompletions(limit: Int) async throws -> [TaskRecord]
 

@@ -140,6 +140,36 @@ final class WorkerTests: Sendable {
         throw CancellationError()
     }
 
+    @Test("A full worker pauses its P3 task at a sampler step for a P0, which finishes first; the P3 resumes from its checkpoint, no attempt charged, with a byte-identical video")
+    func preemption() async throws {
+        let slow = try GenerationRequest(text: "a slow river", params: .init(resolution: "720P", fps: 24, duration: 3, steps: 40, seed: 3, preset: "ultrafast"))
+            .validated(limits: .oneShot)
+        let urgent = try GenerationRequest(text: "a fast car", params: .init(resolution: "720P", fps: 24, duration: 1, steps: 2, seed: 4, preset: "ultrafast"))
+            .validated(limits: .oneShot)
+        let low = try await store.create(NewTask(userID: "u", request: slow, priority: .p3)).task.id
+        let worker = worker()
+        let running = Task { try await worker.run() }
+        _ = try await waitFor(low) { $0.status == .processing && $0.progress > 5 }
+        let high = try await store.create(NewTask(userID: "u", request: urgent, priority: .p0)).task.id
+        let urgentDone = try await waitFor(high) { $0.status == .succeeded }
+        let lowThen = try #require(try await store.get(low))
+        #expect(lowThen.status != .succeeded, "the P0 finished while the P3 was paused")
+        #expect(lowThen.checkpointRef == "checkpoints/\(low)/checkpoint.bin")
+        let lowDone = try await waitFor(low) { $0.status == .succeeded }
+        running.cancel()
+        _ = try? await running.value
+        #expect(lowDone.attempt == 0 && urgentDone.finishedAt! < lowDone.finishedAt!)
+        #expect(try await objects.head(try ObjectKey("checkpoints/\(low)/checkpoint.bin")) == nil, "the checkpoint is deleted once done")
+
+        // The resumed video is the video an uninterrupted render makes.
+        let reference = directory.appendingPathComponent("reference.mp4")
+        _ = try await VideoRenderer().render(slow, to: reference.path)
+        let stored = try await objects.get(try ObjectKey(try #require(lowDone.result?.videoKey)), range: nil)
+        var bytes: [UInt8] = []
+        for try await chunk in stored.chunks { bytes += chunk }
+        #expect(bytes == Array(try Data(contentsOf: reference)))
+    }
+
     @Test("With capacity 2 two tasks render at once")
     func capacity() async throws {
         let first = try await enqueue(steps: 100, duration: 10)
