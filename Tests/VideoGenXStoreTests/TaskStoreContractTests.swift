@@ -258,6 +258,21 @@ struct TaskStoreContractTests {
         #expect(try await f.store.recentCompletions(limit: 5).map(\.id) == [second.id, claimed.id])
     }
 
+    @Test("hasClaimable sees a queued task of the lane, not one of another lane, not one in backoff, not a claimed one", arguments: StoreKind.allCases)
+    func claimableByPriority(kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        #expect(try await f.store.hasClaimable(priority: .p0) == false)
+        _ = try await f.create(user: "alice", priority: .p1)
+        #expect(try await f.store.hasClaimable(priority: .p0) == false)
+        #expect(try await f.store.hasClaimable(priority: .p1) == true)
+        let claimed = try await f.claimOne()
+        #expect(try await f.store.hasClaimable(priority: .p1) == false)
+        _ = try await f.store.fail(claimed.id, token: claimed.fencingToken, error: TaskFailure(code: "x", message: "y"), retryable: true)
+        #expect(try await f.store.hasClaimable(priority: .p1) == false, "in backoff")
+        f.clock.advance(by: 10)
+        #expect(try await f.store.hasClaimable(priority: .p1) == true)
+    }
+
     @Test("Queued counts per user and in all agree with the tasks after every kind of change", arguments: StoreKind.allCases)
     func queuedCounts(kind: StoreKind) async throws {
         let f = try StoreFixture(kind)
