@@ -41,9 +41,10 @@ public final class DeviceMonitor: Service, Sendable {
         latest.withLock { $0 }
     }
 
-    /// Samples until graceful shutdown.
+    /// Samples until graceful shutdown, then returns normally (a thrown cancellation would make
+    /// the service group report a failure and `serve` exit 1).
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        try? await cancelWhenGracefulShutdown {
             while true {
                 try await Task.sleep(for: self.interval)
                 let statuses = self.sample()
