@@ -81,4 +81,15 @@ public struct ObjectRead: Sendable {
     public var range: ClosedRange<Int>
     /// The bytes, in order, in chunks of at most 64 KiB.
     public var chunks: AsyncThrowingStream<[UInt8], any Error>
+
+    /// Every byte of ``chunks`` in one array, for small objects (checkpoints, request assets
+    /// already checked against a size cap through ``info``).
+    public func collect() async throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(range.count)
+        for try await chunk in chunks {
+            bytes += chunk
+        }
+        return bytes
+    }
 }

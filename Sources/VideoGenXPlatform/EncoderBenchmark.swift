@@ -110,12 +110,9 @@ public struct EncoderBenchmark: Sendable {
         spec.music = BackgroundMusic(source: .builtin(.default), volume: 0.8, fadeOut: min(1, duration / 2))
         spec.output = settings
         try await TestPattern.writePNG(to: directory.appendingPathComponent("watermark.png").path, width: 320, height: 120)
-        let font = try await FontResolver().family(for: nil)
-        let plan = PostProcessingPlan(spec: spec, format: format, assets: .init(fontFamily: font, watermarkImage: "watermark.png"))
-        for (name, contents) in plan.files {
-            try Data(contents.utf8).write(to: directory.appendingPathComponent(name))
-        }
-        return plan
+        return try await PostProcessingExecutor().prepare(
+            spec, format: format, workDirectory: directory.path, assets: .init(watermarkImage: "watermark.png")
+        )
     }
 
     private func renderFrames() async throws -> [RGBFrame] {

@@ -24,8 +24,9 @@ public enum ServeApplication {
     /// Creates the local admin API key on first start (see ``AccessSetup``).
     /// - Throws: when the data directory, database or keys cannot be prepared.
     public static func build(_ configuration: ServeConfiguration, logger: Logger) async throws -> ServiceGroup {
+        let nvml: NVML?
         do {
-            try DeviceSpec.verify(configuration.worker.devices)
+            nvml = try DeviceSpec.openNVML(for: configuration.worker.devices)
         } catch {
             throw ConfigurationError(key: "worker.devices", reason: error.message)
         }
@@ -54,7 +55,7 @@ public enum ServeApplication {
         try await access.ensureAdminKey()
         let health = worker.health
         let runsWorker = configuration.runsWorker
-        let monitor = runsWorker ? try Self.deviceMonitor(configuration.worker.devices, health: health, logger: logger) : nil
+        let monitor = runsWorker ? Self.deviceMonitor(configuration.worker.devices, health: health, nvml: nvml, logger: logger) : nil
         var deviceStatuses: (@Sendable () -> [DeviceStatus])?
         if let monitor {
             deviceStatuses = { monitor.current() }
@@ -86,7 +87,7 @@ public enum ServeApplication {
     }
 
     /// The monitor of the worker's devices; simulated devices get the benchmark's cost model.
-    private static func deviceMonitor(_ devices: [DeviceSpec], health: WorkerHealth, logger: Logger) throws -> DeviceMonitor {
+    private static func deviceMonitor(_ devices: [DeviceSpec], health: WorkerHealth, nvml: NVML?, logger: Logger) -> DeviceMonitor {
         let clock = ContinuousClock()
         let start = clock.now
         var simulated: [String: SimulatedDevice] = [:]
@@ -97,10 +98,6 @@ public enum ServeApplication {
                 clock: clock, now: { (clock.now - start).seconds }
             )
         }
-        do {
-            return try DeviceMonitor(devices: devices, health: health, simulated: simulated, logger: logger)
-        } catch {
-            throw ConfigurationError(key: "worker.devices", reason: error.message)
-        }
+        return DeviceMonitor(devices: devices, health: health, nvml: nvml, simulated: simulated, logger: logger)
     }
 }

@@ -61,10 +61,6 @@ struct JobAssets {
         guard object.info.size <= cap else {
             throw AssetError(code: .tooLarge, field: field, message: "is \(object.info.size) bytes, more than the \(cap)-byte limit")
         }
-        var data = Data()
-        for try await chunk in object.chunks {
-            data.append(contentsOf: chunk)
-        }
-        try data.write(to: destination)
+        try Data(try await object.collect()).write(to: destination)
     }
 }

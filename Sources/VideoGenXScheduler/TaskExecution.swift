@@ -159,11 +159,7 @@ struct TaskExecution {
     private func checkpoint() async -> VideoCheckpoint? {
         guard let reference = task.checkpointRef else { return nil }
         do {
-            let read = try await objects.get(try ObjectKey(reference), range: nil)
-            var bytes: [UInt8] = []
-            for try await chunk in read.chunks {
-                bytes += chunk
-            }
+            let bytes = try await objects.get(try ObjectKey(reference), range: nil).collect()
             let checkpoint = try VideoCheckpoint(serialized: bytes)
             logger.info("resuming from a checkpoint", metadata: ["task.window": "\(checkpoint.window)", "task.step": "\(checkpoint.sampler.nextStep)"])
             return checkpoint
@@ -203,8 +199,7 @@ struct TaskExecution {
     private var tried: String {
         let primary = worker.renderer.model.name
         guard task.useFallback else { return "tried \(primary) ×\(task.attempt + 1)" }
-        let fallback = (worker.fallbackRenderer ?? worker.renderer).model.name
-        return "tried \(primary) ×\(task.attempt), then fallback \(fallback) ×1"
+        return "tried \(primary) ×\(task.attempt), then fallback \(renderer.model.name) ×1"
     }
 
     /// A failure's record and whether another attempt may succeed.

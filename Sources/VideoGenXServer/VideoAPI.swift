@@ -110,10 +110,11 @@ public struct VideoAPI: Sendable {
             ("image", body.request.image), ("params.watermark.image", params.watermark?.image),
             ("params.background_music.url", params.backgroundMusic?.url),
         ]
+        let urlGuard = URLGuard(allowlist: configuration.urlAllowlist)
         for (field, value) in fetched {
             // The fetch itself re-checks; this refuses a private address at submit time with a 400.
             if let value, value.lowercased().hasPrefix("http"), !issues.contains(where: { $0.field == field }),
-               let problem = await URLGuard(allowlist: configuration.urlAllowlist).problem(with: value)
+               let problem = await urlGuard.problem(with: value)
             {
                 issues.append(FieldIssue(field: field, reason: problem))
             }
@@ -126,7 +127,7 @@ public struct VideoAPI: Sendable {
         if let callback = body.callbackURL, !issues.contains(where: { $0.field == "callback_url" }) {
             if webhookSecrets == nil {
                 issues.append(FieldIssue(field: "callback_url", reason: "callbacks are not enabled on this server"))
-            } else if let problem = await URLGuard(allowlist: configuration.urlAllowlist).problem(with: callback) {
+            } else if let problem = await urlGuard.problem(with: callback) {
                 issues.append(FieldIssue(field: "callback_url", reason: problem))
             }
         }

@@ -15,7 +15,7 @@ struct DeviceMonitorTests {
         let device = SimulatedDevice(name: "simulated", cost: cost, clock: clock, now: { clock.seconds })
         let health = WorkerHealth()
         health.runningTasks.store(2, ordering: .relaxed)
-        let monitor = try DeviceMonitor(
+        let monitor = DeviceMonitor(
             devices: [.cpu, .simulated], health: health, simulated: ["simulated": device], logger: Logger(label: "test")
         )
         var readings = monitor.current()
@@ -23,8 +23,8 @@ struct DeviceMonitorTests {
         #expect(readings[0].kind == "cpu" && readings[0].runningTasks == 2 && (readings[0].memoryTotalBytes ?? 0) > 0)
         #expect(readings[1].state == "online" && readings[1].memoryUsedBytes == 4 << 30 && readings[1].memoryTotalBytes == 16 << 30)
         device.inject(.offline)
-        readings = try DeviceMonitor(devices: [.simulated], health: health, simulated: ["simulated": device], logger: Logger(label: "test")).current()
+        readings = DeviceMonitor(devices: [.simulated], health: health, simulated: ["simulated": device], logger: Logger(label: "test")).current()
         #expect(readings.first?.state == "offline")
-        #expect(try DeviceMonitor(devices: [.simulated], health: health, logger: Logger(label: "test")).current().first?.state == "offline")
+        #expect(DeviceMonitor(devices: [.simulated], health: health, logger: Logger(label: "test")).current().first?.state == "offline")
     }
 }

@@ -164,9 +164,7 @@ final class WorkerTests: Sendable {
         // The resumed video is the video an uninterrupted render makes.
         let reference = directory.appendingPathComponent("reference.mp4")
         _ = try await VideoRenderer().render(slow, to: reference.path)
-        let stored = try await objects.get(try ObjectKey(try #require(lowDone.result?.videoKey)), range: nil)
-        var bytes: [UInt8] = []
-        for try await chunk in stored.chunks { bytes += chunk }
+        let bytes = try await objects.get(try ObjectKey(try #require(lowDone.result?.videoKey)), range: nil).collect()
         #expect(bytes == Array(try Data(contentsOf: reference)))
     }
 

@@ -40,20 +40,26 @@ public struct PostProcessingExecutor: Sendable {
         _ spec: GenerationSpec, format: VideoFormat, workDirectory: String, assets: PostProcessingPlan.Assets, to path: String,
         frames produce: (FrameWriter) async throws -> Void
     ) async throws -> Outcome {
+        let plan = try await prepare(spec, format: format, workDirectory: workDirectory, assets: assets)
+        let summary = try await encoder.encode(format: format, plan: plan, workingDirectory: workDirectory, to: path, frames: produce)
+        return Outcome(summary: summary, fontFamily: plan.fontFamily, hasAudio: plan.hasAudio)
+    }
+
+    /// Resolves the font when there is text, plans, and writes the plan's files into
+    /// `workDirectory`: everything ``run(_:format:workDirectory:assets:to:frames:)`` does before
+    /// ffmpeg starts. The encoder benchmark runs ffmpeg alone on the plan it returns.
+    /// - Throws: ``MediaError`` from fontconfig; a file-system error writing the files.
+    public func prepare(
+        _ spec: GenerationSpec, format: VideoFormat, workDirectory: String, assets: PostProcessingPlan.Assets
+    ) async throws -> PostProcessingPlan {
         var assets = assets
-        if spec.subtitle != nil || Self.hasTextWatermark(spec) {
+        if PostProcessingPlan.drawsText(spec) {
             assets.fontFamily = try await fonts.family(for: spec.subtitle?.font)
         }
         let plan = PostProcessingPlan(spec: spec, format: format, assets: assets)
         for (name, contents) in plan.files {
             try Data(contents.utf8).write(to: URL(fileURLWithPath: workDirectory).appendingPathComponent(name))
         }
-        let summary = try await encoder.encode(format: format, plan: plan, workingDirectory: workDirectory, to: path, frames: produce)
-        return Outcome(summary: summary, fontFamily: assets.fontFamily, hasAudio: plan.hasAudio)
-    }
-
-    private static func hasTextWatermark(_ spec: GenerationSpec) -> Bool {
-        if case .text? = spec.watermark?.content { return true }
-        return false
+        return plan
     }
 }

@@ -39,10 +39,14 @@ public struct PostProcessingPlan: Sendable, Hashable {
     public private(set) var files: [String: String] = [:]
     /// Output codec, rate control and preset.
     public let output: OutputSettings
+    /// The font family the text is drawn with, when there is text.
+    public let fontFamily: String?
 
     /// Plans the post-processing of `spec`'s frames (of `format`) with the resolved `assets`.
     public init(spec: GenerationSpec, format: VideoFormat, assets: Assets) {
         output = spec.output
+        let hasText = Self.drawsText(spec)
+        fontFamily = hasText ? assets.fontFamily : nil
         let duration = spec.exactDuration
         var video: [String] = []
         switch spec.denoise {
@@ -61,25 +65,26 @@ public struct PostProcessingPlan: Sendable, Hashable {
             case .image: imageMark = assets.watermarkImage == nil ? nil : mark
             }
         }
-        if spec.subtitle != nil || textMark != nil {
+        if hasText {
             let script = SubtitleScript(width: format.width, height: format.height, fontFamily: Self.styleSafe(assets.fontFamily ?? "sans-serif"))
             files[Self.scriptName] = script.document(subtitle: spec.subtitle, watermark: textMark, duration: duration)
             video.append("ass=\(Self.scriptName)")
         }
         var graph: [String] = []
         var nextInput = 1
+        let base = "[0:v]" + (video.isEmpty ? "null" : video.joined(separator: ","))
         if let mark = imageMark, let image = assets.watermarkImage {
             inputs += ["-i", image]
             let width = max(2, Int((Double(format.width) * mark.scale).rounded()))
             let alpha = Double(mark.opacity) / 100
             graph.append("[\(nextInput):v]format=rgba,scale=\(width):-1,colorchannelmixer=aa=\(alpha)[mark]")
             nextInput += 1
-            graph.append("[0:v]\(video.isEmpty ? "null" : video.joined(separator: ","))[base]")
+            graph.append(base + "[base]")
             let margin = format.width / 50
             let (x, y) = Self.overlayPosition(mark.position, margin: margin)
             graph.append("[base][mark]overlay=x=\(x):y=\(y):format=auto[vout]")
         } else {
-            graph.append("[0:v]\(video.isEmpty ? "null" : video.joined(separator: ","))[vout]")
+            graph.append(base + "[vout]")
         }
         if let music = spec.music {
             let seconds = String(format: "%.3f", duration)
@@ -109,6 +114,7 @@ public struct PostProcessingPlan: Sendable, Hashable {
     /// A plan that only encodes: no filters, no audio, `output`'s codec settings.
     public init(output: OutputSettings) {
         self.output = output
+        fontFamily = nil
         filterGraph = "[0:v]null[vout]"
     }
 
@@ -130,6 +136,13 @@ public struct PostProcessingPlan: Sendable, Hashable {
         }
         arguments += ["-pix_fmt", "yuv420p", "-tag:v", output.codec.tag, "-movflags", "+faststart", "-f", "mp4", path]
         return arguments
+    }
+
+    /// Whether `spec` draws text (a subtitle or a text watermark), so a font must be resolved.
+    public static func drawsText(_ spec: GenerationSpec) -> Bool {
+        if spec.subtitle != nil { return true }
+        if case .text? = spec.watermark?.content { return true }
+        return false
     }
 
     /// overlay's x and y expressions for a corner or the centre.

@@ -21,18 +21,20 @@ public final class DeviceMonitor: Service, Sendable {
     private let latest = Mutex<[DeviceStatus]>([])
     private let cpuSample = Mutex<(wall: Double, cpu: Double)?>(nil)
 
-    /// Creates a monitor. Opens NVML when a GPU is configured.
-    /// - Throws: ``DeviceError`` when a GPU is configured and NVML cannot be opened.
+    /// Creates a monitor.
+    ///
+    /// - Parameter nvml: the library GPUs are read through (``DeviceSpec/openNVML(for:open:)``);
+    ///   `nil` shows every GPU offline.
     public init(
-        devices: [DeviceSpec], health: WorkerHealth, simulated: [String: SimulatedDevice] = [:], interval: Duration = .milliseconds(100),
-        logger: Logger
-    ) throws(DeviceError) {
+        devices: [DeviceSpec], health: WorkerHealth, nvml: NVML? = nil, simulated: [String: SimulatedDevice] = [:],
+        interval: Duration = .milliseconds(100), logger: Logger
+    ) {
         self.devices = devices
         self.health = health
+        self.nvml = nvml
         self.simulated = simulated
         self.interval = interval
         self.logger = logger
-        nvml = devices.contains { if case .gpu = $0 { true } else { false } } ? try NVML() : nil
         latest.withLock { $0 = sample() }
     }
 

@@ -29,18 +29,20 @@ public enum DeviceSpec: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Checks that every GPU in `devices` exists: NVML loads and knows its index.
+    /// Opens NVML when `devices` lists a GPU and checks that every listed GPU exists; `nil`
+    /// when no GPU is listed. The library opened here is the one the device monitor reads.
     /// - Throws: ``DeviceError`` naming the device and what is missing.
-    public static func verify(_ devices: [DeviceSpec], open: () throws(DeviceError) -> NVML = { () throws(DeviceError) in try NVML() }) throws(DeviceError) {
+    public static func openNVML(for devices: [DeviceSpec], open: () throws(DeviceError) -> NVML = { () throws(DeviceError) in try NVML() }) throws(DeviceError) -> NVML? {
         let indices = devices.compactMap { device -> Int? in
             if case .gpu(let index) = device { return index }
             return nil
         }
-        guard let highest = indices.max() else { return }
+        guard let highest = indices.max() else { return nil }
         let nvml = try open()
         let count = try nvml.deviceCount()
         if highest >= count {
             throw DeviceError(code: .noSuchDevice, message: "gpu:\(highest) is configured but NVML sees \(count) GPU(s)")
         }
+        return nvml
     }
 }
