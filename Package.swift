@@ -162,6 +162,7 @@ let package = Package(
             dependencies: [
                 "VideoGenXServer", "VideoGenXStore", "VideoGenXObjects", "VideoGenXCore", "VideoGenXTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: sharedSettings

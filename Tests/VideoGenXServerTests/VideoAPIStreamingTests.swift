@@ -1,8 +1,10 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOHTTP1
 import Testing
 import VideoGenXCore
 import VideoGenXServer
@@ -53,23 +55,31 @@ struct VideoAPIStreamingTests {
         let spec = try GenerationRequest(text: "x", params: .init(duration: 15, steps: 20)).validated()
         let task = try await f.store.create(NewTask(userID: Identity.local.userID, request: spec)).task
         let store = f.store
-        let body = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            // The stream's first event (pending) must come before the claim, even on a busy machine.
-            group.addTask { try await Self.work(store, start: .seconds(1), pause: .milliseconds(700)); return nil }
-            group.addTask {
-                try await f.app.test(.router) { client in
-                    try await client.execute(uri: "/api/v1/video/task/\(task.id)/events", method: .get) { response in
-                        #expect(response.status == .ok)
-                        #expect(response.headers[.contentType] == "text/event-stream")
-                        return response.body
+        // A live server and a streaming client: the worker starts only once the first event has
+        // arrived, so the stream is seen to begin at pending however busy the machine is.
+        let body = try await f.app.test(.live) { client in
+            let port = try #require(client.port)
+            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            do {
+                let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/video/task/\(task.id)/events")
+                let response = try await http.execute(request, timeout: .seconds(50))
+                #expect(response.status == .ok)
+                #expect(response.headers.first(name: "content-type") == "text/event-stream")
+                var collected = ByteBuffer()
+                var worker: Task<Void, any Error>?
+                for try await chunk in response.body {
+                    collected.writeImmutableBuffer(chunk)
+                    if worker == nil, String(buffer: collected).contains("\n\n") {
+                        worker = Task { try await Self.work(store, start: .zero, pause: .milliseconds(700)) }
                     }
                 }
+                try await worker?.value
+                try await http.shutdown()
+                return collected
+            } catch {
+                try await http.shutdown()
+                throw error
             }
-            var collected: ByteBuffer?
-            for try await value in group where value != nil {
-                collected = value
-            }
-            return try #require(collected)
         }
         let events = Self.events(body)
         let statuses = events.map { $0.data["status"] as? String ?? "?" }
