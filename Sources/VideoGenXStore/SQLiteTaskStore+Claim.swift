@@ -4,6 +4,10 @@ import VideoGenXCore
 
 extension SQLiteTaskStore {
     public func claim(worker: String, capacity: Int, leaseSeconds: Double) async throws -> [TaskRecord] {
+        try await claim(worker: worker, capacity: capacity, leaseSeconds: leaseSeconds, filter: ClaimFilter())
+    }
+
+    public func claim(worker: String, capacity: Int, leaseSeconds: Double, filter: ClaimFilter) async throws -> [TaskRecord] {
         guard capacity >= 1, capacity <= 1000 else {
             throw StoreError(.invalidArgument, "capacity must be 1–1000, got \(capacity)")
         }
@@ -18,12 +22,21 @@ extension SQLiteTaskStore {
             // oldest tasks of a lane, so `capacity` per priority are enough to choose from. Only
             // the columns that order them are read; full rows are read for the chosen ones.
             var lanes: [[Candidate]] = Array(repeating: [], count: policy.laneWeights.count)
-            for priority in TaskPriority.all {
-                let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT id, created_at FROM tasks
-                    WHERE status = 'queued' AND priority = ? AND available_at <= ?
-                    ORDER BY created_at, id LIMIT ?
-                    """), arguments: [priority.rawValue, now.milliseconds, capacity])
+            for priority in TaskPriority.all where filter.priorities?.contains(priority) ?? true {
+                let rows: [Row]
+                if let batchKey = filter.batchKey {
+                    rows = try Row.fetchAll(db.cachedStatement(sql: """
+                        SELECT id, created_at FROM tasks
+                        WHERE status = 'queued' AND batch_key = ? AND priority = ? AND available_at <= ?
+                        ORDER BY created_at, id LIMIT ?
+                        """), arguments: [batchKey, priority.rawValue, now.milliseconds, capacity])
+                } else {
+                    rows = try Row.fetchAll(db.cachedStatement(sql: """
+                        SELECT id, created_at FROM tasks
+                        WHERE status = 'queued' AND priority = ? AND available_at <= ?
+                        ORDER BY created_at, id LIMIT ?
+                        """), arguments: [priority.rawValue, now.milliseconds, capacity])
+                }
                 for row in rows {
                     let candidate = Candidate(id: row[0], createdAt: row[1])
                     let waited = Double(now.milliseconds - candidate.createdAt) / 1000

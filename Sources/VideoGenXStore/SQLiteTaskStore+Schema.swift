@@ -110,6 +110,10 @@ extension SQLiteTaskStore {
                 END;
                 """)
         }
+        migrator.registerMigration("2026-11-27 index batch keys") { db in
+            // The batcher's claim: queued tasks of one batch key, by lane and age.
+            try db.execute(sql: "CREATE INDEX tasks_batch ON tasks (status, batch_key, priority, created_at, id)")
+        }
         return migrator
     }
 }

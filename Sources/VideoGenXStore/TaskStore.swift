@@ -25,6 +25,11 @@ public protocol TaskStore: Sendable {
     /// fencing token.
     func claim(worker: String, capacity: Int, leaseSeconds: Double) async throws -> [TaskRecord]
 
+    /// ``claim(worker:capacity:leaseSeconds:)`` restricted to the tasks `filter` admits: a
+    /// batcher collecting tasks with one batch key, or a device freed for urgent work taking P0
+    /// only. Lane order applies among the admitted tasks.
+    func claim(worker: String, capacity: Int, leaseSeconds: Double, filter: ClaimFilter) async throws -> [TaskRecord]
+
     /// Extends the lease to `leaseSeconds` from now. Answers whether a cancel is pending.
     /// - Throws: ``StoreError`` `staleLease` when `token` is no longer the task's lease.
     func heartbeat(_ id: TaskID, token: Int64, leaseSeconds: Double) async throws -> LeaseStatus

@@ -273,6 +273,28 @@ struct TaskStoreContractTests {
         #expect(try await f.store.hasClaimable(priority: .p1) == true)
     }
 
+    @Test("A filtered claim takes only the batch key and lanes asked for, most urgent first, and leaves the rest queued", arguments: StoreKind.allCases)
+    func filteredClaim(kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        var other = StoreFixture.spec
+        other.steps += 5
+        let a3 = try await f.create(priority: .p3)
+        let a0 = try await f.create(priority: .p0)
+        let b0 = try await f.store.create(NewTask(userID: "alice", request: other, priority: .p0)).task
+        #expect(a3.batchKey == a0.batchKey && a0.batchKey != b0.batchKey)
+
+        let none = try await f.store.claim(worker: "w", capacity: 8, leaseSeconds: 30, filter: ClaimFilter(batchKey: "no such key"))
+        #expect(none.isEmpty)
+        let urgent = try await f.store.claim(worker: "w", capacity: 8, leaseSeconds: 30, filter: ClaimFilter(batchKey: a3.batchKey, priorities: [.p0]))
+        #expect(urgent.map(\.id) == [a0.id])
+        #expect(urgent.first?.status == .processing && urgent.first?.leaseOwner == "w")
+        let sameKey = try await f.store.claim(worker: "w", capacity: 8, leaseSeconds: 30, filter: ClaimFilter(batchKey: a3.batchKey))
+        #expect(sameKey.map(\.id) == [a3.id])
+        #expect(try await f.store.get(b0.id)?.status == .queued)
+        let anyP0 = try await f.store.claim(worker: "w", capacity: 8, leaseSeconds: 30, filter: ClaimFilter(priorities: [.p0]))
+        #expect(anyP0.map(\.id) == [b0.id])
+    }
+
     @Test("Queued counts per user and in all agree with the tasks after every kind of change", arguments: StoreKind.allCases)
     func queuedCounts(kind: StoreKind) async throws {
         let f = try StoreFixture(kind)
@@ -342,7 +364,7 @@ struct SQLiteSchemaTests {
         "updated_at", "started_at", "finished_at", "available_at",
     ]
 
-    @Test("The tasks table holds its columns in decoding order, with the claim, lease, user and idempotency indexes")
+    @Test("The tasks table holds its columns in decoding order, with the claim, batch, lease, user and idempotency indexes")
     func schema() throws {
         let f = try StoreFixture(.sqlite)
         let db = try DatabaseQueue(path: f.directory.appendingPathComponent("tasks.sqlite").path)
@@ -353,11 +375,11 @@ struct SQLiteSchemaTests {
             )
         }
         #expect(columns == Self.columns)
-        #expect(indexes == ["tasks_claim", "tasks_finished", "tasks_idempotency", "tasks_lease", "tasks_user", "tasks_user_status"])
+        #expect(indexes == ["tasks_batch", "tasks_claim", "tasks_finished", "tasks_idempotency", "tasks_lease", "tasks_user", "tasks_user_status"])
         let migrations = try db.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
         #expect(migrations == [
             "2026-11-26 create tasks and queue state", "2026-11-27 index finished tasks", "2026-11-27 create callback deliveries",
-            "2026-11-27 count queued tasks",
+            "2026-11-27 count queued tasks", "2026-11-27 index batch keys",
         ])
     }
 }
