@@ -14,8 +14,14 @@ final class RunningTasks: Sendable {
 
     /// Registers `task` and returns the signal that pauses it.
     func add(_ task: TaskRecord) -> PauseSignal {
+        add(task.id, priority: task.priority)
+    }
+
+    /// Registers a running unit (a task, or a batch under its first task's id) at `priority`
+    /// (a batch's most urgent) and returns the signal that pauses it.
+    func add(_ id: TaskID, priority: TaskPriority) -> PauseSignal {
         let signal = PauseSignal()
-        entries.withLock { $0[task.id] = Entry(priority: task.priority, pause: signal) }
+        entries.withLock { $0[id] = Entry(priority: priority, pause: signal) }
         return signal
     }
 

@@ -9,8 +9,8 @@ import VideoGenXPlatform
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure encoder overhead and model cost (results go in docs/benchmarks.md).",
-        subcommands: [EncoderBench.self, ModelBench.self, StoreBench.self, AuthBench.self]
+        abstract: "Measure encoder overhead, model cost, the store, auth and the scheduler (results go in docs/benchmarks.md).",
+        subcommands: [EncoderBench.self, ModelBench.self, StoreBench.self, AuthBench.self, SchedulerBench.self]
     )
 }
 

@@ -12,6 +12,8 @@ public struct DeviceError: Error, Sendable, Hashable, CustomStringConvertible {
         case offline
         /// The device failed a batch.
         case batchFailed = "batch_failed"
+        /// A sampler step ran past the step watchdog (a hung kernel).
+        case hung
     }
 
     /// What went wrong.

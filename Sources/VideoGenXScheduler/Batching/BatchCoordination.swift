@@ -1,0 +1,28 @@
+import Synchronization
+import VideoGenXCore
+
+/// What the device loops of one scheduler share: the running batches (preemption picks from
+/// them), how many devices are busy, which devices were taken out for hanging, and the counters.
+final class BatchCoordination: Sendable {
+    /// Running batches and their pause signals.
+    let running = RunningTasks()
+    /// Devices running a batch now.
+    let busy = Atomic<Int>(0)
+    /// What the scheduler did.
+    let counters: SchedulerCounters
+    private let quarantined = Mutex<Set<String>>([])
+
+    init(counters: SchedulerCounters) {
+        self.counters = counters
+    }
+
+    /// Takes `device` out of service until the process restarts (it hung).
+    func quarantine(_ device: String) {
+        _ = quarantined.withLock { $0.insert(device) }
+    }
+
+    /// Whether `device` was taken out of service.
+    func isQuarantined(_ device: String) -> Bool {
+        quarantined.withLock { $0.contains(device) }
+    }
+}

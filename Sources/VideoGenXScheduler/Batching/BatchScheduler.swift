@@ -1,0 +1,78 @@
+import Logging
+import ServiceLifecycle
+import Synchronization
+import VideoGenXCore
+import VideoGenXStore
+
+/// The batching scheduler of one node (DESIGN §5): a ``DeviceBatchLoop`` per device, woken when
+/// tasks are queued, and the preemption rule — when a P0 task is claimable and every working
+/// device is running a batch, the least urgent preemptible batch pauses at its next sampler step.
+public struct BatchScheduler: Service {
+    /// A device and the runner that runs batches on it.
+    public struct Lane: Sendable {
+        /// The device the loop reads.
+        public var device: any BatchDevice
+        /// What runs batches on it.
+        public var runner: any BatchRunner
+
+        /// Pairs a device with its runner.
+        public init(device: any BatchDevice, runner: any BatchRunner) {
+            self.device = device
+            self.runner = runner
+        }
+    }
+
+    let store: any TaskStore
+    let lanes: [Lane]
+    let configuration: BatchingConfiguration
+    let logger: Logger
+    /// What the scheduler did.
+    public let counters: SchedulerCounters
+
+    /// Creates a scheduler over `lanes`.
+    public init(store: any TaskStore, lanes: [Lane], configuration: BatchingConfiguration, counters: SchedulerCounters = SchedulerCounters(), logger: Logger) {
+        self.store = store
+        self.lanes = lanes
+        self.configuration = configuration
+        self.counters = counters
+        self.logger = logger
+    }
+
+    /// Runs the device loops until cancelled or shut down gracefully; running batches are
+    /// released to the queue when it ends.
+    public func run() async throws {
+        let coordination = BatchCoordination(counters: counters)
+        let doorbells = lanes.map { _ in Doorbell() }
+        try? await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await watchQueue(doorbells: doorbells, coordination: coordination) }
+                for (lane, doorbell) in zip(lanes, doorbells) {
+                    let loop = DeviceBatchLoop(
+                        device: lane.device, runner: lane.runner, store: store, configuration: configuration,
+                        coordination: coordination, doorbell: doorbell, logger: logger
+                    )
+                    group.addTask { await loop.run() }
+                }
+            }
+        }
+    }
+
+    /// Rings every device when a task is queued, and preempts for a waiting P0 task.
+    private func watchQueue(doorbells: [Doorbell], coordination: BatchCoordination) async {
+        for await event in store.events() where event.status == .queued {
+            for doorbell in doorbells { doorbell.ring() }
+            await preemptIfNeeded(coordination)
+        }
+    }
+
+    private func preemptIfNeeded(_ coordination: BatchCoordination) async {
+        let preemptible = Set(configuration.preemptiblePriorities.map(\.rawValue))
+        guard !preemptible.isEmpty else { return }
+        let working = lanes.filter { $0.device.isOnline && !coordination.isQuarantined($0.device.name) }.count
+        guard coordination.busy.load(ordering: .relaxed) >= working,
+              (try? await store.hasClaimable(priority: .p0)) == true,
+              let victim = coordination.running.preemptLeastUrgent(preemptible: preemptible)
+        else { return }
+        logger.info("preempting a batch for a P0 task", metadata: ["batch.first": "\(victim)"])
+    }
+}
