@@ -111,7 +111,8 @@ public struct SchedulerBenchmark: Sendable {
             store: store, lanes: simulated.map { .init(device: $0, runner: SimulatedBatchRunner(device: $0)) },
             configuration: configuration, logger: logger
         )
-        var spec = try GenerationRequest(text: "benchmark", params: .init(resolution: "720P", duration: 15, steps: steps, seed: 1)).validated()
+        var spec = try GenerationRequest(text: "benchmark", params: .init(resolution: "720P", duration: 15, steps: 20, seed: 1)).validated()
+        spec.steps = steps
         spec.fps = 4
         spec.durationSeconds = 1  // 4 frames: one latent frame
         let from = warmupSeconds

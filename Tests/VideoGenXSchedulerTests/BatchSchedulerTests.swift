@@ -1,0 +1,228 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import VideoGenXCore
+import VideoGenXInference
+import VideoGenXScheduler
+import VideoGenXStore
+
+/// The batch scheduler on simulated devices and a real SQLite store: batching by key within the
+/// window, P0 preemption with resume from the checkpointed step, and device faults.
+@Suite("Batch scheduler", .timeLimit(.minutes(1)))
+struct BatchSchedulerTests {
+    /// A store in a temporary directory, simulated devices and helpers to run the scheduler.
+    final class Fixture: Sendable {
+        let directory: URL
+        let store: SQLiteTaskStore
+        let start = ContinuousClock.now
+
+        init() throws {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-batch-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            store = try SQLiteTaskStore(path: directory.appendingPathComponent("tasks.sqlite").path, durability: .normal)
+        }
+
+        deinit { try? FileManager.default.removeItem(at: directory) }
+
+        /// A device whose step costs `(a + b·n)` with b = `perItem` seconds (one latent frame).
+        func device(_ name: String, perItem: Double = 0.002) -> SimulatedDevice {
+            let start = self.start
+            return SimulatedDevice(
+                name: name,
+                cost: DeviceCostModel(fixedSeconds: perItem * 11 / 3, perItemSeconds: perItem, baseMemory: 1 << 30, perItemMemory: 1 << 28, totalMemory: 16 << 30),
+                clock: ContinuousClock(), now: { (ContinuousClock.now - start) / .seconds(1) }
+            )
+        }
+
+        /// Queues a task of `steps` steps (4 frames: one latent frame) at `priority`.
+        func create(steps: Int = 10, priority: TaskPriority = .p2, seed: UInt64 = 1) async throws -> TaskRecord {
+            var spec = try GenerationRequest(text: "batch", params: .init(resolution: "720P", duration: 15, steps: 20, seed: seed)).validated()
+            spec.steps = steps
+            spec.fps = 4
+            spec.durationSeconds = 1
+            return try await store.create(NewTask(userID: "u", request: spec, priority: priority)).task
+        }
+
+        /// Runs `scheduler` while `body` runs.
+        func running<T: Sendable>(_ scheduler: BatchScheduler, _ body: () async throws -> T) async throws -> T {
+            let task = Task { try await scheduler.run() }
+            defer { task.cancel() }
+            return try await body()
+        }
+
+        /// Waits up to `seconds` for `condition`.
+        func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
+            let deadline = ContinuousClock.now + .seconds(seconds)
+            while ContinuousClock.now < deadline {
+                if try await condition() { return true }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            return try await condition()
+        }
+
+        /// Expects `condition` to hold within `seconds`.
+        func expectEventually(
+            _ seconds: Double = 10, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
+        ) async throws {
+            let held = try await eventually(seconds, condition)
+            #expect(held, sourceLocation: sourceLocation)
+        }
+
+        func status(_ task: TaskRecord) async throws -> TaskStatus? {
+            try await store.get(task.id)?.status
+        }
+    }
+
+    /// Records the batches it runs, then runs them on the simulated device.
+    final class RecordingRunner: BatchRunner {
+        let inner: SimulatedBatchRunner
+        let batches = Mutex<[[TaskID]]>([])
+
+        init(inner: SimulatedBatchRunner) {
+            self.inner = inner
+        }
+
+        func run(_ batch: [TaskRecord], pause: PauseSignal, afterStep: @Sendable (Int, Int) -> Void) async throws -> BatchOutcome {
+            batches.withLock { $0.append(batch.map(\.id)) }
+            return try await inner.run(batch, pause: pause, afterStep: afterStep)
+        }
+    }
+
+    static var logger: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .error
+        return logger
+    }
+
+    @Test("Tasks with one batch key queued together run as one batch; another key runs apart; the cap grows after full batches")
+    func batchesByKey() async throws {
+        let f = try Fixture()
+        let device = f.device("sim0")
+        let runner = RecordingRunner(inner: SimulatedBatchRunner(device: device))
+        var same: [TaskRecord] = []
+        for _ in 0..<6 { same.append(try await f.create(steps: 10)) }
+        let other = try await f.create(steps: 12)
+        let scheduler = BatchScheduler(
+            store: f.store, lanes: [.init(device: device, runner: runner)],
+            configuration: BatchingConfiguration(windowSeconds: 0.05, maxBatchSize: 8), logger: Self.logger
+        )
+        try await f.running(scheduler) {
+            try await f.expectEventually { try await f.store.recentCompletions(limit: 10).count == 7 }
+        }
+        let batches = runner.batches.withLock { $0 }
+        let keys = try await batches.asyncMap { batch in try await batch.asyncMap { try await f.store.get($0)?.batchKey ?? "" } }
+        #expect(keys.allSatisfy { Set($0).count == 1 }, "never two keys in one batch")
+        #expect(batches.contains { $0 == [other.id] })
+        // The cap starts at 1 and grows by one per full batch: 1, 2, 3 cover the six.
+        #expect(batches.filter { $0 != [other.id] }.map(\.count) == [1, 2, 3])
+        #expect(scheduler.counters.batches.load(ordering: .relaxed) == 4)
+    }
+
+    @Test("With batching off every batch holds one task")
+    func batchingOff() async throws {
+        let f = try Fixture()
+        let device = f.device("sim0")
+        let runner = RecordingRunner(inner: SimulatedBatchRunner(device: device))
+        for _ in 0..<4 { _ = try await f.create(steps: 5) }
+        let scheduler = BatchScheduler(
+            store: f.store, lanes: [.init(device: device, runner: runner)], configuration: BatchingConfiguration(batching: false), logger: Self.logger
+        )
+        try await f.running(scheduler) {
+            try await f.expectEventually { try await f.store.recentCompletions(limit: 10).count == 4 }
+        }
+        #expect(runner.batches.withLock { $0.map(\.count) } == [1, 1, 1, 1])
+    }
+
+    @Test("A P0 task preempts the running P3 batch at its next step: the P0 starts within a step, the P3 resumes from its checkpointed step with no attempt charged")
+    func preemption() async throws {
+        let f = try Fixture()
+        let device = f.device("sim0", perItem: 0.006)  // 28 ms a step: 200 steps ≈ 5.6 s
+        let runner = RecordingRunner(inner: SimulatedBatchRunner(device: device))
+        let slow = try await f.create(steps: 200, priority: .p3)
+        let scheduler = BatchScheduler(
+            store: f.store, lanes: [.init(device: device, runner: runner)], configuration: BatchingConfiguration(windowSeconds: 0.01), logger: Self.logger
+        )
+        try await f.running(scheduler) {
+            try await f.expectEventually { try await f.status(slow) == .processing }
+            try await Task.sleep(for: .milliseconds(300))
+            let urgent = try await f.create(steps: 5, priority: .p0, seed: 2)
+            try await f.expectEventually { try await f.status(urgent) == .succeeded }
+            let record = try await f.store.get(urgent.id)
+            let started = try #require(record?.startedAt)
+            // One step (28 ms) plus the claim; generous for a loaded test machine.
+            #expect(started.timeIntervalSince(urgent.createdAt) < 0.5)
+            try await f.expectEventually { try await f.status(slow) == .succeeded }
+        }
+        let record = try #require(try await f.store.get(slow.id))
+        #expect(record.attempt == 0)
+        #expect(scheduler.counters.preemptions.load(ordering: .relaxed) == 1)
+        let batches = runner.batches.withLock { $0 }
+        #expect(batches.count == 3 && batches[0] == [slow.id] && batches[2] == [slow.id])
+        // The resumed run started where the paused one stopped: the two runs add up to 200 steps.
+        let resumedFrom = try #require(record.checkpointRef)
+        #expect(resumedFrom.hasPrefix("sim-step:"))
+        let step = try #require(Int(resumedFrom.dropFirst("sim-step:".count)))
+        #expect((1..<200).contains(step))
+    }
+
+    @Test("A device that goes offline releases its batch at once, uncharged, and the other device finishes it within a second; a hung device is caught by the step watchdog")
+    func deviceFaults() async throws {
+        for fault in [SimulatedDevice.Fault.offline, .hang] {
+            let f = try Fixture()
+            let failing = f.device("sim0", perItem: 0.006)
+            let healthy = f.device("sim1", perItem: 0.006)
+            let task = try await f.create(steps: 100)
+            let scheduler = BatchScheduler(
+                store: f.store,
+                lanes: [.init(device: failing, runner: SimulatedBatchRunner(device: failing))],
+                configuration: BatchingConfiguration(windowSeconds: 0.01, stepWatchdogSeconds: 0.3), logger: Self.logger
+            )
+            // Only the failing device at first, so it is the one that claims the task.
+            let other = BatchScheduler(
+                store: f.store, lanes: [.init(device: healthy, runner: SimulatedBatchRunner(device: healthy))],
+                configuration: BatchingConfiguration(workerName: "other", windowSeconds: 0.01), logger: Self.logger
+            )
+            try await f.running(scheduler) {
+                try await f.expectEventually { try await f.status(task) == .processing }
+                try await f.running(other) {
+                    try await Task.sleep(for: .milliseconds(100))
+                    failing.inject(fault)
+                    let injected = ContinuousClock.now
+                    try await f.expectEventually { try await f.store.get(task.id)?.leaseOwner == "other/sim1" }
+                    let took = ContinuousClock.now - injected
+                    #expect(took < .seconds(1), "\(fault): picked up within a second")
+                    try await f.expectEventually { try await f.status(task) == .succeeded }
+                }
+            }
+            #expect(try await f.store.get(task.id)?.attempt == 0, "\(fault): no attempt charged")
+            #expect(scheduler.counters.deviceFaults.load(ordering: .relaxed) == 1)
+        }
+    }
+
+    @Test("A batch the device fails is retried per the store's contract (an attempt is charged) and then succeeds")
+    func failedBatchRetries() async throws {
+        let f = try Fixture()
+        let device = f.device("sim0")
+        let task = try await f.create(steps: 5)
+        device.inject(.failNextBatch)
+        let scheduler = BatchScheduler(
+            store: f.store, lanes: [.init(device: device, runner: SimulatedBatchRunner(device: device))], configuration: BatchingConfiguration(),
+            logger: Self.logger
+        )
+        try await f.running(scheduler) {
+            try await f.expectEventually(15) { try await f.status(task) == .succeeded }
+        }
+        #expect(try await f.store.get(task.id)?.attempt == 1)
+        #expect(scheduler.counters.failedBatches.load(ordering: .relaxed) == 1)
+    }
+}
+
+extension Array {
+    /// `map` with an async transform, in order.
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
+    }
+}
