@@ -91,6 +91,22 @@ struct ProceduralModelPropertyTests {
         #expect(one == many)
     }
 
+    @Test("A batch's videos are exactly the videos each job makes alone, also with different lengths and settings")
+    func batchEqualsAlone() async throws {
+        let jobs = [
+            TestJobs.small(steps: 6, seed: 1), TestJobs.small(steps: 6, seed: 2, frames: 13),
+            TestJobs.small(style: .cartoon, steps: 6, sampler: .eulerAncestral, seed: 3, frames: 40),
+        ]
+        let model = ProceduralModel(configuration: .init(windowLatentFrames: 2, chunkFrames: 5))
+        try await model.load(on: .cpu)
+        var batched = [[RGBFrame]](repeating: [], count: jobs.count)
+        try await model.generate(jobs, progress: { _ in }, frames: { batched[$0.jobIndex].append(contentsOf: $0.frames) })
+        for (index, job) in jobs.enumerated() {
+            let alone = try await TestJobs.frames(of: job, configuration: .init(windowLatentFrames: 2, chunkFrames: 5))
+            #expect(batched[index] == alone, "job \(index)")
+        }
+    }
+
     @Test("Frames stream in ordered chunks no larger than configured")
     func framesStreamInChunks() async throws {
         let model = ProceduralModel(configuration: .init(windowLatentFrames: 2, chunkFrames: 3))
