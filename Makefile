@@ -43,6 +43,8 @@ bench: deps
 	.build/release/videogenx bench model
 	.build/release/videogenx bench store
 	.build/release/videogenx bench auth
+	.build/release/videogenx bench scheduler
+	.build/release/videogenx bench model --batch-curve
 
 clean:
 	rm -rf .build out

@@ -75,7 +75,23 @@ struct ModelBench: AsyncParsableCommand {
     @Option(help: "Runs per configuration; medians are kept.")
     var repetitions = 3
 
+    @Flag(help: "Instead, the per-item cost of the batched path: batches of 1, 2, 4, 8 (720P, 8 latent frames) vs the same jobs one by one.")
+    var batchCurve = false
+
     func run() async throws {
+        if batchCurve {
+            let lines = try await BatchCostBenchmark(repetitions: repetitions).run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            let base = lines.first?.perItemSeconds ?? 1
+            print("| batch | batch s | one-by-one s | per item s | per item vs batch 1 | batch vs one-by-one |")
+            print("|---:|---:|---:|---:|---:|---:|")
+            for line in lines {
+                print(String(
+                    format: "| %d | %.3f | %.3f | %.3f | %.2f | %.2f |", line.size, line.batchSeconds, line.serialSeconds, line.perItemSeconds,
+                    line.perItemSeconds / base, line.batchSeconds / line.serialSeconds
+                ))
+            }
+            return
+        }
         let (samples, fit) = try ModelCostBenchmark(repetitions: repetitions).run {
             FileHandle.standardError.write(Data(($0 + "\n").utf8))
         }
