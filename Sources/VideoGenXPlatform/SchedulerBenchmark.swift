@@ -65,7 +65,7 @@ public struct SchedulerBenchmark: Sendable {
         public var throughput: Double
         /// Mean busy fraction of the devices in the measured interval.
         public var utilisation: Double
-        /// Mean tasks per batch.
+        /// Mean tasks per sampler step in the measured interval.
         public var meanBatch: Double
         /// Batches paused for P0 tasks.
         public var preemptions: Int
@@ -127,13 +127,19 @@ public struct SchedulerBenchmark: Sendable {
             }
         }
         let running = Task { try await scheduler.run() }
+        let counters = scheduler.counters
         let sampling = Task {
             var samples: [Double] = []
+            var first: (steps: Int, tasks: Int)?
             while seconds() < to {
                 try? await Task.sleep(for: .milliseconds(250))
+                guard seconds() > from else { continue }
+                first = first ?? (counters.batchSteps.load(ordering: .relaxed), counters.taskSteps.load(ordering: .relaxed))
                 if seconds() > from + 1 { samples.append(simulated.map(\.utilisation).reduce(0, +) / Double(simulated.count)) }
             }
-            return samples
+            let steps = counters.batchSteps.load(ordering: .relaxed) - (first?.steps ?? 0)
+            let tasks = counters.taskSteps.load(ordering: .relaxed) - (first?.tasks ?? 0)
+            return (samples, steps == 0 ? 0 : Double(tasks) / Double(steps))
         }
         // Poisson arrivals at absolute times, so a slow create does not lower the rate.
         var random = SplitMix64(seed: seed)
@@ -150,7 +156,7 @@ public struct SchedulerBenchmark: Sendable {
             let task = try await store.create(NewTask(userID: "bench", request: spec, priority: priority)).task
             created.append((task.id, priority, seconds()))
         }
-        let utilisation = await sampling.value
+        let (utilisation, meanBatch) = await sampling.value
         running.cancel()
         _ = try? await running.value
         counting.cancel()
@@ -169,7 +175,7 @@ public struct SchedulerBenchmark: Sendable {
         return Run(
             name: name, throughput: Double(done) / measureSeconds,
             utilisation: utilisation.isEmpty ? 0 : utilisation.reduce(0, +) / Double(utilisation.count),
-            meanBatch: scheduler.counters.meanBatchSize, preemptions: scheduler.counters.preemptions.load(ordering: .relaxed),
+            meanBatch: meanBatch, preemptions: scheduler.counters.preemptions.load(ordering: .relaxed),
             queueSeconds: queueSeconds, created: createdCount, claimed: claimedCount
         )
     }

@@ -74,18 +74,48 @@ struct BatchSchedulerTests {
         }
     }
 
-    /// Records the batches it runs, then runs them on the simulated device.
+    /// Records the tasks of every sampler step (before finished ones leave), then runs them on
+    /// the simulated device.
     final class RecordingRunner: BatchRunner {
         let inner: SimulatedBatchRunner
-        let batches = Mutex<[[TaskID]]>([])
+        /// The task ids of each step, in order.
+        let steps = Mutex<[[TaskID]]>([])
 
         init(inner: SimulatedBatchRunner) {
             self.inner = inner
         }
 
-        func run(_ batch: [TaskRecord], pause: PauseSignal, afterStep: @Sendable (Int, Int) -> Void) async throws -> BatchOutcome {
-            batches.withLock { $0.append(batch.map(\.id)) }
-            return try await inner.run(batch, pause: pause, afterStep: afterStep)
+        func run(_ batch: [TaskRecord], control: any BatchControl) async throws {
+            try await inner.run(batch, control: Recording(inner: control, runner: self, running: batch.map(\.id)))
+        }
+
+        /// Passes everything through and notes each step's tasks.
+        final class Recording: BatchControl {
+            let inner: any BatchControl
+            let runner: RecordingRunner
+            let running: Mutex<[TaskID]>
+
+            init(inner: any BatchControl, runner: RecordingRunner, running: [TaskID]) {
+                self.inner = inner
+                self.runner = runner
+                self.running = Mutex(running)
+            }
+
+            func finished(_ task: TaskRecord, result: TaskResult) async {
+                await inner.finished(task, result: result)
+            }
+
+            func afterStep(running now: [TaskRecord]) async -> BatchChange {
+                let stepped = running.withLock { $0 }
+                runner.steps.withLock { $0.append(stepped) }
+                let change = await inner.afterStep(running: now)
+                running.withLock { $0 = now.map(\.id).filter { !change.evict.contains($0) } + change.admit.map(\.id) }
+                return change
+            }
+
+            func evicted(_ task: TaskRecord, checkpoint: String) async {
+                await inner.evicted(task, checkpoint: checkpoint)
+            }
         }
     }
 
@@ -95,7 +125,7 @@ struct BatchSchedulerTests {
         return logger
     }
 
-    @Test("Tasks with one batch key queued together run as one batch; another key runs apart; the cap grows after full batches")
+    @Test("Tasks with one batch key run together, another key never joins them; the cap grows after full turnovers and freed slots are refilled")
     func batchesByKey() async throws {
         let f = try Fixture()
         let device = f.device("sim0")
@@ -110,13 +140,16 @@ struct BatchSchedulerTests {
         try await f.running(scheduler) {
             try await f.expectEventually { try await f.store.recentCompletions(limit: 10).count == 7 }
         }
-        let batches = runner.batches.withLock { $0 }
-        let keys = try await batches.asyncMap { batch in try await batch.asyncMap { try await f.store.get($0)?.batchKey ?? "" } }
-        #expect(keys.allSatisfy { Set($0).count == 1 }, "never two keys in one batch")
-        #expect(batches.contains { $0 == [other.id] })
-        // The cap starts at 1 and grows by one per full batch: 1, 2, 3 cover the six.
-        #expect(batches.filter { $0 != [other.id] }.map(\.count) == [1, 2, 3])
-        #expect(scheduler.counters.batches.load(ordering: .relaxed) == 4)
+        let steps = runner.steps.withLock { $0 }
+        let keyOf = Dictionary(uniqueKeysWithValues: (same + [other]).map { ($0.id, $0.batchKey) })
+        #expect(steps.allSatisfy { Set($0.compactMap { keyOf[$0] }).count == 1 }, "never two keys in one step")
+        #expect(steps.contains { $0 == [other.id] })
+        // The cap starts at 1 and grows by one per full turnover: 1, then 2, then 3 (refilled in
+        // the same batch, without waiting for it to drain).
+        let sizes = steps.filter { !$0.contains(other.id) }.map(\.count)
+        #expect(sizes.first == 1 && sizes.max() == 3)
+        #expect(sizes == sizes.sorted(), "the batch only grows while the six drain in")
+        #expect(scheduler.counters.finishedTasks.load(ordering: .relaxed) == 7)
     }
 
     @Test("With batching off every batch holds one task")
@@ -131,42 +164,68 @@ struct BatchSchedulerTests {
         try await f.running(scheduler) {
             try await f.expectEventually { try await f.store.recentCompletions(limit: 10).count == 4 }
         }
-        #expect(runner.batches.withLock { $0.map(\.count) } == [1, 1, 1, 1])
+        #expect(runner.steps.withLock { $0.allSatisfy { $0.count == 1 } })
+        #expect(scheduler.counters.finishedTasks.load(ordering: .relaxed) == 4)
     }
 
-    @Test("A P0 task preempts the running P3 batch at its next step: the P0 starts within a step, the P3 resumes from its checkpointed step with no attempt charged")
+    @Test("A P0 task takes the running P3's place at the next step: the P3 is checkpointed and released with no attempt charged, and resumes from that step")
     func preemption() async throws {
         let f = try Fixture()
-        let device = f.device("sim0", perItem: 0.006)  // 28 ms a step: 100 steps ≈ 2.8 s
+        let device = f.device("sim0", perItem: 0.006)  // 28 ms a step: 40 steps ≈ 1.1 s
         let runner = RecordingRunner(inner: SimulatedBatchRunner(device: device))
-        let slow = try await f.create(steps: 100, priority: .p3)
+        let slow = try await f.create(steps: 40, priority: .p3)
         let scheduler = BatchScheduler(
             store: f.store, lanes: [.init(device: device, runner: runner)], configuration: BatchingConfiguration(windowSeconds: 0.01), logger: Self.logger
         )
         try await f.running(scheduler) {
             try await f.expectEventually { try await f.status(slow) == .processing }
             try await Task.sleep(for: .milliseconds(300))
-            let urgent = try await f.create(steps: 5, priority: .p0, seed: 2)
+            let urgent = try await f.create(steps: 40, priority: .p0, seed: 2)  // the same batch key
             try await f.expectEventually(30) { try await f.status(urgent) == .succeeded }
             try await f.expectEventually(30) { try await f.status(slow) == .succeeded }
         }
         // Order, not timing (CI runs every suite at once): the P0 started and finished while the
         // P3 was still unfinished. Unloaded, the P0 starts within one 28 ms step.
         let urgentRecord = try #require(try await f.store.list(userID: "u", status: .succeeded, limit: 10, after: nil).tasks.first { $0.priority == .p0 })
-        let slowDone = try #require(try await f.store.get(slow.id)?.finishedAt)
+        let record = try #require(try await f.store.get(slow.id))
+        let slowDone = try #require(record.finishedAt)
         let urgentStarted = try #require(urgentRecord.startedAt)
         let urgentDone = try #require(urgentRecord.finishedAt)
         #expect(urgentStarted < slowDone && urgentDone < slowDone)
-        let record = try #require(try await f.store.get(slow.id))
         #expect(record.attempt == 0)
         #expect(scheduler.counters.preemptions.load(ordering: .relaxed) == 1)
-        let batches = runner.batches.withLock { $0 }
-        #expect(batches.count == 3 && batches[0] == [slow.id] && batches[2] == [slow.id])
-        // The resumed run started where the paused one stopped: the two runs add up to 200 steps.
+        // The P3 ran alone, then the P0 alone in its place, then the P3 again.
+        let steps = runner.steps.withLock { $0 }
+        #expect(steps.first == [slow.id] && steps.last == [slow.id])
+        #expect(steps.contains { $0 == [urgentRecord.id] })
+        // It resumed where it stopped: its steps add up to 40, not more.
+        #expect(steps.filter { $0 == [slow.id] }.count == 40)
         let resumedFrom = try #require(record.checkpointRef)
-        #expect(resumedFrom.hasPrefix("sim-step:"))
         let step = try #require(Int(resumedFrom.dropFirst("sim-step:".count)))
-        #expect((1..<100).contains(step))
+        #expect(resumedFrom.hasPrefix("sim-step:") && (1..<40).contains(step))
+    }
+
+    @Test("A P0 task of another batch key pauses the whole running batch; the device runs the P0, the paused tasks resume from their step")
+    func preemptionAcrossKeys() async throws {
+        let f = try Fixture()
+        let device = f.device("sim0", perItem: 0.006)
+        let runner = RecordingRunner(inner: SimulatedBatchRunner(device: device))
+        let slow = try await f.create(steps: 100, priority: .p2)
+        let scheduler = BatchScheduler(
+            store: f.store, lanes: [.init(device: device, runner: runner)], configuration: BatchingConfiguration(windowSeconds: 0.01), logger: Self.logger
+        )
+        try await f.running(scheduler) {
+            try await f.expectEventually { try await f.status(slow) == .processing }
+            try await Task.sleep(for: .milliseconds(300))
+            _ = try await f.create(steps: 7, priority: .p0, seed: 2)
+            try await f.expectEventually(30) { try await f.status(slow) == .succeeded }
+        }
+        let record = try #require(try await f.store.get(slow.id))
+        #expect(record.attempt == 0)
+        let steps = runner.steps.withLock { $0 }
+        #expect(steps.filter { $0 == [slow.id] }.count == 100, "resumed from its step")
+        #expect(steps.filter { !$0.contains(slow.id) }.count == 7, "the P0 ran its 7 steps in between")
+        #expect(scheduler.counters.preemptions.load(ordering: .relaxed) == 1)
     }
 
     @Test("A device that goes offline releases its batch at once, uncharged, and the other device finishes it within a second; a hung device is caught by the step watchdog")

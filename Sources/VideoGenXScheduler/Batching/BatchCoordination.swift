@@ -2,12 +2,13 @@ import Synchronization
 import VideoGenXCore
 
 /// What the device loops of one scheduler share: the running batches (preemption picks from
-/// them), how many devices are busy, which devices were taken out for hanging, and the counters.
+/// them), a count of queued-task events (a loop refills free slots only when work may have
+/// arrived), the devices taken out for hanging, and the counters.
 final class BatchCoordination: Sendable {
-    /// Running batches and their pause signals.
-    let running = RunningTasks()
-    /// Devices running a batch now.
-    let busy = Atomic<Int>(0)
+    /// Running batches and preemption requests.
+    let batches = RunningBatches()
+    /// Tasks queued (created or released) since start, as the store reported them.
+    let queuedEvents = Atomic<Int>(0)
     /// What the scheduler did.
     let counters: SchedulerCounters
     private let quarantined = Mutex<Set<String>>([])

@@ -2,25 +2,44 @@ import VideoGenXCore
 import VideoGenXInference
 import VideoGenXStore
 
-/// Runs one batch — tasks claimed together with one batch key — on one device, through the
-/// model's batched path. The device loop owns claiming, leases, the store's transitions and
-/// the step watchdog; the runner owns the work.
+/// Runs a continuous batch — tasks with one batch key — on one device through the model's
+/// batched path. Between sampler steps it asks its ``BatchControl`` which running tasks to hand
+/// back (checkpointed) and which newly claimed tasks to add, so finished slots are refilled and
+/// a P0 task can take a slot at the next step. The device loop owns claims, leases, the store's
+/// transitions and the step watchdog; the runner owns the work.
 public protocol BatchRunner: Sendable {
-    /// Runs `batch` to the end, or to the sampler step after `pause` is raised. Calls
-    /// `afterStep` after every sampler step (the loop's watchdog and progress).
+    /// Runs `batch` and whatever `control` adds until no task is left.
     ///
-    /// - Returns: each task's result, or the checkpoints to resume from when paused.
-    /// - Throws: ``DeviceError`` when the device fails (the loop releases the batch without
-    ///   charging an attempt); any other error fails the batch's tasks as retryable.
-    func run(_ batch: [TaskRecord], pause: PauseSignal, afterStep: @Sendable (Int, Int) -> Void) async throws -> BatchOutcome
+    /// - Throws: ``DeviceError`` when the device fails (the loop releases the running tasks
+    ///   without charging an attempt); any other error fails them as retryable.
+    func run(_ batch: [TaskRecord], control: any BatchControl) async throws
 }
 
-/// How a batch ended.
-public enum BatchOutcome: Sendable, Hashable {
-    /// Every task finished, with its result.
-    case finished([TaskID: TaskResult])
-    /// Paused on request: each task's checkpoint reference, to release it with.
-    case paused([TaskID: String])
+/// The device loop's side of a running batch.
+public protocol BatchControl: Sendable {
+    /// `task` finished with `result`; the loop completes it at once.
+    func finished(_ task: TaskRecord, result: TaskResult) async
+
+    /// Called after every sampler step with the tasks still running: which of them to stop and
+    /// hand back, and which claimed tasks to add (they start at their checkpoint, or step 0).
+    func afterStep(running: [TaskRecord]) async -> BatchChange
+
+    /// `task` was stopped as asked, resumable from `checkpoint` on any device.
+    func evicted(_ task: TaskRecord, checkpoint: String) async
+}
+
+/// What changes in a running batch at a step boundary.
+public struct BatchChange: Sendable, Hashable {
+    /// Running tasks to checkpoint and hand back.
+    public var evict: Set<TaskID>
+    /// Claimed tasks to add.
+    public var admit: [TaskRecord]
+
+    /// A change; empty by default.
+    public init(evict: Set<TaskID> = [], admit: [TaskRecord] = []) {
+        self.evict = evict
+        self.admit = admit
+    }
 }
 
 /// What a device loop reads from its device between batches (NVML, a simulated device).

@@ -60,19 +60,22 @@ public struct BatchScheduler: Service {
     /// Rings every device when a task is queued, and preempts for a waiting P0 task.
     private func watchQueue(doorbells: [Doorbell], coordination: BatchCoordination) async {
         for await event in store.events() where event.status == .queued {
+            coordination.queuedEvents.add(1, ordering: .relaxed)
             for doorbell in doorbells { doorbell.ring() }
             await preemptIfNeeded(coordination)
         }
     }
 
+    /// When every working device runs a batch and a P0 task is claimable, asks the device whose
+    /// least urgent task is least urgent to make room at its next step.
     private func preemptIfNeeded(_ coordination: BatchCoordination) async {
-        let preemptible = Set(configuration.preemptiblePriorities.map(\.rawValue))
+        let preemptible = configuration.preemptiblePriorities
         guard !preemptible.isEmpty else { return }
         let working = lanes.filter { $0.device.isOnline && !coordination.isQuarantined($0.device.name) }.count
-        guard coordination.busy.load(ordering: .relaxed) >= working,
+        guard coordination.batches.busyCount >= working,
               (try? await store.hasClaimable(priority: .p0)) == true,
-              let victim = coordination.running.preemptLeastUrgent(preemptible: preemptible)
+              let device = coordination.batches.requestRoom(preemptible: preemptible)
         else { return }
-        logger.info("preempting a batch for a P0 task", metadata: ["batch.first": "\(victim)"])
+        logger.info("asking a device to make room for a P0 task", metadata: ["device": "\(device)"])
     }
 }

@@ -19,6 +19,9 @@ public struct BatchingConfiguration: Sendable, Hashable {
     public var preemptiblePriorities: Set<TaskPriority>
     /// A sampler step running longer than this means the device hung. Default 30 s.
     public var stepWatchdogSeconds: Double
+    /// How long a running batch keeps refilling its free slots with tasks of its key; after it,
+    /// the batch drains and the device claims by lane order again. Default 30 s.
+    public var refillSeconds: Double
     /// Longest idle wait between claims when no task was queued (a queued task rings at once). Default 0.25 s.
     public var idlePollSeconds: Double
 
@@ -26,8 +29,9 @@ public struct BatchingConfiguration: Sendable, Hashable {
     public init(
         workerName: String = "worker", leaseSeconds: Double = 30, batching: Bool = true, windowSeconds: Double = 0.1,
         maxBatchSize: Int = 8, thresholds: BatchCapController.Thresholds = .init(),
-        preemptiblePriorities: Set<TaskPriority> = [.p1, .p2, .p3], stepWatchdogSeconds: Double = 30, idlePollSeconds: Double = 0.25
+        preemptiblePriorities: Set<TaskPriority> = [.p1, .p2, .p3], stepWatchdogSeconds: Double = 30, refillSeconds: Double = 30, idlePollSeconds: Double = 0.25
     ) {
+        self.refillSeconds = refillSeconds
         self.workerName = workerName
         self.leaseSeconds = leaseSeconds
         self.batching = batching

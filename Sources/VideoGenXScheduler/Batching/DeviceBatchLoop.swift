@@ -6,10 +6,12 @@ import VideoGenXInference
 import VideoGenXStore
 
 /// One device's loop (DESIGN §5): claim → batch → run → report. It claims the most urgent task
-/// (lane order), gathers more of the same batch key for up to the window, runs them as one batch,
-/// records each outcome in the store and feeds the cap controller. A batch paused for a P0 task
-/// is released (no attempt charged) after the device has claimed that P0. A device that goes
-/// offline or hangs (step watchdog) releases its batch at once and stops claiming.
+/// (lane order), gathers more of the same batch key for up to the window, and runs them as one
+/// continuous batch: at every step boundary finished tasks are completed, free slots are refilled
+/// with claimable tasks of the key, and a P0 task of the key takes the place of the least urgent
+/// task (checkpointed and released, no attempt charged). A P0 of another key pauses the whole
+/// batch (unless it holds a P0). A device that goes offline or hangs (step watchdog) releases
+/// its batch at once and stops claiming.
 struct DeviceBatchLoop: Sendable {
     let device: any BatchDevice
     let runner: any BatchRunner
@@ -19,13 +21,11 @@ struct DeviceBatchLoop: Sendable {
     let doorbell: Doorbell
     let logger: Logger
 
-    private var workerName: String { "\(configuration.workerName)/\(device.name)" }
+    var workerName: String { "\(configuration.workerName)/\(device.name)" }
 
     /// Runs until cancelled.
     func run() async {
-        var controller = BatchCapController(
-            maxBatchSize: configuration.batching ? configuration.maxBatchSize : 1, thresholds: configuration.thresholds
-        )
+        let cap = CapState(BatchCapController(maxBatchSize: configuration.batching ? configuration.maxBatchSize : 1, thresholds: configuration.thresholds))
         var head: TaskRecord?
         while !Task.isCancelled {
             if coordination.isQuarantined(device.name) { return }
@@ -34,7 +34,6 @@ struct DeviceBatchLoop: Sendable {
                 await doorbell.wait(timeout: .milliseconds(100))
                 continue
             }
-            let cap = controller.cap
             if head == nil {
                 head = await claim(capacity: 1, filter: ClaimFilter()).first
             }
@@ -43,15 +42,16 @@ struct DeviceBatchLoop: Sendable {
                 continue
             }
             head = nil
-            let batch = await gather(first, cap: cap)
-            switch await execute(batch) {
-            case .paused(let checkpoints, let batch):
+            let batch = await gather(first, cap: cap.value)
+            let control = LoopControl(loop: self, key: first.batchKey, batch: batch, cap: cap)
+            switch await execute(batch, control: control) {
+            case .drained:
+                break
+            case .paused:
                 // Take the waiting P0 before the paused tasks go back, so no other device is
                 // preempted for it in between.
                 head = await claim(capacity: 1, filter: ClaimFilter(priorities: [.p0])).first
-                await release(batch, checkpoints: checkpoints)
-            case .done:
-                _ = controller.observe(utilisation: device.utilisation, memory: device.memoryFraction, lastBatchFull: batch.count >= cap)
+                await control.releaseDeferred()
             case .deviceLost:
                 return
             }
@@ -73,7 +73,7 @@ struct DeviceBatchLoop: Sendable {
         return batch
     }
 
-    private func claim(capacity: Int, filter: ClaimFilter) async -> [TaskRecord] {
+    func claim(capacity: Int, filter: ClaimFilter) async -> [TaskRecord] {
         do {
             return try await store.claim(worker: workerName, capacity: capacity, leaseSeconds: configuration.leaseSeconds, filter: filter)
         } catch {
@@ -83,83 +83,59 @@ struct DeviceBatchLoop: Sendable {
     }
 
     private enum Ended {
-        case done
-        case paused([TaskID: String], [TaskRecord])
+        case drained
+        case paused
         case deviceLost
     }
 
-    /// Runs `batch` under the step watchdog and lease renewal and records the outcome.
-    private func execute(_ batch: [TaskRecord]) async -> Ended {
-        let priority = batch.map(\.priority).min { $0.rawValue < $1.rawValue } ?? .p3
-        let pause = coordination.running.add(batch[0].id, priority: priority)
-        coordination.busy.add(1, ordering: .relaxed)
-        defer {
-            coordination.running.remove(batch[0].id)
-            coordination.busy.subtract(1, ordering: .relaxed)
-        }
-        let lastStep = StepTimer()
+    /// Runs the batch under the step watchdog and lease renewal; on a failure deals with the
+    /// tasks still in it.
+    private func execute(_ batch: [TaskRecord], control: LoopControl) async -> Ended {
+        coordination.batches.update(device.name, running: batch.map(\.priority))
+        defer { coordination.batches.update(device.name, running: []) }
         do {
-            let outcome = try await withThrowingTaskGroup(of: BatchOutcome?.self) { group in
-                group.addTask {
-                    try await runner.run(batch, pause: pause) { _, _ in lastStep.mark() }
-                }
-                group.addTask {
-                    try await watch(batch, lastStep: lastStep)
-                    return nil
-                }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await runner.run(batch, control: control) }
+                group.addTask { try await watch(control) }
                 defer { group.cancelAll() }
-                while let result = try await group.next() {
-                    if let result { return result }
-                }
-                throw CancellationError()
+                try await group.next()
             }
-            switch outcome {
-            case .finished(let results):
-                for task in batch {
-                    guard let result = results[task.id] else { continue }
-                    do {
-                        _ = try await store.complete(task.id, token: task.fencingToken, result: result)
-                    } catch {
-                        logger.warning("completing a task failed", metadata: ["task.id": "\(task.id)", "error": "\(error)"])
-                    }
-                }
-                coordination.counters.batches.add(1, ordering: .relaxed)
-                coordination.counters.batchedTasks.add(batch.count, ordering: .relaxed)
-                return .done
-            case .paused(let checkpoints):
-                coordination.counters.preemptions.add(1, ordering: .relaxed)
-                logger.info("batch paused for a P0 task", metadata: ["device": "\(device.name)", "batch.size": "\(batch.count)"])
-                return .paused(checkpoints, batch)
-            }
+            return control.isPausingAll ? .paused : .drained
         } catch let error as DeviceError where error.code == .offline || error.code == .hung {
             coordination.counters.deviceFaults.add(1, ordering: .relaxed)
+            let members = control.members
             logger.critical(
                 "device lost: its batch goes back to the queue",
-                metadata: ["device": "\(device.name)", "error": "\(error)", "error.code": "\(error.code.rawValue)", "batch.size": "\(batch.count)"]
+                metadata: ["device": "\(device.name)", "error": "\(error)", "error.code": "\(error.code.rawValue)", "batch.size": "\(members.count)"]
             )
-            await release(batch, checkpoints: [:])
+            await release(members, checkpoints: [:])
+            await control.releaseDeferred()
             if error.code == .hung { coordination.quarantine(device.name) }
-            return error.code == .hung ? .deviceLost : .done
+            return error.code == .hung ? .deviceLost : .drained
         } catch is CancellationError {
             // Shutting down: the store calls run outside the cancelled task.
-            await Task { await release(batch, checkpoints: [:]) }.value
+            await Task {
+                await release(control.members, checkpoints: [:])
+                await control.releaseDeferred()
+            }.value
             return .deviceLost
         } catch {
             coordination.counters.failedBatches.add(1, ordering: .relaxed)
             logger.error("batch failed", metadata: ["device": "\(device.name)", "error": "\(error)"])
-            for task in batch {
+            for task in control.members {
                 _ = try? await store.fail(
                     task.id, token: task.fencingToken, error: TaskFailure(code: "batch_failed", message: "\(error)"), retryable: true
                 )
             }
-            return .done
+            await control.releaseDeferred()
+            return .drained
         }
     }
 
     /// The step watchdog and lease renewal: throws ``DeviceError`` `hung` when no sampler step
-    /// ended for ``BatchingConfiguration/stepWatchdogSeconds``; renews the batch's leases at a
-    /// third of their length. Runs until cancelled.
-    private func watch(_ batch: [TaskRecord], lastStep: StepTimer) async throws {
+    /// ended for ``BatchingConfiguration/stepWatchdogSeconds``; renews the running tasks' leases
+    /// at a third of their length. Runs until cancelled.
+    private func watch(_ control: LoopControl) async throws {
         let watchdog = Duration.seconds(configuration.stepWatchdogSeconds)
         let renewal = Duration.seconds(configuration.leaseSeconds / 3)
         let tick = min(.milliseconds(100), watchdog / 4)
@@ -167,21 +143,21 @@ struct DeviceBatchLoop: Sendable {
         while true {
             try await Task.sleep(for: tick)
             let now = ContinuousClock.now
-            if now - lastStep.last > watchdog {
+            if now - control.lastStep > watchdog {
                 throw DeviceError(code: .hung, message: "\(device.name): no sampler step ended in \(configuration.stepWatchdogSeconds) s")
             }
             if now - renewed >= renewal {
                 renewed = now
-                for task in batch {
+                for task in control.members {
                     _ = try? await store.heartbeat(task.id, token: task.fencingToken, leaseSeconds: configuration.leaseSeconds)
                 }
             }
         }
     }
 
-    /// Puts `batch` back in the queue without charging an attempt, with a checkpoint where one was taken.
-    private func release(_ batch: [TaskRecord], checkpoints: [TaskID: String]) async {
-        for task in batch {
+    /// Puts `tasks` back in the queue without charging an attempt, with a checkpoint where one was taken.
+    func release(_ tasks: [TaskRecord], checkpoints: [TaskID: String]) async {
+        for task in tasks {
             do {
                 _ = try await store.release(task.id, token: task.fencingToken, checkpoint: checkpoints[task.id])
             } catch {
@@ -191,15 +167,19 @@ struct DeviceBatchLoop: Sendable {
     }
 }
 
-/// When the running batch last finished a sampler step (the watchdog's reference).
-final class StepTimer: Sendable {
-    private let instant = Mutex(ContinuousClock.now)
+/// A device's batch cap, shared by its loop and its running batch's control.
+final class CapState: Sendable {
+    private let controller: Mutex<BatchCapController>
 
-    /// Records that a step just ended.
-    func mark() {
-        instant.withLock { $0 = .now }
+    init(_ controller: BatchCapController) {
+        self.controller = Mutex(controller)
     }
 
-    /// When the last step ended (or the batch started).
-    var last: ContinuousClock.Instant { instant.withLock { $0 } }
+    /// The current cap.
+    var value: Int { controller.withLock { $0.cap } }
+
+    /// Feeds one report to the controller.
+    func observe(utilisation: Double, memory: Double, full: Bool) {
+        _ = controller.withLock { $0.observe(utilisation: utilisation, memory: memory, lastBatchFull: full) }
+    }
 }

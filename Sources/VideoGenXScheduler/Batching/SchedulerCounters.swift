@@ -2,11 +2,13 @@ import Synchronization
 
 /// Counts of what the batch scheduler did, for logs, benchmarks and the metrics exporter.
 public final class SchedulerCounters: Sendable {
-    /// Batches run to the end.
-    public let batches = Atomic<Int>(0)
-    /// Tasks in those batches.
-    public let batchedTasks = Atomic<Int>(0)
-    /// Batches paused for a P0 task.
+    /// Sampler steps run by batches.
+    public let batchSteps = Atomic<Int>(0)
+    /// Tasks in those steps, summed (``meanBatchSize`` = this / ``batchSteps``).
+    public let taskSteps = Atomic<Int>(0)
+    /// Tasks finished.
+    public let finishedTasks = Atomic<Int>(0)
+    /// Times running work was stopped for a P0 task (one task swapped out, or a whole batch).
     public let preemptions = Atomic<Int>(0)
     /// Batches released because their device went offline or hung (alert-worthy).
     public let deviceFaults = Atomic<Int>(0)
@@ -16,9 +18,9 @@ public final class SchedulerCounters: Sendable {
     /// Zero counts.
     public init() {}
 
-    /// Mean tasks per finished batch (0 before the first).
+    /// Mean tasks per sampler step (0 before the first).
     public var meanBatchSize: Double {
-        let count = batches.load(ordering: .relaxed)
-        return count == 0 ? 0 : Double(batchedTasks.load(ordering: .relaxed)) / Double(count)
+        let steps = batchSteps.load(ordering: .relaxed)
+        return steps == 0 ? 0 : Double(taskSteps.load(ordering: .relaxed)) / Double(steps)
     }
 }
