@@ -1,0 +1,180 @@
+import Logging
+import Synchronization
+import VideoGenXCore
+import VideoGenXInference
+
+/// A device's warm model cache (DESIGN §5): models are loaded on first use and stay loaded; the
+/// `warmCount` most recently used idle models are kept, older idle ones are released, and a load
+/// that would pass the memory budget first evicts idle models, least recently used first. A
+/// model in use is never evicted. Cold (first-use) and warm acquire latencies are logged and
+/// reported by ``statuses``.
+public actor ModelCache {
+    /// A model the cache can load.
+    public struct Descriptor: Sendable {
+        /// Registry name.
+        public var name: String
+        /// Device memory the loaded model holds, in bytes (its estimate).
+        public var memoryBytes: UInt64
+        /// A new, unloaded instance.
+        public var make: @Sendable () -> any VideoModel
+
+        /// Describes a model.
+        public init(name: String, memoryBytes: UInt64, make: @escaping @Sendable () -> any VideoModel) {
+            self.name = name
+            self.memoryBytes = memoryBytes
+            self.make = make
+        }
+    }
+
+    private struct Entry {
+        var model: any VideoModel
+        var inUse = 0
+        var lastUse: UInt64
+    }
+
+    private let device: ComputeDevice
+    private let budgetBytes: UInt64
+    private let warmCount: Int
+    private let descriptors: [String: Descriptor]
+    private let logger: Logger
+    private var loaded: [String: Entry] = [:]
+    private var loading: [String: Task<any VideoModel, any Error>] = [:]
+    private var tick: UInt64 = 0
+    private let report: Mutex<[String: ModelStatus]>
+
+    /// Creates an empty cache for `device`.
+    ///
+    /// - Parameters:
+    ///   - budgetBytes: device memory the loaded models may hold together.
+    ///   - warmCount: idle models kept loaded (the most recently used); at least 1.
+    public init(device: ComputeDevice, budgetBytes: UInt64, warmCount: Int, descriptors: [Descriptor], logger: Logger) {
+        self.device = device
+        self.budgetBytes = budgetBytes
+        self.warmCount = max(1, warmCount)
+        self.descriptors = Dictionary(descriptors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.logger = logger
+        report = Mutex(Dictionary(uniqueKeysWithValues: descriptors.map {
+            ($0.name, ModelStatus(name: $0.name, loaded: false, inUse: 0, uses: 0, loads: 0, firstUseSeconds: nil, warmSeconds: nil))
+        }))
+    }
+
+    /// Every known model's status, sorted by name (readable from any thread).
+    public nonisolated var statuses: [ModelStatus] {
+        report.withLock { $0.values.sorted { $0.name < $1.name } }
+    }
+
+    /// Loads `names` now (start-up preloading), leaving them idle and warm.
+    public func preload(_ names: [String]) async throws {
+        for name in names {
+            _ = try await acquire(name)
+            release(name)
+        }
+    }
+
+    /// The loaded model called `name`, loading it first if needed; pair with ``release(_:)``.
+    ///
+    /// - Throws: ``ModelError`` `unknown_model`, `model_cache_full` (the idle models cannot make
+    ///   room within the budget), or the model's load error.
+    public func acquire(_ name: String) async throws -> any VideoModel {
+        let clock = ContinuousClock()
+        let start = clock.now
+        tick += 1
+        if var entry = loaded[name] {
+            entry.inUse += 1
+            entry.lastUse = tick
+            loaded[name] = entry
+            let seconds = (clock.now - start) / .seconds(1)
+            update(name) { $0.uses += 1; $0.inUse = entry.inUse; $0.warmSeconds = seconds }
+            return entry.model
+        }
+        let task: Task<any VideoModel, any Error>
+        if let pending = loading[name] {
+            task = pending
+        } else {
+            guard let descriptor = descriptors[name] else {
+                throw ModelError(code: "unknown_model", message: "no model called '\(name)' is registered")
+            }
+            try makeRoom(for: descriptor)
+            let device = self.device
+            task = Task { () async throws -> any VideoModel in
+                let model = descriptor.make()
+                try await model.load(on: device)
+                return model
+            }
+            loading[name] = task
+        }
+        let model: any VideoModel
+        do {
+            model = try await task.value
+        } catch {
+            loading[name] = nil
+            throw error
+        }
+        loading[name] = nil
+        tick += 1
+        var entry = loaded[name] ?? Entry(model: model, lastUse: tick)
+        let wasLoaded = loaded[name] != nil
+        entry.inUse += 1
+        entry.lastUse = tick
+        loaded[name] = entry
+        let seconds = (clock.now - start) / .seconds(1)
+        update(name) { status in
+            status.uses += 1
+            status.inUse = entry.inUse
+            status.loaded = true
+            if !wasLoaded {
+                status.loads += 1
+                status.firstUseSeconds = seconds
+            }
+        }
+        if !wasLoaded {
+            logger.info("model loaded", metadata: ["model": "\(name)", "device": "\(device)", "model.load_seconds": "\(seconds)"])
+        }
+        return entry.model
+    }
+
+    /// Ends one use of `name`; idle models past the warm count are released, oldest first.
+    public func release(_ name: String) {
+        guard var entry = loaded[name] else { return }
+        entry.inUse = max(0, entry.inUse - 1)
+        loaded[name] = entry
+        update(name) { $0.inUse = entry.inUse }
+        let idle = loaded.filter { $0.value.inUse == 0 }.sorted { $0.value.lastUse < $1.value.lastUse }
+        for (victim, _) in idle.dropLast(warmCount) {
+            evict(victim)
+        }
+    }
+
+    /// Evicts idle models, least recently used first, until `descriptor` fits in the budget.
+    private func makeRoom(for descriptor: Descriptor) throws {
+        func used() -> UInt64 {
+            loaded.keys.reduce(0) { $0 + (descriptors[$1]?.memoryBytes ?? 0) }
+                + loading.keys.reduce(0) { $0 + (descriptors[$1]?.memoryBytes ?? 0) }
+        }
+        var idle = loaded.filter { $0.value.inUse == 0 }.sorted { $0.value.lastUse < $1.value.lastUse }.map(\.key)
+        while used() + descriptor.memoryBytes > budgetBytes {
+            guard !idle.isEmpty else {
+                throw ModelError(
+                    code: "model_cache_full",
+                    message: "'\(descriptor.name)' needs \(descriptor.memoryBytes) bytes and the models in use leave less of the \(budgetBytes)-byte budget"
+                )
+            }
+            evict(idle.removeFirst())
+        }
+    }
+
+    private func evict(_ name: String) {
+        guard let entry = loaded.removeValue(forKey: name) else { return }
+        update(name) { $0.loaded = false }
+        logger.info("model evicted", metadata: ["model": "\(name)", "device": "\(device)"])
+        Task { await entry.model.release() }
+    }
+
+    private func update(_ name: String, _ change: (inout ModelStatus) -> Void) {
+        report.withLock { report in
+            var status = report[name] ?? ModelStatus(name: name, loaded: false, inUse: 0, uses: 0, loads: 0, firstUseSeconds: nil, warmSeconds: nil)
+            change(&status)
+            report[name] = status
+        }
+    }
+}
