@@ -1,4 +1,5 @@
 import VideoGenXInference
+import VideoGenXScheduler
 
 /// The models this build can run, by registry name. The composition root is the only place
 /// that constructs concrete models.
@@ -11,6 +12,14 @@ public enum ModelCatalog {
         switch name {
         case ProceduralModel.modelName: ProceduralModel()
         default: nil
+        }
+    }
+
+    /// Every model as the warm model cache loads it, with its device-memory estimate (the
+    /// procedural model holds no weights: its sampler windows, ~64 MiB at most).
+    public static var descriptors: [ModelCache.Descriptor] {
+        names.map { name in
+            ModelCache.Descriptor(name: name, memoryBytes: 64 << 20) { makeModel(named: name) ?? ProceduralModel() }
         }
     }
 }

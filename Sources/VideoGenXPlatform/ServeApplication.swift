@@ -36,11 +36,19 @@ public enum ServeApplication {
         let store = try SQLiteTaskStore(path: data.appendingPathComponent("tasks.sqlite").path)
         let signer = try URLSigner(secret: try KeyFile.loadOrCreate("url-signing.key", in: data))
         let objects = try FileObjectStore(root: data.appendingPathComponent("objects"), publicBaseURL: configuration.baseURL, signer: signer)
-        let renderer = VideoRenderer(
+        let models = ModelCache(
+            device: .cpu, budgetBytes: UInt64(configuration.models.memoryBudgetMiB) << 20, warmCount: configuration.models.warmCount,
+            descriptors: ModelCatalog.descriptors, logger: logger
+        )
+        if configuration.runsWorker {
+            try await models.preload(configuration.models.preload)
+        }
+        var renderer = VideoRenderer(
             model: ProceduralModel(), encoder: FFmpegEncoder(),
             fetcher: GuardedAssetFetcher(allowlist: configuration.urlAllowlist, timeoutSeconds: configuration.assetFetchTimeoutSeconds),
             assetLimits: configuration.assetLimits, objects: objects
         )
+        renderer.models = models
         var fallbackRenderer: VideoRenderer?
         if let name = configuration.worker.fallbackModel, let model = ModelCatalog.makeModel(named: name) {
             fallbackRenderer = renderer
@@ -63,7 +71,7 @@ public enum ServeApplication {
         let api = VideoAPI(
             store: store, objects: objects, signer: signer, configuration: configuration.server, webhookSecrets: secrets,
             authenticator: access.authenticator, workerRunning: { !runsWorker || health.isRunning },
-            deviceStatuses: deviceStatuses
+            deviceStatuses: deviceStatuses, modelStatuses: { models.statuses }
         )
         let app = Application(
             router: api.buildRouter(),

@@ -27,6 +27,7 @@ extension ServeConfiguration {
         ("worker.devices", "cpu"), ("worker.fallback_model", "(none)"), ("worker.preemptible_priorities", "1,2,3"),
         ("callbacks.enabled", "true"), ("callbacks.retry_window_seconds", "86400"), ("callbacks.first_delay_seconds", "5"),
         ("callbacks.max_delay_seconds", "3600"), ("callbacks.timeout_seconds", "10"), ("callbacks.poll_seconds", "1"),
+        ("models.preload", "procedural"), ("models.warm_count", "2"), ("models.memory_budget_mb", "4096"),
         ("assets.max_image_bytes", "10485760"), ("assets.max_audio_bytes", "52428800"), ("assets.fetch_timeout_seconds", "20"),
     ]
 
@@ -91,6 +92,13 @@ extension ServeConfiguration {
             }
             return device
         }
+
+        models.preload = try values.strings("models.preload", default: models.preload).filter { $0 != "none" }
+        for name in models.preload where !ModelCatalog.names.contains(name) {
+            throw ConfigurationError(key: "models.preload", reason: "must list models of \(ModelCatalog.names.joined(separator: ", ")) (or none), got '\(name)'")
+        }
+        models.warmCount = try values.int("models.warm_count", default: models.warmCount, in: 1...64)
+        models.memoryBudgetMiB = try values.int("models.memory_budget_mb", default: models.memoryBudgetMiB, in: 64...(1 << 24))
 
         assetLimits.maxImageBytes = try values.int("assets.max_image_bytes", default: assetLimits.maxImageBytes, in: 1024...(1 << 30))
         assetLimits.maxAudioBytes = try values.int("assets.max_audio_bytes", default: assetLimits.maxAudioBytes, in: 1024...(1 << 31))

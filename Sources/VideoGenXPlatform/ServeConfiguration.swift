@@ -35,6 +35,8 @@ public struct ServeConfiguration: Sendable {
     public var assetLimits = AssetLimits()
     /// Deadline of one asset download in seconds (`assets.fetch_timeout_seconds`). Default 20.
     public var assetFetchTimeoutSeconds: Double = 20
+    /// The warm model cache (`models.*`).
+    public var models = ModelCacheSettings()
 
     /// Creates a configuration; defaults as documented on each property.
     public init(
@@ -63,4 +65,17 @@ public struct ServeConfiguration: Sendable {
 
     /// The base URL clients reach the API at.
     public var baseURL: String { publicBaseURL ?? "http://\(host):\(port)" }
+}
+
+/// The worker's warm model cache settings (`models.*` keys).
+public struct ModelCacheSettings: Sendable, Hashable {
+    /// Models loaded at start-up. Default `procedural`.
+    public var preload: [String] = ["procedural"]
+    /// Idle models kept loaded, the most recently used. Default 2.
+    public var warmCount = 2
+    /// Memory the loaded models may hold together, in MiB. Default 4096.
+    public var memoryBudgetMiB = 4096
+
+    /// The defaults.
+    public init() {}
 }

@@ -9,8 +9,12 @@ import VideoGenXObjects
 /// executor pipes them through one ffmpeg pass (colour, subtitles, watermark, music, encode).
 /// Used by `videogenx generate` and the worker.
 public struct VideoRenderer: Sendable {
-    /// The model to run; ``render(_:to:progress:)`` loads it on the CPU and releases it after.
+    /// The model to run; without ``models``, ``render(_:to:progress:)`` loads it on the CPU and
+    /// releases it after.
     public var model: any VideoModel
+    /// The warm model cache; when set, the model called ``model``'s name is taken from it
+    /// (loaded once, kept warm) instead of being loaded for every render.
+    public var models: ModelCache?
     /// The ffmpeg encoder (its executable; codec settings come from each request).
     public var encoder: FFmpegEncoder
     /// Fetches assets named by URL; `nil` refuses URLs (data URIs still work).
@@ -51,17 +55,24 @@ public struct VideoRenderer: Sendable {
         try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: workDirectory) }
         let (job, assets) = try await prepare(spec, in: workDirectory)
-        try await model.load(on: .cpu)
+        let model: any VideoModel
+        if let models {
+            model = try await models.acquire(self.model.name)
+        } else {
+            model = self.model
+            try await model.load(on: .cpu)
+        }
         let outcome: (result: PostProcessingExecutor.Outcome, modelTime: Duration)
         do {
             outcome = try await stream(
-                job, spec: spec, assets: assets, workDirectory: workDirectory.path, to: path, resumingFrom: checkpoint, pause: pause, progress: progress
+                job, model: model, spec: spec, assets: assets, workDirectory: workDirectory.path, to: path, resumingFrom: checkpoint,
+                pause: pause, progress: progress
             )
         } catch {
-            await model.release()
+            await done(with: model)
             throw error
         }
-        await model.release()
+        await done(with: model)
         let total = clock.now - start
         let summary = outcome.result.summary
         return RenderSummary(
@@ -103,10 +114,19 @@ public struct VideoRenderer: Sendable {
         }
     }
 
+    /// Hands `model` back to the cache, or releases it when there is none.
+    private func done(with model: any VideoModel) async {
+        if let models {
+            await models.release(model.name)
+        } else {
+            await model.release()
+        }
+    }
+
     /// Streams the model's frames of `job` through the post-processing executor; returns its
     /// outcome and the time spent in the model (generation time less time blocked on the pipe).
     private func stream(
-        _ job: GenerationJob, spec: GenerationSpec, assets: PostProcessingPlan.Assets, workDirectory: String, to path: String,
+        _ job: GenerationJob, model: any VideoModel, spec: GenerationSpec, assets: PostProcessingPlan.Assets, workDirectory: String, to path: String,
         resumingFrom checkpoint: VideoCheckpoint?, pause: PauseSignal, progress: (RenderProgress) -> Void
     ) async throws -> (result: PostProcessingExecutor.Outcome, modelTime: Duration) {
         let clock = ContinuousClock()

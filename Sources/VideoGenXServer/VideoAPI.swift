@@ -17,6 +17,7 @@ public struct VideoAPI: Sendable {
     let workerRunning: @Sendable () -> Bool
     let webhookSecrets: WebhookSecrets?
     let deviceStatuses: (@Sendable () -> [DeviceStatus])?
+    let modelStatuses: @Sendable () -> [ModelStatus]
     let access: AccessMiddleware
     private var presenter: TaskPresenter {
         TaskPresenter(store: store, objects: objects, urlExpirySeconds: configuration.urlExpirySeconds)
@@ -34,13 +35,16 @@ public struct VideoAPI: Sendable {
     ///   - clock: time of the rate limiter. Default the system clock.
     ///   - deviceStatuses: the worker's devices for `GET /api/v1/admin/devices`; `nil` when this
     ///     process runs no worker (the route answers 404).
+    ///   - modelStatuses: the worker's warm model cache, shown next to the devices.
     public init(
         store: any TaskStore, objects: any ObjectStore, signer: URLSigner, configuration: ServerConfiguration = ServerConfiguration(),
         webhookSecrets: WebhookSecrets? = nil, authenticator: APIKeyAuthenticator? = nil,
         rateLimiter: any RateLimiter = InMemoryRateLimiter(), clock: any WallClock = SystemWallClock(),
-        workerRunning: @escaping @Sendable () -> Bool = { true }, deviceStatuses: (@Sendable () -> [DeviceStatus])? = nil
+        workerRunning: @escaping @Sendable () -> Bool = { true }, deviceStatuses: (@Sendable () -> [DeviceStatus])? = nil,
+        modelStatuses: @escaping @Sendable () -> [ModelStatus] = { [] }
     ) {
         self.deviceStatuses = deviceStatuses
+        self.modelStatuses = modelStatuses
         access = AccessMiddleware(
             shedder: LoadShedder(limit: configuration.maxInFlight), authenticator: authenticator, limiter: rateLimiter,
             tiers: configuration.tiers, clock: clock
@@ -259,11 +263,12 @@ public struct VideoAPI: Sendable {
         }
         struct DevicesView: Encodable {
             var devices: [DeviceStatus]
+            var models: [ModelStatus]
             var queuedTasks: Int
-            enum CodingKeys: String, CodingKey { case devices, queuedTasks = "queued_tasks" }
+            enum CodingKeys: String, CodingKey { case devices, models, queuedTasks = "queued_tasks" }
         }
         let queued = try await store.queuedCount(userID: nil)
-        return Envelope.response(status: .ok, data: DevicesView(devices: deviceStatuses(), queuedTasks: queued))
+        return Envelope.response(status: .ok, data: DevicesView(devices: deviceStatuses(), models: modelStatuses(), queuedTasks: queued))
     }
 
     private func webhookSecret(userID: String) throws -> Response {

@@ -57,7 +57,7 @@ final class AccessFixture: Sendable {
         }
         let api = VideoAPI(
             store: store, objects: objects, signer: signer, configuration: configuration, authenticator: authenticator, clock: clock,
-            deviceStatuses: statuses
+            deviceStatuses: statuses, modelStatuses: { [Self.model] }
         )
         app = Application(router: api.buildRouter())
         (free, paid, admin) = (keys[0], keys[1], keys[2])
@@ -66,6 +66,9 @@ final class AccessFixture: Sendable {
     deinit {
         try? FileManager.default.removeItem(at: directory)
     }
+
+    /// The warm model cache the admin devices route reports.
+    static let model = ModelStatus(name: "procedural", loaded: true, inUse: 0, uses: 3, loads: 1, firstUseSeconds: 0.25, warmSeconds: 0.00001)
 
     /// The signature headers of a request, at the fixture's clock unless `at` says otherwise.
     func signed(

@@ -17,7 +17,7 @@ struct AdminDevicesRouteTests {
         DeviceStatus(name: "gpu:0", kind: "gpu", state: "offline"),
     ]
 
-    @Test("Admin: 200 with each device and the queue depth; free and paid: 403; no worker: 404", arguments: ["admin", "free", "paid", "none"])
+    @Test("Admin: 200 with each device, the warm models and the queue depth; free and paid: 403; no worker: 404", arguments: ["admin", "free", "paid", "none"])
     func access(who: String) async throws {
         let f = try await AccessFixture.make(devices: who == "none" ? nil : Self.devices)
         let key = who == "free" ? f.free : who == "paid" ? f.paid : f.admin
@@ -33,6 +33,9 @@ struct AdminDevicesRouteTests {
                     #expect(devices.map { $0["name"] as? String } == ["cpu", "gpu:0"])
                     #expect(devices[0]["utilisation"] as? Double == 0.25 && devices[0]["running_tasks"] as? Int == 1)
                     #expect(devices[1]["state"] as? String == "offline" && devices[1]["utilisation"] == nil)
+                    let models = try #require(data["models"] as? [[String: Any]])
+                    #expect(models.first?["name"] as? String == "procedural" && models.first?["loads"] as? Int == 1)
+                    #expect(models.first?["first_use_seconds"] as? Double == 0.25 && models.first?["warm_seconds"] as? Double == 0.00001)
                 case "none":
                     #expect(response.status == .notFound)
                 default:
