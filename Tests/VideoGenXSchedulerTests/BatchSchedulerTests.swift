@@ -26,11 +26,11 @@ struct BatchSchedulerTests {
         deinit { try? FileManager.default.removeItem(at: directory) }
 
         /// A device whose step costs `(a + b·n)` with b = `perItem` seconds (one latent frame).
-        func device(_ name: String, perItem: Double = 0.002) -> SimulatedDevice {
+        func device(_ name: String, perItem: Double = 0.002, totalMemory: UInt64 = 16 << 30) -> SimulatedDevice {
             let start = self.start
             return SimulatedDevice(
                 name: name,
-                cost: DeviceCostModel(fixedSeconds: perItem * 11 / 3, perItemSeconds: perItem, baseMemory: 1 << 30, perItemMemory: 1 << 28, totalMemory: 16 << 30),
+                cost: DeviceCostModel(fixedSeconds: perItem * 11 / 3, perItemSeconds: perItem, baseMemory: 1 << 30, perItemMemory: 1 << 28, totalMemory: totalMemory),
                 clock: ContinuousClock(), now: { (ContinuousClock.now - start) / .seconds(1) }
             )
         }
@@ -87,6 +87,10 @@ struct BatchSchedulerTests {
 
         func run(_ batch: [TaskRecord], control: any BatchControl) async throws {
             try await inner.run(batch, control: Recording(inner: control, runner: self, running: batch.map(\.id)))
+        }
+
+        func memoryEstimate(for task: TaskRecord) -> UInt64 {
+            inner.memoryEstimate(for: task)
         }
 
         /// Passes everything through and notes each step's tasks.
@@ -150,6 +154,26 @@ struct BatchSchedulerTests {
         #expect(sizes.first == 1 && sizes.max() == 3)
         #expect(sizes == sizes.sorted(), "the batch only grows while the six drain in")
         #expect(scheduler.counters.finishedTasks.load(ordering: .relaxed) == 7)
+    }
+
+    @Test("The memory guard: a batch never holds more tasks than fit in the device's free memory; the rest run in later steps")
+    func memoryGuard() async throws {
+        let f = try Fixture()
+        // The model holds 1 GiB, each task 256 MiB: three fit in 1.75 GiB.
+        let device = f.device("sim0", totalMemory: (1 << 30) + 3 * (1 << 28))
+        let runner = RecordingRunner(inner: SimulatedBatchRunner(device: device))
+        for _ in 0..<8 { _ = try await f.create(steps: 6) }
+        // The cap controller's memory rule is off, so only the guard limits the batch.
+        let scheduler = BatchScheduler(
+            store: f.store, lanes: [.init(device: device, runner: runner)],
+            configuration: BatchingConfiguration(windowSeconds: 0.01, thresholds: .init(shrinkAboveMemory: 1.01)), logger: Self.logger
+        )
+        try await f.running(scheduler) {
+            try await f.expectEventually { try await f.store.recentCompletions(limit: 10).count == 8 }
+        }
+        let sizes = runner.steps.withLock { $0.map(\.count) }
+        #expect(sizes.max() == 3)
+        #expect(scheduler.counters.memorySplits.load(ordering: .relaxed) > 0)
     }
 
     @Test("With batching off every batch holds one task")

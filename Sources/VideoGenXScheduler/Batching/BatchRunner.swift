@@ -13,6 +13,10 @@ public protocol BatchRunner: Sendable {
     /// - Throws: ``DeviceError`` when the device fails (the loop releases the running tasks
     ///   without charging an attempt); any other error fails them as retryable.
     func run(_ batch: [TaskRecord], control: any BatchControl) async throws
+
+    /// Device memory one task of the batch adds, in bytes (the memory guard splits a batch whose
+    /// estimate passes the device's free memory).
+    func memoryEstimate(for task: TaskRecord) -> UInt64
 }
 
 /// The device loop's side of a running batch.
@@ -52,6 +56,8 @@ public protocol BatchDevice: Sendable {
     var utilisation: Double { get }
     /// Used fraction of its memory, 0–1.
     var memoryFraction: Double { get }
+    /// Bytes free for batches (what a batch may add), `nil` when unknown.
+    var freeMemoryBytes: UInt64? { get }
 }
 
 extension SimulatedDevice: BatchDevice {
@@ -63,5 +69,10 @@ extension SimulatedDevice: BatchDevice {
     public var memoryFraction: Double {
         let snapshot = snapshot()
         return snapshot.memoryTotal == 0 ? 0 : Double(snapshot.memoryUsed) / Double(snapshot.memoryTotal)
+    }
+    /// Total memory less what the loaded model and the running step hold.
+    public var freeMemoryBytes: UInt64? {
+        let snapshot = snapshot()
+        return snapshot.memoryTotal > snapshot.memoryUsed ? snapshot.memoryTotal - snapshot.memoryUsed : 0
     }
 }

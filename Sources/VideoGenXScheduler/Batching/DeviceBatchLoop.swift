@@ -62,6 +62,7 @@ struct DeviceBatchLoop: Sendable {
     /// for them to arrive.
     private func gather(_ first: TaskRecord, cap: Int) async -> [TaskRecord] {
         var batch = [first]
+        let cap = memoryLimited(cap, for: first)
         guard cap > 1 else { return batch }
         let deadline = ContinuousClock.now + .seconds(configuration.windowSeconds)
         while batch.count < cap {
@@ -71,6 +72,19 @@ struct DeviceBatchLoop: Sendable {
             await doorbell.wait(timeout: left)
         }
         return batch
+    }
+
+    /// The memory guard: `cap`, lowered to the tasks like `task` that fit in the device's free
+    /// memory (at least one); the rest of a larger batch stays queued for the next one.
+    func memoryLimited(_ cap: Int, for task: TaskRecord) -> Int {
+        let each = runner.memoryEstimate(for: task)
+        guard each > 0, let free = device.freeMemoryBytes else { return cap }
+        let fitting = max(1, Int(min(free / each, UInt64(Int.max))))
+        if fitting < cap {
+            coordination.counters.memorySplits.add(1, ordering: .relaxed)
+            logger.debug("batch limited by memory", metadata: ["device": "\(device.name)", "batch.cap": "\(cap)", "batch.fits": "\(fitting)"])
+        }
+        return min(cap, fitting)
     }
 
     func claim(capacity: Int, filter: ClaimFilter) async -> [TaskRecord] {

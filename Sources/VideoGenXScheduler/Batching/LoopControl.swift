@@ -72,7 +72,8 @@ final class LoopControl: BatchControl {
         if loop.coordination.batches.takeRequest(loop.device.name), let change = await makeRoomForP0(running: running, limit: limit) {
             return change
         }
-        return BatchChange(admit: await refill(free: cap.value - running.count))
+        let roomy = running.first.map { loop.memoryLimited(cap.value, for: $0) } ?? cap.value
+        return BatchChange(admit: await refill(free: roomy - running.count))
     }
 
     func evicted(_ task: TaskRecord, checkpoint: String) async {

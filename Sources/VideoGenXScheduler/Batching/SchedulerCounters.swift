@@ -15,6 +15,9 @@ public final class SchedulerCounters: Sendable {
     /// Batches failed by the model or the device (retried per the store's contract).
     public let failedBatches = Atomic<Int>(0)
 
+    /// Batches the memory guard kept smaller than the cap.
+    public let memorySplits = Atomic<Int>(0)
+
     /// Zero counts.
     public init() {}
 

@@ -42,6 +42,11 @@ public struct SimulatedBatchRunner: BatchRunner {
         }
     }
 
+    /// The cost model's memory per video.
+    public func memoryEstimate(for task: TaskRecord) -> UInt64 {
+        device.cost.perItemMemory
+    }
+
     /// The step a `sim-step:<k>` checkpoint resumes from (0 without one).
     static func resumeStep(_ reference: String?) -> Int {
         guard let reference, reference.hasPrefix("sim-step:") else { return 0 }
