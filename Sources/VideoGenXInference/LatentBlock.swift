@@ -48,4 +48,35 @@ public struct LatentBlock: Sendable, Equatable {
         }
         return (total / Double(max(values.count, 1))).squareRoot()
     }
+
+    /// This block on a `height × width` canvas (at least its own size), at the top left, zeros
+    /// around it: how a batch stacks videos of different sizes in one bucket (pad-crop).
+    public func padded(toHeight newHeight: Int, width newWidth: Int) -> LatentBlock {
+        guard newHeight != height || newWidth != width else { return self }
+        precondition(newHeight >= height && newWidth >= width, "padding cannot shrink a block")
+        var result = LatentBlock(firstFrame: firstFrame, frameCount: frameCount, height: newHeight, width: newWidth)
+        for plane in 0..<(frameCount * Self.channels) {
+            for y in 0..<height {
+                let from = plane * planeSize + y * width
+                let to = plane * result.planeSize + y * newWidth
+                result.values.replaceSubrange(to..<(to + width), with: values[from..<(from + width)])
+            }
+        }
+        return result
+    }
+
+    /// The top-left `height × width` of this block: a padded block cropped back.
+    public func cropped(toHeight newHeight: Int, width newWidth: Int) -> LatentBlock {
+        guard newHeight != height || newWidth != width else { return self }
+        precondition(newHeight <= height && newWidth <= width, "cropping cannot grow a block")
+        var result = LatentBlock(firstFrame: firstFrame, frameCount: frameCount, height: newHeight, width: newWidth)
+        for plane in 0..<(frameCount * Self.channels) {
+            for y in 0..<newHeight {
+                let from = plane * planeSize + y * width
+                let to = plane * result.planeSize + y * newWidth
+                result.values.replaceSubrange(to..<(to + newWidth), with: values[from..<(from + newWidth)])
+            }
+        }
+        return result
+    }
 }

@@ -107,6 +107,29 @@ struct ProceduralModelPropertyTests {
         }
     }
 
+    @Test("Pad-crop: a window sampled on a larger canvas and cropped back is bit-identical to sampling it alone, for every sampler", arguments: [SamplerChoice.euler, .eulerAncestral, .ddim])
+    func padCrop(sampler: SamplerChoice) throws {
+        let model = ProceduralModel()
+        let job = TestJobs.small(steps: 6, sampler: sampler, seed: 11)
+        let window = model.windows(for: job)[0]
+        let alone = try model.sampleLatents(for: job, latentFrames: window)
+        let padded = try model.sampleLatents(for: job, latentFrames: window, paddedTo: (height: 14, width: 24))
+        #expect(padded == alone)
+    }
+
+    @Test("A batch mixing two sizes of one bucket pads to the larger and crops back: each video equals the job alone")
+    func mixedSizeBatch() async throws {
+        let small = TestJobs.small(steps: 5, seed: 4)
+        let large = GenerationJob(prompt: "a lighthouse at dusk", width: 192, height: 108, fps: 24, frameCount: 16, steps: 5, seed: 5)
+        let model = ProceduralModel()
+        try await model.load(on: .cpu)
+        var batched = [[RGBFrame]](repeating: [], count: 2)
+        try await model.generate([small, large], progress: { _ in }, frames: { batched[$0.jobIndex].append(contentsOf: $0.frames) })
+        #expect(batched[0] == (try await TestJobs.frames(of: small)))
+        #expect(batched[1] == (try await TestJobs.frames(of: large)))
+        #expect(batched[0].first?.width == 128 && batched[1].first?.width == 192)
+    }
+
     @Test("Frames stream in ordered chunks no larger than configured")
     func framesStreamInChunks() async throws {
         let model = ProceduralModel(configuration: .init(windowLatentFrames: 2, chunkFrames: 3))

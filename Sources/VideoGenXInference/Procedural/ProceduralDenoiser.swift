@@ -22,19 +22,26 @@ struct ProceduralDenoiser: Denoiser {
     /// Mean of each channel of each frame of `clean`, `[frame × channels + channel]`.
     let frameMeans: [Float]
 
-    /// A denoiser for the window whose clean latent is `clean`.
-    init(clean: LatentBlock) {
+    /// A denoiser for the window whose clean latent is `clean`. With `valid` (pad-crop), only
+    /// the top-left `height × width` of each plane is the video's: frame means are taken over it,
+    /// so the padded canvas predicts exactly what the video's own canvas would.
+    init(clean: LatentBlock, valid: (height: Int, width: Int)? = nil) {
         self.clean = clean
+        let rows = min(valid?.height ?? clean.height, clean.height)
+        let columns = min(valid?.width ?? clean.width, clean.width)
         var means: [Float] = []
         let plane = clean.planeSize
         for f in 0..<clean.frameCount {
             for c in 0..<LatentBlock.channels {
                 let start = f * clean.valuesPerFrame + c * plane
                 var sum: Float = 0
-                for i in start..<(start + plane) {
-                    sum += clean.values[i]
+                for y in 0..<rows {
+                    let row = start + y * clean.width
+                    for i in row..<(row + columns) {
+                        sum += clean.values[i]
+                    }
                 }
-                means.append(sum / Float(max(plane, 1)))
+                means.append(sum / Float(max(rows * columns, 1)))
             }
         }
         frameMeans = means

@@ -114,10 +114,14 @@ public final class ProceduralModel: VideoModel {
     /// the batch dimension is spread over the CPU's cores (as a GPU spreads it over its
     /// multiprocessors), so a batch of n costs less than n single runs up to the core count
     /// (`videogenx bench model --batch-curve`). Each result is bit-identical to sampling alone.
+    /// Jobs of different latent sizes (sizes sharing a bucket) are padded to the batch's largest
+    /// and cropped back (``sampleLatents(for:latentFrames:paddedTo:)``).
     public func sampleLatents(batch: [(job: GenerationJob, latentFrames: Range<Int>)]) async throws -> [LatentBlock] {
-        try await withThrowingTaskGroup(of: (Int, LatentBlock).self) { group in
+        let height = batch.map(\.job.latentGeometry.height).max() ?? 0
+        let width = batch.map(\.job.latentGeometry.width).max() ?? 0
+        return try await withThrowingTaskGroup(of: (Int, LatentBlock).self) { group in
             for (index, item) in batch.enumerated() {
-                group.addTask { (index, try self.sampleLatents(for: item.job, latentFrames: item.latentFrames)) }
+                group.addTask { (index, try self.sampleLatents(for: item.job, latentFrames: item.latentFrames, paddedTo: (height, width))) }
             }
             var blocks = [LatentBlock?](repeating: nil, count: batch.count)
             for try await (index, block) in group { blocks[index] = block }
@@ -242,6 +246,46 @@ public final class ProceduralModel: VideoModel {
             return .paused(SamplerCheckpoint(nextStep: pause.nextStep, seed: job.seed, latents: x))
         }
         return .finished(x)
+    }
+
+    /// Samples `latentFrames` of `job` on a canvas padded to `height × width` latents — the
+    /// largest of a batch whose sizes share a bucket — and crops the result back (pad-crop). The
+    /// denoiser's frame statistics cover only the job's own region and every other operation is
+    /// per value, so the crop is bit-identical to sampling the job alone; the padding costs the
+    /// work a stacked batch tensor would.
+    public func sampleLatents(for job: GenerationJob, latentFrames: Range<Int>, paddedTo size: (height: Int, width: Int)) throws -> LatentBlock {
+        try Self.check(job)
+        let geometry = job.latentGeometry
+        let height = max(size.height, geometry.height)
+        let width = max(size.width, geometry.width)
+        guard height != geometry.height || width != geometry.width else {
+            return try sampleLatents(for: job, latentFrames: latentFrames)
+        }
+        let loop = SamplingLoop(
+            sampler: job.sampler.makeSampler(preferred: Self.preferredSampler),
+            guidance: ClassifierFreeGuidance(scale: job.cfgScale),
+            schedule: schedule, steps: job.steps
+        )
+        let noise = GaussianNoise(seed: job.seed)
+        let own = LatentBlock(firstFrame: latentFrames.lowerBound, frameCount: latentFrames.count, height: geometry.height, width: geometry.width)
+        var start = own
+        noise.fill(&start, stream: 0)
+        let sigma = loop.initialSigma
+        for i in start.values.indices {
+            start.values[i] *= sigma
+        }
+        var x = start.padded(toHeight: height, width: width)
+        let clean = cleanLatent(for: job, latentFrames: latentFrames).padded(toHeight: height, width: width)
+        try loop.run(
+            &x, denoiser: ProceduralDenoiser(clean: clean, valid: (geometry.height, geometry.width)), startStep: 0,
+            stepNoise: { step, block in
+                var stepNoise = own
+                noise.fill(&stepNoise, stream: UInt64(step) + 1)
+                block = stepNoise.padded(toHeight: height, width: width)
+            },
+            afterStep: { _ in }
+        )
+        return x.cropped(toHeight: geometry.height, width: geometry.width)
     }
 
     /// The clean latent the scene renderer draws for `latentFrames` of `job` (conditional branch).
