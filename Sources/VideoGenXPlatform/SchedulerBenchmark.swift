@@ -103,7 +103,7 @@ public struct SchedulerBenchmark: Sendable {
         let simulated = (0..<devices).map { SimulatedDevice(name: "sim\($0)", cost: cost, clock: ContinuousClock(), now: seconds) }
         let configuration = BatchingConfiguration(
             workerName: "bench", batching: batching, windowSeconds: windowSeconds, maxBatchSize: 8,
-            preemptiblePriorities: preemption ? [.p1, .p2, .p3] : []
+            preemption: preemption ? PreemptionPolicy() : .disabled
         )
         var logger = Logger(label: "bench")
         logger.logLevel = .error

@@ -25,6 +25,7 @@ extension ServeConfiguration {
         ("worker.enabled", "true"), ("worker.capacity", "1"), ("worker.lease_seconds", "30"),
         ("worker.heartbeat_seconds", "lease / 3"), ("worker.poll_seconds", "0.5"), ("worker.shutdown_grace_seconds", "30"),
         ("worker.devices", "cpu"), ("worker.fallback_model", "(none)"), ("worker.preemptible_priorities", "1,2,3"),
+        ("worker.preemptible_tiers", "free,paid,admin"),
         ("callbacks.enabled", "true"), ("callbacks.retry_window_seconds", "86400"), ("callbacks.first_delay_seconds", "5"),
         ("callbacks.max_delay_seconds", "3600"), ("callbacks.timeout_seconds", "10"), ("callbacks.poll_seconds", "1"),
         ("models.preload", "procedural"), ("models.warm_count", "2"), ("models.memory_budget_mb", "4096"),
@@ -85,6 +86,13 @@ extension ServeConfiguration {
                 throw ConfigurationError(key: "worker.preemptible_priorities", reason: "must list priorities 1–3 (or none), got '\(text)'")
             }
             return value
+        })
+        worker.preemptibleTiers = Set(try values.strings("worker.preemptible_tiers", default: Tier.allCases.map(\.rawValue)).compactMap { text in
+            if text == "none" { return nil }
+            guard let tier = Tier(rawValue: text) else {
+                throw ConfigurationError(key: "worker.preemptible_tiers", reason: "must list tiers of \(Tier.allCases.map(\.rawValue).joined(separator: ", ")) (or none), got '\(text)'")
+            }
+            return tier
         })
         worker.devices = try values.strings("worker.devices", default: ["cpu"]).map { text in
             guard let device = DeviceSpec(text) else {

@@ -7,6 +7,7 @@ import VideoGenXStore
 final class RunningTasks: Sendable {
     private struct Entry {
         var priority: TaskPriority
+        var tier: Tier?
         var pause: PauseSignal
     }
 
@@ -14,14 +15,8 @@ final class RunningTasks: Sendable {
 
     /// Registers `task` and returns the signal that pauses it.
     func add(_ task: TaskRecord) -> PauseSignal {
-        add(task.id, priority: task.priority)
-    }
-
-    /// Registers a running unit (a task, or a batch under its first task's id) at `priority`
-    /// (a batch's most urgent) and returns the signal that pauses it.
-    func add(_ id: TaskID, priority: TaskPriority) -> PauseSignal {
         let signal = PauseSignal()
-        entries.withLock { $0[id] = Entry(priority: priority, pause: signal) }
+        entries.withLock { $0[task.id] = Entry(priority: task.priority, tier: task.tier, pause: signal) }
         return signal
     }
 
@@ -30,13 +25,13 @@ final class RunningTasks: Sendable {
         _ = entries.withLock { $0.removeValue(forKey: id) }
     }
 
-    /// Asks the least urgent running task whose priority is in `preemptible` to pause, unless a
-    /// pause is already pending; returns the task asked, or `nil`.
-    func preemptLeastUrgent(preemptible: Set<Int>) -> TaskID? {
+    /// Asks the least urgent running task that `policy` lets be paused to pause, unless a pause
+    /// is already pending; returns the task asked, or `nil`.
+    func preemptLeastUrgent(policy: PreemptionPolicy) -> TaskID? {
         entries.withLock { entries in
             guard !entries.values.contains(where: { $0.pause.isRequested }) else { return nil }
             let victim = entries
-                .filter { preemptible.contains($0.value.priority.rawValue) && $0.value.priority != .p0 }
+                .filter { policy.allows($0.value.priority, tier: $0.value.tier) }
                 .max { ($0.value.priority.rawValue, $0.key.rawValue) < ($1.value.priority.rawValue, $1.key.rawValue) }
             victim?.value.pause.request()
             return victim?.key

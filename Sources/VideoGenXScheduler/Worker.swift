@@ -93,9 +93,9 @@ public struct Worker: Service {
     /// running task to pause at its next sampler step (it is checkpointed and released, and the
     /// freed slot is claimed on the next round).
     private func preemptForUrgentWork() async {
-        let preemptible = configuration.preemptiblePriorities
-        guard !preemptible.isEmpty, (try? await store.hasClaimable(priority: .p0)) == true,
-              let victim = running.preemptLeastUrgent(preemptible: preemptible)
+        let policy = configuration.preemption
+        guard policy.isEnabled, (try? await store.hasClaimable(priority: .p0)) == true,
+              let victim = running.preemptLeastUrgent(policy: policy)
         else { return }
         logger.info("preempting for a P0 task", metadata: ["task.id": "\(victim)"])
     }

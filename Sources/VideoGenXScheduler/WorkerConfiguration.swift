@@ -1,4 +1,5 @@
 import Foundation
+import VideoGenXCore
 
 /// Settings of the in-process worker. Every value is documented in the README's configuration
 /// table with its default.
@@ -32,6 +33,14 @@ public struct WorkerConfiguration: Sendable {
     /// P0 task when the worker is full (`worker.preemptible_priorities`). Default P1–P3; empty
     /// disables preemption.
     public var preemptiblePriorities: Set<Int> = [1, 2, 3]
+    /// Tiers whose running tasks may be paused so (`worker.preemptible_tiers`). Default every
+    /// tier; empty disables preemption.
+    public var preemptibleTiers: Set<Tier> = Set(Tier.allCases)
+
+    /// The preemption rule these settings make.
+    public var preemption: PreemptionPolicy {
+        PreemptionPolicy(priorities: Set(preemptiblePriorities.compactMap(TaskPriority.init(rawValue:))), tiers: preemptibleTiers)
+    }
 
     /// Creates a configuration; defaults as documented on each property.
     public init(

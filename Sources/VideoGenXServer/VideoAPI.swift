@@ -143,7 +143,8 @@ public struct VideoAPI: Sendable {
         try await admit(spec, priority: body.priority, identity: context.identity)
         let wait = try Self.preferredWait(request.headers[HTTPField.Name("Prefer")!])
         let (task, _) = try await store.create(NewTask(
-            userID: context.userID, request: spec, priority: body.priority, idempotencyKey: key, callbackURL: body.callbackURL
+            userID: context.userID, request: spec, priority: body.priority, idempotencyKey: key, callbackURL: body.callbackURL,
+            tier: context.identity.tier
         ))
         if let wait, let finished = try await waitForEnd(of: task.id, seconds: wait) {
             return Envelope.response(status: .ok, message: "finished", data: try await view(finished))

@@ -114,6 +114,10 @@ extension SQLiteTaskStore {
             // The batcher's claim: queued tasks of one batch key, by lane and age.
             try db.execute(sql: "CREATE INDEX tasks_batch ON tasks (status, batch_key, priority, created_at, id)")
         }
+        migrator.registerMigration("2026-11-27 record tiers") { db in
+            // Appended, so the positional decoding of rows stays in column order.
+            try db.execute(sql: "ALTER TABLE tasks ADD COLUMN tier TEXT")
+        }
         return migrator
     }
 }

@@ -77,7 +77,7 @@ public final class SQLiteTaskStore: TaskStore {
                 leaseOwner: nil, leaseExpiresAt: nil, progress: 0, stage: "queued", result: nil, error: nil,
                 idempotencyKey: task.idempotencyKey, cancelRequested: false, useFallback: false, checkpointRef: nil,
                 traceContext: task.traceContext, callbackURL: task.callbackURL, createdAt: now, updatedAt: now,
-                startedAt: nil, finishedAt: nil, availableAt: now
+                startedAt: nil, finishedAt: nil, availableAt: now, tier: task.tier
             )
             try db.cachedStatement(sql: TaskRecord.insertSQL).execute(arguments: try record.insertArguments())
             requests.remember(record.request, for: record.id.rawValue)

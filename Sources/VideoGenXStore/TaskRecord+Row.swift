@@ -10,7 +10,7 @@ extension TaskRecord {
         "id", "user_id", "status", "priority", "request", "model", "batch_key", "attempt", "fencing_token",
         "lease_owner", "lease_expires_at", "progress", "stage", "result", "error", "idempotency_key",
         "cancel_requested", "use_fallback", "checkpoint_ref", "trace_context", "callback_url", "created_at",
-        "updated_at", "started_at", "finished_at", "available_at",
+        "updated_at", "started_at", "finished_at", "available_at", "tier",
     ]
 
     /// `INSERT INTO tasks (...) VALUES (?, ...)`.
@@ -58,6 +58,7 @@ extension TaskRecord {
         startedAt = Date(milliseconds: row[23])
         finishedAt = Date(milliseconds: row[24])
         availableAt = Date(milliseconds: row[25]) ?? .distantPast
+        tier = (row[26] as String?).flatMap(Tier.init(rawValue:))
     }
 
     /// Values for ``insertSQL``.
@@ -72,7 +73,7 @@ extension TaskRecord {
             attempt, fencingToken, leaseOwner, leaseExpiresAt?.milliseconds, progress, stage,
             try result.map(Self.encode), try error.map(Self.encode), idempotencyKey, cancelRequested, useFallback,
             checkpointRef, traceContext, callbackURL, createdAt.milliseconds, updatedAt.milliseconds,
-            startedAt?.milliseconds, finishedAt?.milliseconds, availableAt.milliseconds,
+            startedAt?.milliseconds, finishedAt?.milliseconds, availableAt.milliseconds, tier?.rawValue,
         ]
     }
 

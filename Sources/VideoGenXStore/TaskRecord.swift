@@ -55,6 +55,9 @@ public struct TaskRecord: Sendable, Hashable {
     public var finishedAt: Date?
     /// Not claimable before this time (retry backoff).
     public var availableAt: Date
+    /// The submitter's tier when the task was created (`nil` for tasks from before tiers were
+    /// recorded): preemption can spare tiers.
+    public var tier: Tier? = nil
 }
 
 /// What a succeeded task produced.
@@ -130,12 +133,15 @@ public struct NewTask: Sendable, Hashable {
     public var callbackURL: String?
     /// W3C trace context, if any.
     public var traceContext: String?
+    /// The submitter's tier, if known.
+    public var tier: Tier?
 
     /// Creates a new-task description; defaults as documented on each property.
     public init(
         userID: String, request: GenerationSpec, priority: TaskPriority = .p2, model: String = "procedural",
-        batchKey: String? = nil, idempotencyKey: String? = nil, callbackURL: String? = nil, traceContext: String? = nil
+        batchKey: String? = nil, idempotencyKey: String? = nil, callbackURL: String? = nil, traceContext: String? = nil, tier: Tier? = nil
     ) {
+        self.tier = tier
         self.userID = userID
         self.request = request
         self.priority = priority

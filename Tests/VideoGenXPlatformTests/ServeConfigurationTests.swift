@@ -70,6 +70,7 @@ struct ServeConfigurationTests {
         (["VIDEOGENX_ASSETS_MAX_IMAGE_BYTES": "10"], "assets.max_image_bytes: must be 1024–1073741824, got 10"),
         (["VIDEOGENX_MODELS_PRELOAD": "procedural,sora"], "models.preload: must list models of procedural (or none), got 'sora'"),
         (["VIDEOGENX_MODELS_WARM_COUNT": "0"], "models.warm_count: must be 1–64, got 0"),
+        (["VIDEOGENX_WORKER_PREEMPTIBLE_TIERS": "free,gold"], "worker.preemptible_tiers: must list tiers of free, paid, admin (or none), got 'gold'"),
     ]
 
     @Test("worker.devices lists cpu, gpus and simulated devices; a gpu without a driver fails start-up naming the key")

@@ -36,12 +36,12 @@ struct BatchSchedulerTests {
         }
 
         /// Queues a task of `steps` steps (4 frames: one latent frame) at `priority`.
-        func create(steps: Int = 10, priority: TaskPriority = .p2, seed: UInt64 = 1) async throws -> TaskRecord {
+        func create(steps: Int = 10, priority: TaskPriority = .p2, seed: UInt64 = 1, tier: Tier? = nil) async throws -> TaskRecord {
             var spec = try GenerationRequest(text: "batch", params: .init(resolution: "720P", duration: 15, steps: 20, seed: seed)).validated()
             spec.steps = steps
             spec.fps = 4
             spec.durationSeconds = 1
-            return try await store.create(NewTask(userID: "u", request: spec, priority: priority)).task
+            return try await store.create(NewTask(userID: "u", request: spec, priority: priority, tier: tier)).task
         }
 
         /// Runs `scheduler` while `body` runs.
@@ -250,6 +250,28 @@ struct BatchSchedulerTests {
         #expect(steps.filter { $0 == [slow.id] }.count == 100, "resumed from its step")
         #expect(steps.filter { !$0.contains(slow.id) }.count == 7, "the P0 ran its 7 steps in between")
         #expect(scheduler.counters.preemptions.load(ordering: .relaxed) == 1)
+    }
+
+    @Test("Preemption spares tiers it is told to: a running admin P3 is not paused when only free and paid tasks may be; the P0 waits for it")
+    func tierSpared() async throws {
+        let f = try Fixture()
+        let device = f.device("sim0", perItem: 0.006)
+        let runner = RecordingRunner(inner: SimulatedBatchRunner(device: device))
+        let slow = try await f.create(steps: 30, priority: .p3, tier: .admin)
+        let scheduler = BatchScheduler(
+            store: f.store, lanes: [.init(device: device, runner: runner)],
+            configuration: BatchingConfiguration(windowSeconds: 0.01, preemption: PreemptionPolicy(tiers: [.free, .paid])), logger: Self.logger
+        )
+        try await f.running(scheduler) {
+            try await f.expectEventually { try await f.status(slow) == .processing }
+            let urgent = try await f.create(steps: 30, priority: .p0, seed: 2, tier: .free)
+            try await f.expectEventually(30) { try await f.status(urgent) == .succeeded }
+        }
+        let p3 = try #require(try await f.store.get(slow.id))
+        #expect(p3.status == .succeeded && p3.checkpointRef == nil)
+        #expect(scheduler.counters.preemptions.load(ordering: .relaxed) == 0)
+        #expect(PreemptionPolicy(tiers: [.free]).allows(.p3, tier: nil), "tasks from before tiers were recorded count as any tier")
+        #expect(!PreemptionPolicy.disabled.allows(.p3, tier: .free) && !PreemptionPolicy().allows(.p0, tier: .free))
     }
 
     @Test("A device that goes offline releases its batch at once, uncharged, and the other device finishes it within a second; a hung device is caught by the step watchdog")

@@ -67,6 +67,7 @@ struct VideoAPIRouteTests {
                 let taskID = try #require(TaskID(rawValue: id))
                 let stored = try #require(try await f.store.get(taskID))
                 #expect(stored.priority == .p1 && stored.request.seed == 5 && stored.userID == Identity.local.userID)
+                #expect(stored.tier == Identity.local.tier, "the submitter's tier is recorded for preemption")
             }
         }
     }

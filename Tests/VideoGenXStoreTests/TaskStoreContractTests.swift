@@ -295,6 +295,18 @@ struct TaskStoreContractTests {
         #expect(anyP0.map(\.id) == [b0.id])
     }
 
+    @Test("The submitter's tier is kept with the task (preemption can spare tiers); none given reads back as none", arguments: StoreKind.allCases)
+    func tierKept(kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
+        let paid = try await f.store.create(NewTask(userID: "alice", request: StoreFixture.spec, tier: .paid)).task
+        let plain = try await f.create()
+        #expect(paid.tier == .paid && plain.tier == nil)
+        #expect(try await f.store.get(paid.id)?.tier == .paid)
+        #expect(try await f.store.get(plain.id)?.tier == nil)
+        let claimed = try await f.store.claim(worker: "w", capacity: 2, leaseSeconds: 30)
+        #expect(Set(claimed.map(\.tier)) == [.paid, nil])
+    }
+
     @Test("Queued counts per user and in all agree with the tasks after every kind of change", arguments: StoreKind.allCases)
     func queuedCounts(kind: StoreKind) async throws {
         let f = try StoreFixture(kind)
@@ -361,7 +373,7 @@ struct SQLiteSchemaTests {
         "id", "user_id", "status", "priority", "request", "model", "batch_key", "attempt", "fencing_token",
         "lease_owner", "lease_expires_at", "progress", "stage", "result", "error", "idempotency_key",
         "cancel_requested", "use_fallback", "checkpoint_ref", "trace_context", "callback_url", "created_at",
-        "updated_at", "started_at", "finished_at", "available_at",
+        "updated_at", "started_at", "finished_at", "available_at", "tier",
     ]
 
     @Test("The tasks table holds its columns in decoding order, with the claim, batch, lease, user and idempotency indexes")
@@ -379,7 +391,7 @@ struct SQLiteSchemaTests {
         let migrations = try db.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
         #expect(migrations == [
             "2026-11-26 create tasks and queue state", "2026-11-27 index finished tasks", "2026-11-27 create callback deliveries",
-            "2026-11-27 count queued tasks", "2026-11-27 index batch keys",
+            "2026-11-27 count queued tasks", "2026-11-27 index batch keys", "2026-11-27 record tiers",
         ])
     }
 }

@@ -69,12 +69,11 @@ public struct BatchScheduler: Service {
     /// When every working device runs a batch and a P0 task is claimable, asks the device whose
     /// least urgent task is least urgent to make room at its next step.
     private func preemptIfNeeded(_ coordination: BatchCoordination) async {
-        let preemptible = configuration.preemptiblePriorities
-        guard !preemptible.isEmpty else { return }
+        guard configuration.preemption.isEnabled else { return }
         let working = lanes.filter { $0.device.isOnline && !coordination.isQuarantined($0.device.name) }.count
         guard coordination.batches.busyCount >= working,
               (try? await store.hasClaimable(priority: .p0)) == true,
-              let device = coordination.batches.requestRoom(preemptible: preemptible)
+              let device = coordination.batches.requestRoom()
         else { return }
         logger.info("asking a device to make room for a P0 task", metadata: ["device": "\(device)"])
     }

@@ -14,9 +14,8 @@ public struct BatchingConfiguration: Sendable, Hashable {
     public var maxBatchSize: Int
     /// The cap controller's thresholds.
     public var thresholds: BatchCapController.Thresholds
-    /// Priorities whose batches may be paused for a P0 task (a batch holding a P0 never is);
-    /// empty disables preemption. Default P1–P3.
-    public var preemptiblePriorities: Set<TaskPriority>
+    /// Which running tasks may make room for a P0 task. Default P1–P3 of every tier.
+    public var preemption: PreemptionPolicy
     /// A sampler step running longer than this means the device hung. Default 30 s.
     public var stepWatchdogSeconds: Double
     /// How long a running batch keeps refilling its free slots with tasks of its key; after it,
@@ -29,7 +28,7 @@ public struct BatchingConfiguration: Sendable, Hashable {
     public init(
         workerName: String = "worker", leaseSeconds: Double = 30, batching: Bool = true, windowSeconds: Double = 0.1,
         maxBatchSize: Int = 8, thresholds: BatchCapController.Thresholds = .init(),
-        preemptiblePriorities: Set<TaskPriority> = [.p1, .p2, .p3], stepWatchdogSeconds: Double = 30, refillSeconds: Double = 30, idlePollSeconds: Double = 0.25
+        preemption: PreemptionPolicy = PreemptionPolicy(), stepWatchdogSeconds: Double = 30, refillSeconds: Double = 30, idlePollSeconds: Double = 0.25
     ) {
         self.refillSeconds = refillSeconds
         self.workerName = workerName
@@ -38,7 +37,7 @@ public struct BatchingConfiguration: Sendable, Hashable {
         self.windowSeconds = windowSeconds
         self.maxBatchSize = min(8, max(1, maxBatchSize))
         self.thresholds = thresholds
-        self.preemptiblePriorities = preemptiblePriorities.subtracting([.p0])
+        self.preemption = preemption
         self.stepWatchdogSeconds = stepWatchdogSeconds
         self.idlePollSeconds = idlePollSeconds
     }

@@ -105,8 +105,8 @@ struct DeviceBatchLoop: Sendable {
     /// Runs the batch under the step watchdog and lease renewal; on a failure deals with the
     /// tasks still in it.
     private func execute(_ batch: [TaskRecord], control: LoopControl) async -> Ended {
-        coordination.batches.update(device.name, running: batch.map(\.priority))
-        defer { coordination.batches.update(device.name, running: []) }
+        coordination.batches.update(device.name, running: batch, policy: configuration.preemption)
+        defer { coordination.batches.update(device.name, running: [], policy: configuration.preemption) }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await runner.run(batch, control: control) }

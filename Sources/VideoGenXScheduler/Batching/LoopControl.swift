@@ -68,7 +68,7 @@ final class LoopControl: BatchControl {
             // A turnover: report the device to the cap controller.
             cap.observe(utilisation: loop.device.utilisation, memory: loop.device.memoryFraction, full: running.count + finished >= limit)
         }
-        loop.coordination.batches.update(loop.device.name, running: running.map(\.priority))
+        loop.coordination.batches.update(loop.device.name, running: running, policy: loop.configuration.preemption)
         if loop.coordination.batches.takeRequest(loop.device.name), let change = await makeRoomForP0(running: running, limit: limit) {
             return change
         }
@@ -101,18 +101,18 @@ final class LoopControl: BatchControl {
     /// A P0 of this key joins (swapping out the least urgent preemptible task when the batch is
     /// full); failing that, a P0 of another key pauses the whole batch unless it holds a P0.
     private func makeRoomForP0(running: [TaskRecord], limit: Int) async -> BatchChange? {
-        let preemptible = loop.configuration.preemptiblePriorities
+        let policy = loop.configuration.preemption
         if let urgent = await loop.claim(capacity: 1, filter: ClaimFilter(batchKey: key, priorities: [.p0])).first {
             var evict: Set<TaskID> = []
             if running.count >= limit,
-               let victim = running.filter({ preemptible.contains($0.priority) }).max(by: { ($0.priority.rawValue, $0.createdAt) < ($1.priority.rawValue, $1.createdAt) }) {
+               let victim = running.filter(policy.allows).max(by: { ($0.priority.rawValue, $0.createdAt) < ($1.priority.rawValue, $1.createdAt) }) {
                 evict = [victim.id]
             }
             state.withLock { $0.members[urgent.id] = urgent }
             loop.coordination.counters.preemptions.add(1, ordering: .relaxed)
             return BatchChange(evict: evict, admit: [urgent])
         }
-        guard !running.isEmpty, running.allSatisfy({ preemptible.contains($0.priority) }),
+        guard !running.isEmpty, running.allSatisfy(policy.allows),
               (try? await loop.store.hasClaimable(priority: .p0)) == true
         else { return nil }
         state.withLock { $0.pausingAll = true }
