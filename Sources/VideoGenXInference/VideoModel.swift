@@ -69,4 +69,8 @@ public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// `code: message`.
     public var description: String { "\(code): \(message)" }
+
+    /// The code a model reports device memory exhaustion with; the warm model cache then
+    /// reloads it at a lower precision if it has one.
+    public static let outOfMemory = "out_of_memory"
 }

@@ -16,10 +16,11 @@ public enum ModelCatalog {
     }
 
     /// Every model as the warm model cache loads it, with its device-memory estimate (the
-    /// procedural model holds no weights: its sampler windows, ~64 MiB at most).
+    /// procedural model holds no weights: its sampler windows, ~64 MiB at most; it has one
+    /// precision, fp32).
     public static var descriptors: [ModelCache.Descriptor] {
         names.map { name in
-            ModelCache.Descriptor(name: name, memoryBytes: 64 << 20) { makeModel(named: name) ?? ProceduralModel() }
+            ModelCache.Descriptor(name: name, memoryBytes: 64 << 20) { _ in makeModel(named: name) ?? ProceduralModel() }
         }
     }
 }

@@ -69,6 +69,10 @@ public struct VideoRenderer: Sendable {
                 pause: pause, progress: progress
             )
         } catch {
+            if let models, let failure = error as? ModelError, failure.code == ModelError.outOfMemory {
+                // The retry (per the store's contract) gets the model at a lower precision, if it has one.
+                await models.reportPressure(model.name)
+            }
             await done(with: model)
             throw error
         }

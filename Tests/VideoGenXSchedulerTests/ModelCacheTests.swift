@@ -11,13 +11,15 @@ struct ModelCacheTests {
     /// A model that takes `loadDelay` to load and counts its loads and releases.
     final class FakeModel: VideoModel {
         let name: String
+        let precision: String
         let loadDelay: Duration
         let loads = Atomic<Int>(0)
         let releases = Atomic<Int>(0)
         var preferredSampler: SamplerChoice { .euler }
 
-        init(name: String, loadDelay: Duration) {
+        init(name: String, precision: String = "fp32", loadDelay: Duration) {
             self.name = name
+            self.precision = precision
             self.loadDelay = loadDelay
         }
 
@@ -37,10 +39,12 @@ struct ModelCacheTests {
     final class Registry: Sendable {
         let made = Mutex<[String: [FakeModel]]>([:])
 
-        func descriptors(_ names: [String], gib: UInt64 = 1, loadDelay: Duration = .milliseconds(50)) -> [ModelCache.Descriptor] {
+        func descriptors(
+            _ names: [String], gib: UInt64 = 1, precisions: [String] = ["fp32"], loadDelay: Duration = .milliseconds(50)
+        ) -> [ModelCache.Descriptor] {
             names.map { name in
-                ModelCache.Descriptor(name: name, memoryBytes: gib << 30) {
-                    let model = FakeModel(name: name, loadDelay: loadDelay)
+                ModelCache.Descriptor(name: name, memoryBytes: gib << 30, precisions: precisions) { precision in
+                    let model = FakeModel(name: name, precision: precision, loadDelay: loadDelay)
                     self.made.withLock { $0[name, default: []].append(model) }
                     return model
                 }
@@ -116,5 +120,28 @@ struct ModelCacheTests {
         }
         #expect(registry.instances("a").count == 1)
         #expect(status(cache, "a")?.inUse == 4 && status(cache, "a")?.loads == 1)
+    }
+
+    @Test("Memory pressure reloads a model at its next precision (at once when idle, after its use otherwise); with none left it is refused")
+    func lowerPrecision() async throws {
+        let registry = Registry()
+        let cache = ModelCache(
+            device: .cpu, budgetBytes: 64 << 30, warmCount: 2, descriptors: registry.descriptors(["a"], precisions: ["fp32", "fp16"]) + registry.descriptors(["b"]),
+            logger: Self.logger
+        )
+        _ = try await cache.acquire("a")
+        #expect(status(cache, "a")?.precision == "fp32")
+        #expect(await cache.reportPressure("a"))
+        #expect(status(cache, "a")?.loaded == true, "in use: kept until released")
+        await cache.release("a")
+        #expect(status(cache, "a")?.loaded == false)
+        _ = try await cache.acquire("a")
+        await cache.release("a")
+        #expect(registry.instances("a").map(\.precision) == ["fp32", "fp16"])
+        #expect(status(cache, "a")?.precision == "fp16" && status(cache, "a")?.loads == 2)
+        #expect(await cache.reportPressure("a") == false, "no precision below fp16")
+        _ = try await cache.acquire("b")
+        await cache.release("b")
+        #expect(await cache.reportPressure("b") == false)
     }
 }

@@ -15,9 +15,14 @@ public struct ModelStatus: Sendable, Hashable, Codable {
     public var firstUseSeconds: Double?
     /// Seconds the last warm acquire took (already loaded).
     public var warmSeconds: Double?
+    /// The precision it was last loaded at, e.g. `fp32`.
+    public var precision: String?
 
     /// Creates a status.
-    public init(name: String, loaded: Bool, inUse: Int, uses: Int, loads: Int, firstUseSeconds: Double?, warmSeconds: Double?) {
+    public init(
+        name: String, loaded: Bool, inUse: Int, uses: Int, loads: Int, firstUseSeconds: Double?, warmSeconds: Double?, precision: String? = nil
+    ) {
+        self.precision = precision
         self.name = name
         self.loaded = loaded
         self.inUse = inUse
@@ -28,7 +33,7 @@ public struct ModelStatus: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, loaded, uses, loads
+        case name, loaded, uses, loads, precision
         case inUse = "in_use"
         case firstUseSeconds = "first_use_seconds"
         case warmSeconds = "warm_seconds"

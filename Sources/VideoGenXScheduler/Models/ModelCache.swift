@@ -6,30 +6,44 @@ import VideoGenXInference
 /// A device's warm model cache (DESIGN §5): models are loaded on first use and stay loaded; the
 /// `warmCount` most recently used idle models are kept, older idle ones are released, and a load
 /// that would pass the memory budget first evicts idle models, least recently used first. A
-/// model in use is never evicted. Cold (first-use) and warm acquire latencies are logged and
-/// reported by ``statuses``.
+/// model in use is never evicted. A model under memory pressure is reloaded at its next lower
+/// precision when its descriptor lists one. Cold (first-use) and warm acquire latencies are
+/// logged and reported by ``statuses``.
 public actor ModelCache {
     /// A model the cache can load.
     public struct Descriptor: Sendable {
         /// Registry name.
         public var name: String
-        /// Device memory the loaded model holds, in bytes (its estimate).
+        /// Device memory the loaded model holds at its first precision, in bytes (its estimate);
+        /// each lower precision is taken to need half of the one before.
         public var memoryBytes: UInt64
-        /// A new, unloaded instance.
-        public var make: @Sendable () -> any VideoModel
+        /// Numeric precisions the model may run at, preferred first (e.g. `fp32`, `fp16`); a
+        /// model under memory pressure is reloaded at the next one. Default `fp32` only.
+        public var precisions: [String]
+        /// A new, unloaded instance at a precision.
+        public var make: @Sendable (_ precision: String) -> any VideoModel
 
         /// Describes a model.
-        public init(name: String, memoryBytes: UInt64, make: @escaping @Sendable () -> any VideoModel) {
+        public init(name: String, memoryBytes: UInt64, precisions: [String] = ["fp32"], make: @escaping @Sendable (_ precision: String) -> any VideoModel) {
             self.name = name
             self.memoryBytes = memoryBytes
+            self.precisions = precisions.isEmpty ? ["fp32"] : precisions
             self.make = make
+        }
+
+        /// The estimate at precision number `level`.
+        func memory(at level: Int) -> UInt64 {
+            memoryBytes >> UInt64(max(0, level))
         }
     }
 
     private struct Entry {
         var model: any VideoModel
+        var level: Int
         var inUse = 0
         var lastUse: UInt64
+        /// Memory pressure was reported while in use: evict when released.
+        var reloadWhenIdle = false
     }
 
     private let device: ComputeDevice
@@ -40,6 +54,8 @@ public actor ModelCache {
     private var loaded: [String: Entry] = [:]
     private var loading: [String: Task<any VideoModel, any Error>] = [:]
     private var tick: UInt64 = 0
+    /// The precision level each model loads at next (0: its first precision).
+    private var levels: [String: Int] = [:]
     private let report: Mutex<[String: ModelStatus]>
 
     /// Creates an empty cache for `device`.
@@ -94,10 +110,12 @@ public actor ModelCache {
             guard let descriptor = descriptors[name] else {
                 throw ModelError(code: "unknown_model", message: "no model called '\(name)' is registered")
             }
-            try makeRoom(for: descriptor)
+            let level = levels[name] ?? 0
+            try makeRoom(for: descriptor, level: level)
             let device = self.device
+            let precision = descriptor.precisions[min(level, descriptor.precisions.count - 1)]
             task = Task { () async throws -> any VideoModel in
-                let model = descriptor.make()
+                let model = descriptor.make(precision)
                 try await model.load(on: device)
                 return model
             }
@@ -112,7 +130,7 @@ public actor ModelCache {
         }
         loading[name] = nil
         tick += 1
-        var entry = loaded[name] ?? Entry(model: model, lastUse: tick)
+        var entry = loaded[name] ?? Entry(model: model, level: levels[name] ?? 0, lastUse: tick)
         let wasLoaded = loaded[name] != nil
         entry.inUse += 1
         entry.lastUse = tick
@@ -125,6 +143,7 @@ public actor ModelCache {
             if !wasLoaded {
                 status.loads += 1
                 status.firstUseSeconds = seconds
+                status.precision = self.descriptors[name].map { $0.precisions[min(entry.level, $0.precisions.count - 1)] }
             }
         }
         if !wasLoaded {
@@ -133,12 +152,38 @@ public actor ModelCache {
         return entry.model
     }
 
+    /// Memory pressure reported by `name` (e.g. an out-of-memory error): when its descriptor
+    /// allows a lower precision, it is reloaded at it — now if idle, else once released.
+    /// - Returns: whether a lower precision was available.
+    @discardableResult
+    public func reportPressure(_ name: String) -> Bool {
+        guard let descriptor = descriptors[name] else { return false }
+        let current = loaded[name]?.level ?? levels[name] ?? 0
+        guard current + 1 < descriptor.precisions.count else { return false }
+        levels[name] = current + 1
+        logger.warning(
+            "model under memory pressure: reloading at a lower precision",
+            metadata: ["model": "\(name)", "model.precision": "\(descriptor.precisions[current + 1])"]
+        )
+        if let entry = loaded[name] {
+            if entry.inUse == 0 {
+                evict(name)
+            } else {
+                loaded[name]?.reloadWhenIdle = true
+            }
+        }
+        return true
+    }
+
     /// Ends one use of `name`; idle models past the warm count are released, oldest first.
     public func release(_ name: String) {
         guard var entry = loaded[name] else { return }
         entry.inUse = max(0, entry.inUse - 1)
         loaded[name] = entry
         update(name) { $0.inUse = entry.inUse }
+        if entry.inUse == 0, entry.reloadWhenIdle {
+            evict(name)
+        }
         let idle = loaded.filter { $0.value.inUse == 0 }.sorted { $0.value.lastUse < $1.value.lastUse }
         for (victim, _) in idle.dropLast(warmCount) {
             evict(victim)
@@ -146,17 +191,18 @@ public actor ModelCache {
     }
 
     /// Evicts idle models, least recently used first, until `descriptor` fits in the budget.
-    private func makeRoom(for descriptor: Descriptor) throws {
+    private func makeRoom(for descriptor: Descriptor, level: Int) throws {
         func used() -> UInt64 {
-            loaded.keys.reduce(0) { $0 + (descriptors[$1]?.memoryBytes ?? 0) }
-                + loading.keys.reduce(0) { $0 + (descriptors[$1]?.memoryBytes ?? 0) }
+            loaded.reduce(0) { $0 + (descriptors[$1.key]?.memory(at: $1.value.level) ?? 0) }
+                + loading.keys.reduce(0) { $0 + (descriptors[$1]?.memory(at: levels[$1] ?? 0) ?? 0) }
         }
         var idle = loaded.filter { $0.value.inUse == 0 }.sorted { $0.value.lastUse < $1.value.lastUse }.map(\.key)
-        while used() + descriptor.memoryBytes > budgetBytes {
+        let needed = descriptor.memory(at: level)
+        while used() + needed > budgetBytes {
             guard !idle.isEmpty else {
                 throw ModelError(
                     code: "model_cache_full",
-                    message: "'\(descriptor.name)' needs \(descriptor.memoryBytes) bytes and the models in use leave less of the \(budgetBytes)-byte budget"
+                    message: "'\(descriptor.name)' needs \(needed) bytes and the models in use leave less of the \(budgetBytes)-byte budget"
                 )
             }
             evict(idle.removeFirst())
