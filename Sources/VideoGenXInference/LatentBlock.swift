@@ -55,13 +55,7 @@ public struct LatentBlock: Sendable, Equatable {
         guard newHeight != height || newWidth != width else { return self }
         precondition(newHeight >= height && newWidth >= width, "padding cannot shrink a block")
         var result = LatentBlock(firstFrame: firstFrame, frameCount: frameCount, height: newHeight, width: newWidth)
-        for plane in 0..<(frameCount * Self.channels) {
-            for y in 0..<height {
-                let from = plane * planeSize + y * width
-                let to = plane * result.planeSize + y * newWidth
-                result.values.replaceSubrange(to..<(to + width), with: values[from..<(from + width)])
-            }
-        }
+        copyCorner(into: &result, rows: height, columns: width)
         return result
     }
 
@@ -70,13 +64,18 @@ public struct LatentBlock: Sendable, Equatable {
         guard newHeight != height || newWidth != width else { return self }
         precondition(newHeight <= height && newWidth <= width, "cropping cannot grow a block")
         var result = LatentBlock(firstFrame: firstFrame, frameCount: frameCount, height: newHeight, width: newWidth)
+        copyCorner(into: &result, rows: newHeight, columns: newWidth)
+        return result
+    }
+
+    /// Copies the top-left `rows × columns` of every plane of this block into `target`'s.
+    private func copyCorner(into target: inout LatentBlock, rows: Int, columns: Int) {
         for plane in 0..<(frameCount * Self.channels) {
-            for y in 0..<newHeight {
+            for y in 0..<rows {
                 let from = plane * planeSize + y * width
-                let to = plane * result.planeSize + y * newWidth
-                result.values.replaceSubrange(to..<(to + newWidth), with: values[from..<(from + newWidth)])
+                let to = plane * target.planeSize + y * target.width
+                target.values.replaceSubrange(to..<(to + columns), with: values[from..<(from + columns)])
             }
         }
-        return result
     }
 }

@@ -110,7 +110,9 @@ final class LoopControl: BatchControl {
             }
             state.withLock { $0.members[urgent.id] = urgent }
             loop.coordination.counters.preemptions.add(1, ordering: .relaxed)
-            return BatchChange(evict: evict, admit: [urgent])
+            // Places that tasks finishing in this step left are refilled now too.
+            let more = await refill(free: limit - (running.count - evict.count) - 1)
+            return BatchChange(evict: evict, admit: [urgent] + more)
         }
         guard !running.isEmpty, running.allSatisfy(policy.allows),
               (try? await loop.store.hasClaimable(priority: .p0)) == true
