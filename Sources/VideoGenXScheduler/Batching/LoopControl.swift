@@ -38,6 +38,10 @@ final class LoopControl: BatchControl {
     var members: [TaskRecord] { state.withLock { Array($0.members.values) } }
     /// When the last sampler step ended (or the batch started).
     var lastStep: ContinuousClock.Instant { timer.withLock { $0 } }
+    /// Whether free places are still refilled (batching on, batch younger than ``BatchingConfiguration/refillSeconds``).
+    private var isRefilling: Bool {
+        loop.configuration.batching && ContinuousClock.now - started < .seconds(loop.configuration.refillSeconds)
+    }
     /// Whether the whole batch was paused for a P0 of another key.
     var isPausingAll: Bool { state.withLock { $0.pausingAll } }
 
@@ -64,8 +68,9 @@ final class LoopControl: BatchControl {
         counters.batchSteps.add(1, ordering: .relaxed)
         counters.taskSteps.add(running.count + finished, ordering: .relaxed)
         let limit = cap.value
-        if finished > 0 {
-            // A turnover: report the device to the cap controller.
+        if finished > 0, isRefilling {
+            // A turnover: report the device to the cap controller (not while draining: the batch
+            // then shrinks by choice, and the controller would take it for a lack of work).
             cap.observe(utilisation: loop.device.utilisation, memory: loop.device.memoryFraction, full: running.count + finished >= limit)
         }
         loop.coordination.batches.update(loop.device.name, running: running, policy: loop.configuration.preemption)
@@ -127,7 +132,7 @@ final class LoopControl: BatchControl {
     /// the batch is younger than ``BatchingConfiguration/refillSeconds`` (then it drains, and the
     /// loop's next claim follows lane order, so one key cannot hold a device for ever).
     private func refill(free: Int) async -> [TaskRecord] {
-        guard loop.configuration.batching, free > 0, ContinuousClock.now - started < .seconds(loop.configuration.refillSeconds) else { return [] }
+        guard isRefilling, free > 0 else { return [] }
         let queued = loop.coordination.queuedEvents.load(ordering: .relaxed)
         let worthAsking = state.withLock { state in
             state.mayHaveMore || state.queuedSeen != queued
