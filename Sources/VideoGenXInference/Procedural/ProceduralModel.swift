@@ -184,11 +184,7 @@ public final class ProceduralModel: VideoModel {
     public func sampleLatents(
         for job: GenerationJob, latentFrames: Range<Int>, afterStep: (Int, Int) -> Void = { _, _ in }
     ) throws -> LatentBlock {
-        let outcome = try sampleLatents(for: job, latentFrames: latentFrames, resumingFrom: nil, pauseWhen: { _ in false }, afterStep: afterStep)
-        guard case .finished(let latents) = outcome else {
-            throw ModelError(code: "invalid_job", message: "sampling paused without being asked to")
-        }
-        return latents
+        try Self.finished(sampleLatents(for: job, latentFrames: latentFrames, resumingFrom: nil, pauseWhen: { _ in false }, afterStep: afterStep))
     }
 
     /// Samples `latentFrames` of `job` from `checkpoint` (or from noise), pausing after the first
@@ -196,14 +192,20 @@ public final class ProceduralModel: VideoModel {
     /// last): the primitive of step-level preemption. A run paused at step k and resumed from its
     /// checkpoint yields exactly the latents of an uninterrupted run.
     ///
+    /// With `canvas` larger than the job's latents, sampling runs on that canvas (pad-crop, see
+    /// ``sampleLatents(for:latentFrames:paddedTo:)``); latents and checkpoints come back cropped.
+    ///
     /// - Throws: ``ModelError`` `invalid_checkpoint` when the checkpoint does not fit the job
     ///   (another seed, shape or a step past the end); `CancellationError`.
     public func sampleLatents(
         for job: GenerationJob, latentFrames: Range<Int>, resumingFrom checkpoint: SamplerCheckpoint?, pauseWhen: (Int) -> Bool,
-        afterStep: (Int, Int) -> Void = { _, _ in }
+        canvas: (height: Int, width: Int)? = nil, afterStep: (Int, Int) -> Void = { _, _ in }
     ) throws -> SamplingOutcome {
         try Self.check(job)
         let geometry = job.latentGeometry
+        let height = max(canvas?.height ?? 0, geometry.height)
+        let width = max(canvas?.width ?? 0, geometry.width)
+        let padded = height != geometry.height || width != geometry.width
         let loop = SamplingLoop(
             sampler: job.sampler.makeSampler(preferred: Self.preferredSampler),
             guidance: ClassifierFreeGuidance(scale: job.cfgScale),
@@ -232,10 +234,18 @@ public final class ProceduralModel: VideoModel {
         struct Pause: Error {
             let nextStep: Int
         }
+        // Noise is drawn on the job's own shape and placed on the canvas, so padding changes no value.
+        let own = padded ? x.zeroed() : nil
+        x = x.padded(toHeight: height, width: width)
+        let clean = cleanLatent(for: job, latentFrames: latentFrames).padded(toHeight: height, width: width)
         do {
             try loop.run(
-                &x, denoiser: ProceduralDenoiser(clean: cleanLatent(for: job, latentFrames: latentFrames)), startStep: startStep,
-                stepNoise: { step, block in noise.fill(&block, stream: UInt64(step) + 1) },
+                &x, denoiser: ProceduralDenoiser(clean: clean, valid: (geometry.height, geometry.width)), startStep: startStep,
+                stepNoise: { step, block in
+                    guard var drawn = own else { return noise.fill(&block, stream: UInt64(step) + 1) }
+                    noise.fill(&drawn, stream: UInt64(step) + 1)
+                    block = drawn.padded(toHeight: height, width: width)
+                },
                 afterStep: { step in
                     afterStep(step + 1, loop.steps)
                     if step + 1 < loop.steps, pauseWhen(step + 1) { throw Pause(nextStep: step + 1) }
@@ -243,9 +253,10 @@ public final class ProceduralModel: VideoModel {
             )
         } catch let pause as Pause {
             // `x` holds the latent after the paused step (inout is written back on throw).
-            return .paused(SamplerCheckpoint(nextStep: pause.nextStep, seed: job.seed, latents: x))
+            let latents = x.cropped(toHeight: geometry.height, width: geometry.width)
+            return .paused(SamplerCheckpoint(nextStep: pause.nextStep, seed: job.seed, latents: latents))
         }
-        return .finished(x)
+        return .finished(x.cropped(toHeight: geometry.height, width: geometry.width))
     }
 
     /// Samples `latentFrames` of `job` on a canvas padded to `height × width` latents — the
@@ -254,38 +265,15 @@ public final class ProceduralModel: VideoModel {
     /// per value, so the crop is bit-identical to sampling the job alone; the padding costs the
     /// work a stacked batch tensor would.
     public func sampleLatents(for job: GenerationJob, latentFrames: Range<Int>, paddedTo size: (height: Int, width: Int)) throws -> LatentBlock {
-        try Self.check(job)
-        let geometry = job.latentGeometry
-        let height = max(size.height, geometry.height)
-        let width = max(size.width, geometry.width)
-        guard height != geometry.height || width != geometry.width else {
-            return try sampleLatents(for: job, latentFrames: latentFrames)
+        try Self.finished(sampleLatents(for: job, latentFrames: latentFrames, resumingFrom: nil, pauseWhen: { _ in false }, canvas: size))
+    }
+
+    /// The latents of a run that was never asked to pause.
+    private static func finished(_ outcome: SamplingOutcome) throws -> LatentBlock {
+        guard case .finished(let latents) = outcome else {
+            throw ModelError(code: "invalid_job", message: "sampling paused without being asked to")
         }
-        let loop = SamplingLoop(
-            sampler: job.sampler.makeSampler(preferred: Self.preferredSampler),
-            guidance: ClassifierFreeGuidance(scale: job.cfgScale),
-            schedule: schedule, steps: job.steps
-        )
-        let noise = GaussianNoise(seed: job.seed)
-        let own = LatentBlock(firstFrame: latentFrames.lowerBound, frameCount: latentFrames.count, height: geometry.height, width: geometry.width)
-        var start = own
-        noise.fill(&start, stream: 0)
-        let sigma = loop.initialSigma
-        for i in start.values.indices {
-            start.values[i] *= sigma
-        }
-        var x = start.padded(toHeight: height, width: width)
-        let clean = cleanLatent(for: job, latentFrames: latentFrames).padded(toHeight: height, width: width)
-        try loop.run(
-            &x, denoiser: ProceduralDenoiser(clean: clean, valid: (geometry.height, geometry.width)), startStep: 0,
-            stepNoise: { step, block in
-                var stepNoise = own
-                noise.fill(&stepNoise, stream: UInt64(step) + 1)
-                block = stepNoise.padded(toHeight: height, width: width)
-            },
-            afterStep: { _ in }
-        )
-        return x.cropped(toHeight: geometry.height, width: geometry.width)
+        return latents
     }
 
     /// The clean latent the scene renderer draws for `latentFrames` of `job` (conditional branch).
