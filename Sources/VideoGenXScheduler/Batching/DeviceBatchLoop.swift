@@ -43,7 +43,7 @@ struct DeviceBatchLoop: Sendable {
             }
             head = nil
             let batch = await gather(first, cap: cap.value)
-            let control = LoopControl(loop: self, key: first.batchKey, batch: batch, cap: cap)
+            let control = LoopControl(loop: self, batch: batch, cap: cap)
             switch await execute(batch, control: control) {
             case .drained:
                 break
@@ -75,7 +75,8 @@ struct DeviceBatchLoop: Sendable {
     }
 
     /// The memory guard: `cap`, lowered to the tasks like `task` that fit in the device's free
-    /// memory (at least one); the rest of a larger batch stays queued for the next one.
+    /// memory (at least one); the rest of a larger batch stays queued. Asked once per batch start
+    /// and once per sampler step; each time it lowers the cap counts as a memory split.
     func memoryLimited(_ cap: Int, for task: TaskRecord) -> Int {
         let each = runner.memoryEstimate(for: task)
         guard each > 0, let free = device.freeMemoryBytes else { return cap }

@@ -18,15 +18,17 @@ final class LoopControl: BatchControl {
     }
 
     private let loop: DeviceBatchLoop
-    private let key: String
+    /// The batch's first task: its key and memory estimate stand for every task of the batch.
+    private let first: TaskRecord
+    private var key: String { first.batchKey }
     private let cap: CapState
     private let state: Mutex<State>
     private let timer = Mutex(ContinuousClock.now)
     private let started = ContinuousClock.now
 
-    init(loop: DeviceBatchLoop, key: String, batch: [TaskRecord], cap: CapState) {
+    init(loop: DeviceBatchLoop, batch: [TaskRecord], cap: CapState) {
         self.loop = loop
-        self.key = key
+        first = batch[0]
         self.cap = cap
         state = Mutex(State(
             members: Dictionary(uniqueKeysWithValues: batch.map { ($0.id, $0) }),
@@ -67,18 +69,18 @@ final class LoopControl: BatchControl {
         }
         counters.batchSteps.add(1, ordering: .relaxed)
         counters.taskSteps.add(running.count + finished, ordering: .relaxed)
-        let limit = cap.value
         if finished > 0, isRefilling {
             // A turnover: report the device to the cap controller (not while draining: the batch
             // then shrinks by choice, and the controller would take it for a lack of work).
-            cap.observe(utilisation: loop.device.utilisation, memory: loop.device.memoryFraction, full: running.count + finished >= limit)
+            cap.observe(utilisation: loop.device.utilisation, memory: loop.device.memoryFraction, full: running.count + finished >= cap.value)
         }
         loop.coordination.batches.update(loop.device.name, running: running, policy: loop.configuration.preemption)
-        if loop.coordination.batches.takeRequest(loop.device.name), let change = await makeRoomForP0(running: running, limit: limit) {
+        // The batch's places: the cap, within the device's free memory (the memory guard).
+        let room = loop.memoryLimited(cap.value, for: first)
+        if loop.coordination.batches.takeRequest(loop.device.name), let change = await makeRoomForP0(running: running, room: room) {
             return change
         }
-        let roomy = running.first.map { loop.memoryLimited(cap.value, for: $0) } ?? cap.value
-        return BatchChange(admit: await refill(free: roomy - running.count))
+        return BatchChange(admit: await refill(free: room - running.count))
     }
 
     func evicted(_ task: TaskRecord, checkpoint: String) async {
@@ -105,18 +107,18 @@ final class LoopControl: BatchControl {
 
     /// A P0 of this key joins (swapping out the least urgent preemptible task when the batch is
     /// full); failing that, a P0 of another key pauses the whole batch unless it holds a P0.
-    private func makeRoomForP0(running: [TaskRecord], limit: Int) async -> BatchChange? {
+    private func makeRoomForP0(running: [TaskRecord], room: Int) async -> BatchChange? {
         let policy = loop.configuration.preemption
         if let urgent = await loop.claim(capacity: 1, filter: ClaimFilter(batchKey: key, priorities: [.p0])).first {
             var evict: Set<TaskID> = []
-            if running.count >= limit,
+            if running.count >= room,
                let victim = running.filter(policy.allows).max(by: { ($0.priority.rawValue, $0.createdAt) < ($1.priority.rawValue, $1.createdAt) }) {
                 evict = [victim.id]
             }
             state.withLock { $0.members[urgent.id] = urgent }
             loop.coordination.counters.preemptions.add(1, ordering: .relaxed)
             // Places that tasks finishing in this step left are refilled now too.
-            let more = await refill(free: limit - (running.count - evict.count) - 1)
+            let more = await refill(free: room - (running.count - evict.count) - 1)
             return BatchChange(evict: evict, admit: [urgent] + more)
         }
         guard !running.isEmpty, running.allSatisfy(policy.allows),

@@ -4,7 +4,7 @@ import Synchronization
 public final class SchedulerCounters: Sendable {
     /// Sampler steps run by batches.
     public let batchSteps = Atomic<Int>(0)
-    /// Tasks in those steps, summed (``meanBatchSize`` = this / ``batchSteps``).
+    /// Tasks in those steps, summed (mean batch size = this / ``batchSteps``).
     public let taskSteps = Atomic<Int>(0)
     /// Tasks finished.
     public let finishedTasks = Atomic<Int>(0)
@@ -15,15 +15,9 @@ public final class SchedulerCounters: Sendable {
     /// Batches failed by the model or the device (retried per the store's contract).
     public let failedBatches = Atomic<Int>(0)
 
-    /// Batches the memory guard kept smaller than the cap.
+    /// Batch starts and sampler steps at which the memory guard held a batch below its cap.
     public let memorySplits = Atomic<Int>(0)
 
     /// Zero counts.
     public init() {}
-
-    /// Mean tasks per sampler step (0 before the first).
-    public var meanBatchSize: Double {
-        let steps = batchSteps.load(ordering: .relaxed)
-        return steps == 0 ? 0 : Double(taskSteps.load(ordering: .relaxed)) / Double(steps)
-    }
 }
