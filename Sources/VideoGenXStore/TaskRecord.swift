@@ -125,7 +125,8 @@ public struct NewTask: Sendable, Hashable {
     public var priority: TaskPriority
     /// Registry name of the model. Default `procedural`.
     public var model: String
-    /// Batch key; default derived from model, resolution, fps, duration, steps and sampler.
+    /// Batch key; default ``BatchKey`` of the request on `model` (resolution, frames, steps,
+    /// sampler, fp32).
     public var batchKey: String
     /// Idempotency key, if the client sent one.
     public var idempotencyKey: String?
@@ -146,10 +147,7 @@ public struct NewTask: Sendable, Hashable {
         self.request = request
         self.priority = priority
         self.model = model
-        self.batchKey = batchKey ?? [
-            model, request.resolution.rawValue, String(request.fps), String(request.durationSeconds),
-            String(request.steps), request.sampler.rawValue,
-        ].joined(separator: "|")
+        self.batchKey = batchKey ?? BatchKey(spec: request, model: model).description
         self.idempotencyKey = idempotencyKey
         self.callbackURL = callbackURL
         self.traceContext = traceContext

@@ -1,8 +1,7 @@
-import VideoGenXCore
-
 /// What tasks must share to run in one batch: the same model, output size bucket, frame count,
 /// sampler steps, sampler and numeric precision. Tasks with equal keys can be stacked along the
-/// batch dimension of one `generate` call.
+/// batch dimension of one `generate` call. Its ``description`` is the `batch_key` the task
+/// store keeps with each task and the batcher claims by.
 public struct BatchKey: Sendable, Hashable, CustomStringConvertible {
     /// The model's registry name.
     public var model: String
