@@ -35,6 +35,11 @@ public actor ModelCache {
         func memory(at level: Int) -> UInt64 {
             memoryBytes >> UInt64(max(0, level))
         }
+
+        /// Precision number `level` (the last one past the end).
+        func precision(at level: Int) -> String {
+            precisions[min(max(0, level), precisions.count - 1)]
+        }
     }
 
     private struct Entry {
@@ -113,7 +118,7 @@ public actor ModelCache {
             let level = levels[name] ?? 0
             try makeRoom(for: descriptor, level: level)
             let device = self.device
-            let precision = descriptor.precisions[min(level, descriptor.precisions.count - 1)]
+            let precision = descriptor.precision(at: level)
             task = Task { () async throws -> any VideoModel in
                 let model = descriptor.make(precision)
                 try await model.load(on: device)
@@ -143,7 +148,7 @@ public actor ModelCache {
             if !wasLoaded {
                 status.loads += 1
                 status.firstUseSeconds = seconds
-                status.precision = self.descriptors[name].map { $0.precisions[min(entry.level, $0.precisions.count - 1)] }
+                status.precision = self.descriptors[name]?.precision(at: entry.level)
             }
         }
         if !wasLoaded {
@@ -163,7 +168,7 @@ public actor ModelCache {
         levels[name] = current + 1
         logger.warning(
             "model under memory pressure: reloading at a lower precision",
-            metadata: ["model": "\(name)", "model.precision": "\(descriptor.precisions[current + 1])"]
+            metadata: ["model": "\(name)", "model.precision": "\(descriptor.precision(at: current + 1))"]
         )
         if let entry = loaded[name] {
             if entry.inUse == 0 {
