@@ -48,9 +48,7 @@ public struct LoadTest: Sendable {
 
         /// The latency at `fraction` (0–1), nearest rank.
         public func latency(_ fraction: Double) -> Double {
-            guard !latencies.isEmpty else { return 0 }
-            let index = min(latencies.count - 1, max(0, Int((fraction * Double(latencies.count)).rounded(.up)) - 1))
-            return latencies[index]
+            latencies.nearestRank(fraction)
         }
     }
 

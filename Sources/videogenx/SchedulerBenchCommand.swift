@@ -44,7 +44,7 @@ struct SchedulerBench: AsyncParsableCommand {
             func cell(_ lane: Int) -> String {
                 let sorted = run.queueSeconds[lane].sorted()
                 guard !sorted.isEmpty else { return "—" }
-                let text = [0.5, 0.95, 0.99].map { String(format: "%.0f", Self.percentile(sorted, $0) * 1000) }.joined(separator: "/")
+                let text = [0.5, 0.95, 0.99].map { String(format: "%.0f", sorted.nearestRank($0) * 1000) }.joined(separator: "/")
                 return lane == 3 ? "\(text) (\(run.claimed[lane])/\(run.created[lane]))" : text
             }
             print(String(
@@ -54,7 +54,7 @@ struct SchedulerBench: AsyncParsableCommand {
         }
         guard runs.count == 3 else { return }
         let (off, on, noPreemption) = (runs[0], runs[1], runs[2])
-        let p99 = { (run: SchedulerBenchmark.Run) in Self.percentile(run.queueSeconds[0].sorted(), 0.99) }
+        let p99 = { (run: SchedulerBenchmark.Run) in run.queueSeconds[0].sorted().nearestRank(0.99) }
         let bound = cost.stepSeconds(batch: 8, latentFrames: 1) + 0.1
         print("")
         print(String(format: "batching on / off throughput: %.2f× (target ≥ 2.8×)", on.throughput / off.throughput))
@@ -62,11 +62,5 @@ struct SchedulerBench: AsyncParsableCommand {
         print(String(format: "utilisation with batching: %.1f %% (target ≥ 90 %%)", on.utilisation * 100))
         print(String(format: "P0 p99 queue time with preemption: %.0f ms (target ≤ one step + one window = %.0f ms)", p99(on) * 1000, bound * 1000))
         print(String(format: "P0 p99 without / with preemption: %.1f× (target ≥ 10×)", p99(noPreemption) / max(p99(on), 1e-6)))
-    }
-
-    /// The `q` quantile of sorted values (nearest rank).
-    static func percentile(_ sorted: [Double], _ q: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        return sorted[min(sorted.count - 1, max(0, Int((q * Double(sorted.count)).rounded(.up)) - 1))]
     }
 }
