@@ -36,6 +36,11 @@ public protocol VideoModel: Sendable {
         progress: (SamplingProgress) -> Void, frames: (FrameChunk) async throws -> Void
     ) async throws -> GenerationOutcome
 
+    /// A generation of `job` to be run a sampler step at a time in a continuous batch, resuming
+    /// from `checkpoint` when given. Models without such a path throw (the default).
+    /// - Throws: ``ModelError`` for a bad job or a checkpoint that does not fit it.
+    func stepper(for job: GenerationJob, index: Int, resumingFrom checkpoint: VideoCheckpoint?) throws -> any GenerationStepper
+
     /// Frees what ``load(on:)`` took. Generating afterwards throws until loaded again.
     func release() async
 }

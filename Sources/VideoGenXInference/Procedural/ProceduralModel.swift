@@ -68,6 +68,9 @@ public final class ProceduralModel: VideoModel {
         self.device.withLock { $0 = device }
     }
 
+    /// Whether the model is loaded on a device.
+    var isLoaded: Bool { device.withLock { $0 } != nil }
+
     /// Unloads the model.
     public func release() async {
         device.withLock { $0 = nil }
@@ -206,11 +209,7 @@ public final class ProceduralModel: VideoModel {
         let height = max(canvas?.height ?? 0, geometry.height)
         let width = max(canvas?.width ?? 0, geometry.width)
         let padded = height != geometry.height || width != geometry.width
-        let loop = SamplingLoop(
-            sampler: job.sampler.makeSampler(preferred: Self.preferredSampler),
-            guidance: ClassifierFreeGuidance(scale: job.cfgScale),
-            schedule: schedule, steps: job.steps
-        )
+        let loop = samplingLoop(for: job)
         let noise = GaussianNoise(seed: job.seed)
         var x: LatentBlock
         var startStep = 0
@@ -224,12 +223,7 @@ public final class ProceduralModel: VideoModel {
             x = latents
             startStep = checkpoint.nextStep
         } else {
-            x = LatentBlock(firstFrame: latentFrames.lowerBound, frameCount: latentFrames.count, height: geometry.height, width: geometry.width)
-            noise.fill(&x, stream: 0)
-            let sigma = loop.initialSigma
-            for i in x.values.indices {
-                x.values[i] *= sigma
-            }
+            x = Self.initialLatent(for: job, latentFrames: latentFrames, loop: loop)
         }
         struct Pause: Error {
             let nextStep: Int
@@ -268,6 +262,27 @@ public final class ProceduralModel: VideoModel {
         try Self.finished(sampleLatents(for: job, latentFrames: latentFrames, resumingFrom: nil, pauseWhen: { _ in false }, canvas: size))
     }
 
+    /// The sampling loop of `job`: its sampler (`auto` resolved), guidance and step count.
+    func samplingLoop(for job: GenerationJob) -> SamplingLoop {
+        SamplingLoop(
+            sampler: job.sampler.makeSampler(preferred: Self.preferredSampler),
+            guidance: ClassifierFreeGuidance(scale: job.cfgScale),
+            schedule: schedule, steps: job.steps
+        )
+    }
+
+    /// The starting latent of a window: the seed's noise (stream 0) at the loop's first σ.
+    static func initialLatent(for job: GenerationJob, latentFrames: Range<Int>, loop: SamplingLoop) -> LatentBlock {
+        let geometry = job.latentGeometry
+        var x = LatentBlock(firstFrame: latentFrames.lowerBound, frameCount: latentFrames.count, height: geometry.height, width: geometry.width)
+        GaussianNoise(seed: job.seed).fill(&x, stream: 0)
+        let sigma = loop.initialSigma
+        for i in x.values.indices {
+            x.values[i] *= sigma
+        }
+        return x
+    }
+
     /// The latents of a run that was never asked to pause.
     private static func finished(_ outcome: SamplingOutcome) throws -> LatentBlock {
         guard case .finished(let latents) = outcome else {
@@ -291,7 +306,7 @@ public final class ProceduralModel: VideoModel {
         ProceduralDenoiser.guidedTarget(clean: cleanLatent(for: job, latentFrames: latentFrames), guidanceScale: job.cfgScale)
     }
 
-    private static func check(_ job: GenerationJob) throws {
+    static func check(_ job: GenerationJob) throws {
         guard job.width > 0, job.height > 0, job.frameCount > 0, job.fps > 0, job.steps > 0,
               job.cfgScale.isFinite, job.cfgScale >= 1
         else {

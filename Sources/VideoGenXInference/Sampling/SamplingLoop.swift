@@ -39,25 +39,45 @@ public struct SamplingLoop: Sendable {
         stepNoise: (Int, inout LatentBlock) -> Void,
         afterStep: (Int) throws -> Void
     ) throws {
-        var conditional = x.zeroed()
-        var unconditional = guidance.needsUnconditional ? x.zeroed() : conditional
-        let wantsNoise = sampler.needsStepNoise
-        var noise = wantsNoise ? x.zeroed() : LatentBlock(firstFrame: 0, frameCount: 0, height: 0, width: 0)
+        var scratch = Scratch(like: x, loop: self)
         for step in startStep..<steps {
             try Task.checkCancellation()
-            let sigma = sigmas[step]
-            try denoiser.predictClean(x, sigma: sigma, branch: .conditional, into: &conditional)
-            if guidance.needsUnconditional {
-                try denoiser.predictClean(x, sigma: sigma, branch: .unconditional, into: &unconditional)
-                guidance.combine(conditional: &conditional, unconditional: unconditional)
-            }
-            if wantsNoise {
-                stepNoise(step, &noise)
-            }
-            sampler.step(
-                &x, denoised: conditional, sigma: sigma, nextSigma: sigmas[step + 1], noise: wantsNoise ? noise : nil
-            )
+            try self.step(step, &x, denoiser: denoiser, scratch: &scratch, stepNoise: stepNoise)
             try afterStep(step)
         }
+    }
+
+    /// The buffers one step works in, kept between steps so stepping allocates nothing.
+    public struct Scratch: Sendable {
+        var conditional: LatentBlock
+        var unconditional: LatentBlock
+        var noise: LatentBlock
+
+        /// Buffers for latents shaped like `x` under `loop`'s guidance and sampler.
+        public init(like x: LatentBlock, loop: SamplingLoop) {
+            conditional = x.zeroed()
+            unconditional = loop.guidance.needsUnconditional ? x.zeroed() : LatentBlock(firstFrame: 0, frameCount: 0, height: 0, width: 0)
+            noise = loop.sampler.needsStepNoise ? x.zeroed() : LatentBlock(firstFrame: 0, frameCount: 0, height: 0, width: 0)
+        }
+    }
+
+    /// Runs sampler step `step` on `x`: both guidance branches, combined, then the update. What
+    /// ``run(_:denoiser:startStep:stepNoise:afterStep:)`` does once per step; a continuous batch
+    /// calls it a step at a time for each of its jobs.
+    /// - Throws: whatever the denoiser throws.
+    public func step<D: Denoiser>(
+        _ step: Int, _ x: inout LatentBlock, denoiser: D, scratch: inout Scratch, stepNoise: (Int, inout LatentBlock) -> Void
+    ) throws {
+        let sigma = sigmas[step]
+        try denoiser.predictClean(x, sigma: sigma, branch: .conditional, into: &scratch.conditional)
+        if guidance.needsUnconditional {
+            try denoiser.predictClean(x, sigma: sigma, branch: .unconditional, into: &scratch.unconditional)
+            guidance.combine(conditional: &scratch.conditional, unconditional: scratch.unconditional)
+        }
+        let wantsNoise = sampler.needsStepNoise
+        if wantsNoise {
+            stepNoise(step, &scratch.noise)
+        }
+        sampler.step(&x, denoised: scratch.conditional, sigma: sigma, nextSigma: sigmas[step + 1], noise: wantsNoise ? scratch.noise : nil)
     }
 }

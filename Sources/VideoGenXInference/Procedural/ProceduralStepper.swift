@@ -1,0 +1,135 @@
+import Synchronization
+
+/// The procedural model's ``GenerationStepper``: the sampling loop of ``ProceduralModel/sampleLatents(for:latentFrames:resumingFrom:pauseWhen:canvas:afterStep:)``
+/// cut at its steps — the same initial noise, loop, denoiser and step noise, so every window's
+/// latents, and so every frame, are bit-identical to an uninterrupted run. A window is set up
+/// (noise, clean latent) as soon as the one before it ends, so a checkpoint is always a window
+/// and a step within it.
+final class ProceduralStepper: GenerationStepper {
+    private struct Window {
+        var index: Int
+        var nextStep: Int
+        var x: LatentBlock
+        var denoiser: ProceduralDenoiser
+        var scratch: SamplingLoop.Scratch
+    }
+
+    private struct State {
+        /// The window being sampled; `nil` once every window has run.
+        var window: Window?
+        var decoder: LatentDecoder
+    }
+
+    private let model: ProceduralModel
+    private let job: GenerationJob
+    private let index: Int
+    private let windows: [Range<Int>]
+    private let loop: SamplingLoop
+    private let resume: VideoCheckpoint?
+    private let state: Mutex<State>
+
+    init(model: ProceduralModel, job: GenerationJob, index: Int, resumingFrom checkpoint: VideoCheckpoint?) throws {
+        try ProceduralModel.check(job)
+        let windows = model.windows(for: job)
+        if let checkpoint {
+            let geometry = job.latentGeometry
+            let latents = checkpoint.sampler.latents
+            guard windows.indices.contains(checkpoint.window), checkpoint.sampler.seed == job.seed,
+                  (0...job.steps).contains(checkpoint.sampler.nextStep), latents.firstFrame == windows[checkpoint.window].lowerBound,
+                  latents.frameCount == windows[checkpoint.window].count, latents.height == geometry.height, latents.width == geometry.width
+            else {
+                throw ModelError(code: "invalid_checkpoint", message: "the checkpoint was not taken from this job")
+            }
+        }
+        self.model = model
+        self.job = job
+        self.index = index
+        self.windows = windows
+        self.resume = checkpoint
+        loop = model.samplingLoop(for: job)
+        let decoder = LatentDecoder(width: job.width, height: job.height, frameCount: job.frameCount, style: job.style, seed: job.seed)
+        state = Mutex(State(window: nil, decoder: decoder))
+        let first = window(0)
+        state.withLock { $0.window = first }
+    }
+
+    /// Window `index` ready to sample: from the checkpoint when it was taken there, else from noise.
+    private func window(_ index: Int) -> Window {
+        let frames = windows[index]
+        var x = ProceduralModel.initialLatent(for: job, latentFrames: frames, loop: loop)
+        var nextStep = 0
+        if let resume, resume.window == index {
+            x = resume.sampler.latents
+            nextStep = resume.sampler.nextStep
+        }
+        let clean = model.cleanLatent(for: job, latentFrames: frames)
+        let geometry = job.latentGeometry
+        return Window(
+            index: index, nextStep: nextStep, x: x, denoiser: ProceduralDenoiser(clean: clean, valid: (geometry.height, geometry.width)),
+            scratch: SamplingLoop.Scratch(like: x, loop: loop)
+        )
+    }
+
+    var isFinished: Bool { state.withLock { $0.window == nil } }
+
+    var progress: SamplingProgress {
+        state.withLock { state in
+            guard let window = state.window else {
+                return SamplingProgress(jobIndex: index, window: windows.count - 1, windowCount: windows.count, step: job.steps, steps: job.steps)
+            }
+            return SamplingProgress(jobIndex: index, window: window.index, windowCount: windows.count, step: window.nextStep, steps: job.steps)
+        }
+    }
+
+    func step() throws {
+        try Task.checkCancellation()
+        let noise = GaussianNoise(seed: job.seed)
+        let ended: Int? = try state.withLock { state in
+            guard var window = state.window else { return nil }
+            state.window = nil
+            if window.nextStep < loop.steps {
+                try loop.step(window.nextStep, &window.x, denoiser: window.denoiser, scratch: &window.scratch) { step, block in
+                    noise.fill(&block, stream: UInt64(step) + 1)
+                }
+                window.nextStep += 1
+            }
+            guard window.nextStep >= loop.steps else {
+                state.window = window
+                return nil
+            }
+            state.decoder.receive(window.x)
+            return window.index
+        }
+        // Set up the next window outside the lock's critical work on the decoder.
+        if let ended, ended + 1 < windows.count {
+            let next = window(ended + 1)
+            state.withLock { $0.window = next }
+        }
+    }
+
+    func nextChunk() -> FrameChunk? {
+        let chunkFrames = model.configuration.chunkFrames
+        return state.withLock { state in
+            let start = state.decoder.nextFrame
+            let frames = state.decoder.decodeAvailable(limit: chunkFrames)
+            return frames.isEmpty ? nil : FrameChunk(jobIndex: index, firstFrame: start, frames: frames)
+        }
+    }
+
+    func checkpoint() -> VideoCheckpoint? {
+        state.withLock { state in
+            state.window.map { VideoCheckpoint(window: $0.index, sampler: SamplerCheckpoint(nextStep: $0.nextStep, seed: job.seed, latents: $0.x)) }
+        }
+    }
+}
+
+extension ProceduralModel {
+    /// The job a sampler step at a time, for a continuous batch (``GenerationStepper``).
+    /// - Throws: ``ModelError`` when not loaded, for a bad job, or a checkpoint that does not fit.
+    public func stepper(for job: GenerationJob, index: Int, resumingFrom checkpoint: VideoCheckpoint?) throws -> any GenerationStepper {
+        guard isLoaded else {
+            throw ModelError(code: "model_not_loaded", message: "load the procedural model on a device before generating")
+        }
+        return try ProceduralStepper(model: self, job: job, index: index, resumingFrom: checkpoint)
+    }
+}
