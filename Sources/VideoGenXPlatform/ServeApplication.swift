@@ -12,7 +12,8 @@ import VideoGenXServer
 import VideoGenXStore
 
 /// The composition root of `serve` (embedded mode, DESIGN §1): SQLite task store and folder
-/// object store under the data directory, the procedural model on the CPU, one in-process worker,
+/// object store under the data directory, the procedural model on the CPU, one in-process worker
+/// (a batch scheduler over the configured devices),
 /// the webhook dispatcher and the HTTP API, run as one service group.
 ///
 /// SIGTERM/SIGINT shut it down gracefully, in this order: the API stops accepting (event
@@ -54,16 +55,16 @@ public enum ServeApplication {
             fallbackRenderer = renderer
             fallbackRenderer?.model = model
         }
+        let health = WorkerHealth()
+        let runsWorker = configuration.runsWorker
+        let monitor = runsWorker ? Self.deviceMonitor(configuration.worker.devices, health: health, nvml: nvml, logger: logger) : nil
         let worker = Worker(
             store: store, objects: objects, renderer: renderer, fallbackRenderer: fallbackRenderer,
-            configuration: configuration.worker, logger: logger
+            configuration: configuration.worker, devices: monitor?.batchDevices, health: health, logger: logger
         )
         let secrets = configuration.callbacks == nil ? nil : WebhookSecrets(masterKey: try KeyFile.loadOrCreate("webhook-master.key", in: data))
         let access = try AccessSetup(configuration, logger: logger)
         try await access.ensureAdminKey()
-        let health = worker.health
-        let runsWorker = configuration.runsWorker
-        let monitor = runsWorker ? Self.deviceMonitor(configuration.worker.devices, health: health, nvml: nvml, logger: logger) : nil
         var deviceStatuses: (@Sendable () -> [DeviceStatus])?
         if let monitor {
             deviceStatuses = { monitor.current() }

@@ -55,13 +55,7 @@ public struct VideoRenderer: Sendable {
         try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: workDirectory) }
         let (job, assets) = try await prepare(spec, in: workDirectory)
-        let model: any VideoModel
-        if let models {
-            model = try await models.acquire(self.model.name)
-        } else {
-            model = self.model
-            try await model.load(on: .cpu)
-        }
+        let model = try await acquireModel()
         let outcome: (result: PostProcessingExecutor.Outcome, modelTime: Duration)
         do {
             outcome = try await stream(
@@ -88,8 +82,18 @@ public struct VideoRenderer: Sendable {
         )
     }
 
+    /// The model, from the warm cache when there is one, else loaded on the CPU; hand it back
+    /// with ``done(with:)``.
+    func acquireModel() async throws -> any VideoModel {
+        if let models {
+            return try await models.acquire(model.name)
+        }
+        try await model.load(on: .cpu)
+        return model
+    }
+
     /// Makes the request's assets local and builds the model job (conditioned on the reference).
-    private func prepare(_ spec: GenerationSpec, in directory: URL) async throws -> (GenerationJob, PostProcessingPlan.Assets) {
+    func prepare(_ spec: GenerationSpec, in directory: URL) async throws -> (GenerationJob, PostProcessingPlan.Assets) {
         let assets = JobAssets(directory: directory, fetcher: fetcher, objects: objects, limits: assetLimits)
         var job = GenerationJob(spec: spec)
         var planned = PostProcessingPlan.Assets()
@@ -119,7 +123,7 @@ public struct VideoRenderer: Sendable {
     }
 
     /// Hands `model` back to the cache, or releases it when there is none.
-    private func done(with model: any VideoModel) async {
+    func done(with model: any VideoModel) async {
         if let models {
             await models.release(model.name)
         } else {

@@ -8,117 +8,68 @@ import VideoGenXMedia
 import VideoGenXObjects
 import VideoGenXStore
 
-/// The worker of one device (DESIGN §5, in-process for `serve`): claims a task, renders it with
-/// the model and encoder, uploads the video, completes the task — heartbeating its lease,
-/// writing throttled progress, stopping at the next sampler step when the task is cancelled —
-/// and sweeps expired leases. A failing task is recorded as failed (or retried) and the worker
-/// carries on. On graceful shutdown a running task is released back to the queue.
+/// The worker of a node (DESIGN §5, in-process for `serve`): a ``BatchScheduler`` with a
+/// ``RenderingBatchRunner`` on each configured device — claim, batch by key within the window,
+/// render the batch a sampler step at a time (each task through its own post-processing
+/// ffmpeg), upload, complete — plus the sweep that re-queues expired leases. Leases are renewed,
+/// progress written (throttled), a cancelled task stops at its next step, a failing task is
+/// recorded as failed (or retried, its last attempt on the fallback model) while the rest of
+/// its batch goes on, and a P0 task takes the place of the least urgent preemptible one at the
+/// next step (checkpointed, resumed byte-identically). On graceful shutdown nothing new is
+/// claimed; running tasks get ``WorkerConfiguration/shutdownGraceSeconds`` to finish, then are
+/// released to the queue without charging an attempt.
 public struct Worker: Service {
     let store: any TaskStore
-    let objects: any ObjectStore
-    let renderer: VideoRenderer
-    let fallbackRenderer: VideoRenderer?
     let configuration: WorkerConfiguration
     let logger: Logger
-    /// Whether ``run()`` is running, for readiness checks.
-    public let health = WorkerHealth()
-    /// The running tasks and their pause signals (preemption).
-    let running = RunningTasks()
+    /// The scheduler over this worker's devices.
+    let scheduler: BatchScheduler
+    /// Whether ``run()`` is running and how many tasks it renders, for readiness and the monitor.
+    public let health: WorkerHealth
+
+    /// What the worker's scheduler did (batch steps, tasks per step, preemptions, device faults).
+    public var counters: SchedulerCounters { scheduler.counters }
 
     /// Creates a worker.
     ///
-    /// - Parameter fallbackRenderer: runs attempts the store marks for the fallback model (after
-    ///   the plain retries failed); `nil` runs them on `renderer` again.
+    /// - Parameters:
+    ///   - fallbackRenderer: runs attempts the store marks for the fallback model (after the
+    ///     plain retries failed); `nil` runs them on `renderer` again.
+    ///   - devices: what each of ``WorkerConfiguration/devices`` reads as (the device monitor's
+    ///     readings); `nil`: always online, load unknown.
+    ///   - health: shared with the API's readiness check and the device monitor.
     public init(
         store: any TaskStore, objects: any ObjectStore, renderer: VideoRenderer, fallbackRenderer: VideoRenderer? = nil,
-        configuration: WorkerConfiguration = WorkerConfiguration(), logger: Logger
+        configuration: WorkerConfiguration = WorkerConfiguration(), devices: [any BatchDevice]? = nil, health: WorkerHealth = WorkerHealth(),
+        logger: Logger
     ) {
         self.store = store
-        self.objects = objects
-        self.renderer = renderer
-        self.fallbackRenderer = fallbackRenderer
         self.configuration = configuration
         self.logger = logger
+        self.health = health
+        let devices = devices ?? configuration.devices.map { UnmonitoredDevice(name: $0.description) }
+        let lanes = devices.map { device in
+            BatchScheduler.Lane(device: device, runner: RenderingBatchRunner(
+                device: device, renderer: renderer, fallbackRenderer: fallbackRenderer, objects: objects,
+                workDirectory: configuration.workDirectory, health: health, logger: logger
+            ))
+        }
+        scheduler = BatchScheduler(store: store, lanes: lanes, configuration: configuration.batching, logger: logger)
     }
 
-    /// Runs until cancelled or shut down gracefully. On graceful shutdown it claims nothing more,
-    /// gives running tasks ``WorkerConfiguration/shutdownGraceSeconds`` to finish, then stops
-    /// them at their next step and releases them to the queue.
+    /// Runs until cancelled or shut down gracefully (see the type's description).
     public func run() async throws {
         health.running.store(true, ordering: .relaxed)
         defer { health.running.store(false, ordering: .relaxed) }
-        logger.info("worker started", metadata: ["worker.name": "\(configuration.name)", "worker.capacity": "\(configuration.capacity)"])
-        try await withThrowingDiscardingTaskGroup { group in
+        logger.info("worker started", metadata: [
+            "worker.name": "\(configuration.name)", "worker.devices": "\(configuration.devices.map(\.description).joined(separator: ","))",
+            "worker.capacity": "\(configuration.capacity)",
+        ])
+        await withDiscardingTaskGroup { group in
             group.addTask { try? await cancelWhenGracefulShutdown { try await reapLoop() } }
-            await claimLoop()
+            try? await scheduler.run()
         }
         logger.info("worker stopped", metadata: ["worker.name": "\(configuration.name)"])
-    }
-
-    /// Claims while there is room (``WorkerConfiguration/capacity``) and runs each task as a
-    /// child; on graceful shutdown stops claiming and waits for the children (each bounded by
-    /// the grace period).
-    private func claimLoop() async {
-        let health = self.health
-        await withDiscardingTaskGroup { group in
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                let room = configuration.capacity - health.runningTasks.load(ordering: .relaxed)
-                var claimed: [TaskRecord] = []
-                if room > 0 {
-                    do {
-                        claimed = try await store.claim(worker: configuration.name, capacity: room, leaseSeconds: configuration.leaseSeconds)
-                    } catch {
-                        if !Task.isCancelled { logger.error("claim failed", metadata: ["error": "\(error)"]) }
-                    }
-                }
-                for task in claimed {
-                    health.runningTasks.add(1, ordering: .relaxed)
-                    group.addTask {
-                        await runWithinGrace(task)
-                        health.runningTasks.subtract(1, ordering: .relaxed)
-                    }
-                }
-                if room <= 0 {
-                    await preemptForUrgentWork()
-                }
-                if claimed.isEmpty {
-                    // Wakes at once on shutdown.
-                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(configuration.pollSeconds)) }
-                }
-            }
-        }
-    }
-
-    /// When the worker is full and a P0 task is claimable, asks the least urgent preemptible
-    /// running task to pause at its next sampler step (it is checkpointed and released, and the
-    /// freed slot is claimed on the next round).
-    private func preemptForUrgentWork() async {
-        let policy = configuration.preemption
-        guard policy.isEnabled, (try? await store.hasClaimable(priority: .p0)) == true,
-              let victim = running.preemptLeastUrgent(policy: policy)
-        else { return }
-        logger.info("preempting for a P0 task", metadata: ["task.id": "\(victim)"])
-    }
-
-    /// Runs `task`; once a graceful shutdown has lasted the grace period, cancels it (the task
-    /// then stops at its next step and is released to the queue).
-    private func runWithinGrace(_ task: TaskRecord) async {
-        let grace = configuration.shutdownGraceSeconds
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                let pause = running.add(task)
-                defer { running.remove(task.id) }
-                await TaskExecution(task: task, worker: self, pause: pause).run()
-            }
-            group.addTask {
-                // Returns when the grace period after a shutdown request ran out, or when
-                // cancelled because the task finished first.
-                guard (try? await gracefulShutdown()) != nil else { return }
-                try? await Task.sleep(for: .seconds(grace))
-            }
-            await group.next()
-            group.cancelAll()
-        }
     }
 
     private func reapLoop() async throws {

@@ -18,8 +18,16 @@ public struct WorkerConfiguration: Sendable {
     public var progressIntervalSeconds: Double
     /// Where videos are encoded before upload. Default the system temporary directory.
     public var workDirectory: URL
-    /// Tasks run at once. Default 1 (the procedural model already uses every core).
+    /// Most tasks a device runs at once, as one continuous batch of one batch key (1–8; the
+    /// batch cap adapts below it). Default 4.
     public var capacity: Int
+    /// How long a device waits for more tasks of its first task's batch key before it starts
+    /// the batch (`worker.batch_window_ms`). Default 0.1 s.
+    public var batchWindowSeconds: Double = 0.1
+    /// A batch step (every task's sampler step and the frames it finished) running longer than
+    /// this means the device hung: its tasks are released and it is taken out of service
+    /// (`worker.step_watchdog_seconds`). Default 30 s.
+    public var stepWatchdogSeconds: Double = 30
     /// On graceful shutdown, how long running tasks may go on to finish before they are stopped
     /// and released to the queue. Default 30 s.
     public var shutdownGraceSeconds: Double
@@ -37,6 +45,18 @@ public struct WorkerConfiguration: Sendable {
     /// tier; empty disables preemption.
     public var preemptibleTiers: Set<Tier> = Set(Tier.allCases)
 
+    /// The scheduler settings these make: leases, window, cap, preemption, progress, grace.
+    public var batching: BatchingConfiguration {
+        var batching = BatchingConfiguration(
+            workerName: name, leaseSeconds: leaseSeconds, batching: capacity > 1, windowSeconds: batchWindowSeconds, maxBatchSize: capacity,
+            preemption: preemption, stepWatchdogSeconds: stepWatchdogSeconds, idlePollSeconds: pollSeconds
+        )
+        batching.heartbeatSeconds = heartbeatSeconds
+        batching.progressSeconds = progressIntervalSeconds
+        batching.shutdownGraceSeconds = shutdownGraceSeconds
+        return batching
+    }
+
     /// The preemption rule these settings make.
     public var preemption: PreemptionPolicy {
         PreemptionPolicy(priorities: Set(preemptiblePriorities.compactMap(TaskPriority.init(rawValue:))), tiers: preemptibleTiers)
@@ -47,9 +67,9 @@ public struct WorkerConfiguration: Sendable {
         name: String = "worker-\(ProcessInfo.processInfo.processIdentifier)", leaseSeconds: Double = 30,
         heartbeatSeconds: Double = 10, pollSeconds: Double = 0.5, reapSeconds: Double = 5,
         progressIntervalSeconds: Double = 0.25, workDirectory: URL = FileManager.default.temporaryDirectory,
-        capacity: Int = 1, shutdownGraceSeconds: Double = 30
+        capacity: Int = 4, shutdownGraceSeconds: Double = 30
     ) {
-        self.capacity = capacity
+        self.capacity = min(8, max(1, capacity))
         self.shutdownGraceSeconds = shutdownGraceSeconds
         self.name = name
         self.leaseSeconds = leaseSeconds

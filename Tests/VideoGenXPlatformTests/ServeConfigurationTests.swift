@@ -35,7 +35,7 @@ struct ServeConfigurationTests {
         #expect(configuration.logLevel == .info && configuration.runsWorker)
         #expect(configuration.server.limits == .platform && configuration.server.urlExpirySeconds == 1800)
         #expect(configuration.server.maxPageSize == 100 && configuration.urlAllowlist.isEmpty)
-        #expect(configuration.worker.capacity == 1 && configuration.worker.leaseSeconds == 30 && configuration.worker.heartbeatSeconds == 10)
+        #expect(configuration.worker.capacity == 4 && configuration.worker.batchWindowSeconds == 0.1 && configuration.worker.leaseSeconds == 30 && configuration.worker.heartbeatSeconds == 10)
         #expect(configuration.worker.shutdownGraceSeconds == 30)
         let callbacks = try #require(configuration.callbacks)
         #expect(callbacks.retry.windowSeconds == 86_400 && callbacks.retry.firstDelaySeconds == 5 && callbacks.timeoutSeconds == 10)

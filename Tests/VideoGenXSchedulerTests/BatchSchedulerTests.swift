@@ -113,12 +113,20 @@ struct BatchSchedulerTests {
                 let stepped = running.withLock { $0 }
                 runner.steps.withLock { $0.append(stepped) }
                 let change = await inner.afterStep(running: now)
-                running.withLock { $0 = now.map(\.id).filter { !change.evict.contains($0) } + change.admit.map(\.id) }
+                running.withLock { $0 = now.map(\.id).filter { !change.evict.contains($0) && !change.stop.contains($0) } + change.admit.map(\.id) }
                 return change
             }
 
-            func evicted(_ task: TaskRecord, checkpoint: String) async {
+            func evicted(_ task: TaskRecord, checkpoint: String?) async {
                 await inner.evicted(task, checkpoint: checkpoint)
+            }
+
+            func failed(_ task: TaskRecord, failure: TaskFailure, retryable: Bool) async {
+                await inner.failed(task, failure: failure, retryable: retryable)
+            }
+
+            func progress(_ task: TaskRecord, percent: Int, stage: String) {
+                inner.progress(task, percent: percent, stage: stage)
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import Testing
 import VideoGenXCore
 import VideoGenXInference
@@ -75,6 +76,44 @@ final class WorkerTests: Sendable {
         #expect(try await objects.head(ObjectKey(result.videoKey))?.size == result.sizeBytes)
         #expect(try await objects.head(ObjectKey(try #require(result.thumbnailKey)))?.contentType == "image/webp")
         #expect(task.progress == 100)
+    }
+
+    @Test("Tasks of one batch key render as one continuous batch, each video byte-identical to its render alone; a task whose asset fails leaves the rest of the batch unharmed")
+    func rendersABatch() async throws {
+        func spec(seed: UInt64, image: String? = nil) throws -> GenerationSpec {
+            try GenerationRequest(
+                text: "a lighthouse in a storm", image: image,
+                params: .init(resolution: "720P", fps: 24, duration: 1, steps: 4, seed: seed, preset: "ultrafast")
+            ).validated(limits: .oneShot)
+        }
+        let specs = try (1...4).map { try spec(seed: UInt64($0)) }
+        var ids: [TaskID] = []
+        for spec in specs {
+            ids.append(try await store.create(NewTask(userID: "u", request: spec)).task.id)
+        }
+        let broken = try await store.create(NewTask(
+            userID: "u", request: try spec(seed: 9, image: "data:image/png;base64," + Data("not an image".utf8).base64EncodedString())
+        )).task.id
+        let worker = worker(capacity: 4)
+        let running = Task { try await worker.run() }
+        var done: [TaskRecord] = []
+        for id in ids {
+            done.append(try await waitFor(id) { $0.status.isTerminal })
+        }
+        let failed = try await waitFor(broken) { $0.status.isTerminal }
+        running.cancel()
+        _ = try? await running.value
+        #expect(failed.status == .failed && failed.error?.code == "asset_unreadable", "\(String(describing: failed.error))")
+        let batchSteps = worker.counters.batchSteps.load(ordering: .relaxed)
+        let taskSteps = worker.counters.taskSteps.load(ordering: .relaxed)
+        #expect(taskSteps > batchSteps, "some steps ran several tasks (\(taskSteps) task steps in \(batchSteps) batch steps)")
+        for (spec, task) in zip(specs, done) {
+            #expect(task.status == .succeeded && task.attempt == 0, "\(String(describing: task.error))")
+            let reference = directory.appendingPathComponent("alone-\(spec.seed).mp4")
+            _ = try await VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"))).render(spec, to: reference.path)
+            let bytes = try await objects.get(try ObjectKey(try #require(task.result?.videoKey)), range: nil).collect()
+            #expect(bytes == Array(try Data(contentsOf: reference)), "the batched video of seed \(spec.seed) differs from its render alone")
+        }
     }
 
     @Test("Stopping the worker mid-task releases the task to the queue without charging an attempt")
@@ -168,7 +207,7 @@ final class WorkerTests: Sendable {
         #expect(bytes == Array(try Data(contentsOf: reference)))
     }
 
-    @Test("With capacity 2 two tasks render at once")
+    @Test("With capacity 2 a second task starts while the first is still processing")
     func capacity() async throws {
         let first = try await enqueue(steps: 100, duration: 10)
         let second = try await enqueue(steps: 100, duration: 10)

@@ -28,8 +28,16 @@ public protocol BatchControl: Sendable {
     /// hand back, and which claimed tasks to add (they start at their checkpoint, or step 0).
     func afterStep(running: [TaskRecord]) async -> BatchChange
 
-    /// `task` was stopped as asked, resumable from `checkpoint` on any device.
-    func evicted(_ task: TaskRecord, checkpoint: String) async
+    /// `task` was stopped as asked, resumable from `checkpoint` on any device (`nil` when the
+    /// checkpoint could not be stored: the task starts over, same seed, same video).
+    func evicted(_ task: TaskRecord, checkpoint: String?) async
+
+    /// `task` failed on its own (its asset, its encoder); the loop records the failure,
+    /// retried when `retryable` per the store's contract. The rest of the batch goes on.
+    func failed(_ task: TaskRecord, failure: TaskFailure, retryable: Bool) async
+
+    /// Where `task` stands; the loop writes it to the store at most every progress interval.
+    func progress(_ task: TaskRecord, percent: Int, stage: String)
 }
 
 /// What changes in a running batch at a step boundary.
@@ -38,11 +46,15 @@ public struct BatchChange: Sendable, Hashable {
     public var evict: Set<TaskID>
     /// Claimed tasks to add.
     public var admit: [TaskRecord]
+    /// Running tasks to drop without a checkpoint: their user cancelled them or their lease
+    /// was lost. The loop has recorded it; the runner only stops them.
+    public var stop: Set<TaskID>
 
     /// A change; empty by default.
-    public init(evict: Set<TaskID> = [], admit: [TaskRecord] = []) {
+    public init(evict: Set<TaskID> = [], admit: [TaskRecord] = [], stop: Set<TaskID> = []) {
         self.evict = evict
         self.admit = admit
+        self.stop = stop
     }
 }
 

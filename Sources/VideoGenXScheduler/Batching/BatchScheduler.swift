@@ -38,22 +38,35 @@ public struct BatchScheduler: Service {
         self.logger = logger
     }
 
-    /// Runs the device loops until cancelled or shut down gracefully; running batches are
-    /// released to the queue when it ends.
+    /// Runs the device loops until cancelled or shut down gracefully. On graceful shutdown the
+    /// loops claim and admit nothing more and running batches get
+    /// ``BatchingConfiguration/shutdownGraceSeconds`` to finish; then what still runs is stopped
+    /// and released to the queue (no attempt charged).
     public func run() async throws {
         let coordination = BatchCoordination(counters: counters)
         let doorbells = lanes.map { _ in Doorbell() }
-        try? await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                group.addTask { await watchQueue(doorbells: doorbells, coordination: coordination) }
-                for (lane, doorbell) in zip(lanes, doorbells) {
-                    let loop = DeviceBatchLoop(
-                        device: lane.device, runner: lane.runner, store: store, configuration: configuration,
-                        coordination: coordination, doorbell: doorbell, logger: logger
-                    )
-                    group.addTask { await loop.run() }
+        let grace = configuration.shutdownGraceSeconds
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await watchQueue(doorbells: doorbells, coordination: coordination) }
+            group.addTask {
+                await withDiscardingTaskGroup { loops in
+                    for (lane, doorbell) in zip(lanes, doorbells) {
+                        let loop = DeviceBatchLoop(
+                            device: lane.device, runner: lane.runner, store: store, configuration: configuration,
+                            coordination: coordination, doorbell: doorbell, logger: logger
+                        )
+                        loops.addTask { await loop.run() }
+                    }
                 }
             }
+            group.addTask {
+                // Returns once the grace period after a shutdown request ran out (or at once when cancelled).
+                guard (try? await gracefulShutdown()) != nil else { return }
+                try? await Task.sleep(for: .seconds(grace))
+            }
+            // The loops ended (shut down, or every device lost), or the grace period ran out.
+            _ = await group.next()
+            group.cancelAll()
         }
     }
 

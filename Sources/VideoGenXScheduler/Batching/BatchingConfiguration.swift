@@ -21,6 +21,13 @@ public struct BatchingConfiguration: Sendable, Hashable {
     /// How long a running batch keeps refilling its free slots with tasks of its key; after it,
     /// the batch drains and the device claims by lane order again. Default 30 s.
     public var refillSeconds: Double
+    /// Seconds between lease renewals of running tasks; `nil`: a third of the lease. Default `nil`.
+    public var heartbeatSeconds: Double?
+    /// Shortest time between two progress writes of one task. Default 0.25 s.
+    public var progressSeconds: Double = 0.25
+    /// On graceful shutdown, how long running batches may go on to finish (nothing new is
+    /// claimed or admitted) before they are stopped and released to the queue. Default 0 s.
+    public var shutdownGraceSeconds: Double = 0
     /// Longest idle wait between claims when no task was queued (a queued task rings at once). Default 0.25 s.
     public var idlePollSeconds: Double
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import Synchronization
 import VideoGenXCore
 import VideoGenXInference
@@ -27,7 +28,7 @@ struct DeviceBatchLoop: Sendable {
     func run() async {
         let cap = CapState(BatchCapController(maxBatchSize: configuration.batching ? configuration.maxBatchSize : 1, thresholds: configuration.thresholds))
         var head: TaskRecord?
-        while !Task.isCancelled {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
             if coordination.isQuarantined(device.name) { return }
             guard device.isOnline else {
                 // Offline: claim nothing; look again at the monitor's cadence.
@@ -147,25 +148,28 @@ struct DeviceBatchLoop: Sendable {
         }
     }
 
-    /// The step watchdog and lease renewal: throws ``DeviceError`` `hung` when no sampler step
-    /// ended for ``BatchingConfiguration/stepWatchdogSeconds``; renews the running tasks' leases
-    /// at a third of their length. Runs until cancelled.
+    /// The step watchdog, lease renewal and progress: throws ``DeviceError`` `hung` when no
+    /// sampler step ended for ``BatchingConfiguration/stepWatchdogSeconds`` while steps run;
+    /// writes pending progress every ``BatchingConfiguration/progressSeconds`` and renews the
+    /// members' leases every ``BatchingConfiguration/heartbeatSeconds``. Runs until cancelled.
     private func watch(_ control: LoopControl) async throws {
         let watchdog = Duration.seconds(configuration.stepWatchdogSeconds)
-        let renewal = Duration.seconds(configuration.leaseSeconds / 3)
-        let tick = min(.milliseconds(100), watchdog / 4)
+        let renewal = Duration.seconds(configuration.heartbeatSeconds ?? configuration.leaseSeconds / 3)
+        let progress = Duration.seconds(configuration.progressSeconds)
+        let tick = min(.milliseconds(100), watchdog / 4, progress)
         var renewed = ContinuousClock.now
+        var reported = ContinuousClock.now
         while true {
             try await Task.sleep(for: tick)
             let now = ContinuousClock.now
-            if now - control.lastStep > watchdog {
+            if control.isStepping, now - control.lastStep > watchdog {
                 throw DeviceError(code: .hung, message: "\(device.name): no sampler step ended in \(configuration.stepWatchdogSeconds) s")
             }
-            if now - renewed >= renewal {
-                renewed = now
-                for task in control.members {
-                    _ = try? await store.heartbeat(task.id, token: task.fencingToken, leaseSeconds: configuration.leaseSeconds)
-                }
+            let renew = now - renewed >= renewal
+            if renew || now - reported >= progress {
+                reported = now
+                if renew { renewed = now }
+                await control.report(renew: renew, leaseSeconds: configuration.leaseSeconds)
             }
         }
     }

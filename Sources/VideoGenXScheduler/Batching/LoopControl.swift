@@ -1,4 +1,5 @@
 import Logging
+import ServiceLifecycle
 import Synchronization
 import VideoGenXCore
 import VideoGenXStore
@@ -9,12 +10,20 @@ import VideoGenXStore
 final class LoopControl: BatchControl {
     private struct State {
         var members: [TaskID: TaskRecord]
-        var finishedThisStep = 0
+        /// The tasks the last step boundary left running (those missing at the next one left the batch).
+        var stepped: Set<TaskID>
         /// Whether the last refill claim got every slot it asked for (more may be queued).
         var mayHaveMore = true
         var queuedSeen: Int
         var pausingAll = false
-        var deferred: [(TaskRecord, String)] = []
+        var deferred: [(TaskRecord, String?)] = []
+        /// Progress not yet written, by task.
+        var progress: [TaskID: (percent: Int, stage: String)] = [:]
+        /// Tasks whose user asked to cancel them, or whose lease was lost, to stop at the next step.
+        var cancelRequested: Set<TaskID> = []
+        var leaseLost: Set<TaskID> = []
+        /// Whether sampler steps still run (false once the runner has only encodes to finish).
+        var stepping = true
     }
 
     private let loop: DeviceBatchLoop
@@ -31,7 +40,7 @@ final class LoopControl: BatchControl {
         first = batch[0]
         self.cap = cap
         state = Mutex(State(
-            members: Dictionary(uniqueKeysWithValues: batch.map { ($0.id, $0) }),
+            members: Dictionary(uniqueKeysWithValues: batch.map { ($0.id, $0) }), stepped: Set(batch.map(\.id)),
             queuedSeen: loop.coordination.queuedEvents.load(ordering: .relaxed)
         ))
     }
@@ -48,9 +57,8 @@ final class LoopControl: BatchControl {
     var isPausingAll: Bool { state.withLock { $0.pausingAll } }
 
     func finished(_ task: TaskRecord, result: TaskResult) async {
-        state.withLock { state in
-            state.members[task.id] = nil
-            state.finishedThisStep += 1
+        _ = state.withLock { state in
+            state.members.removeValue(forKey: task.id)
         }
         loop.coordination.counters.finishedTasks.add(1, ordering: .relaxed)
         do {
@@ -63,9 +71,12 @@ final class LoopControl: BatchControl {
     func afterStep(running: [TaskRecord]) async -> BatchChange {
         timer.withLock { $0 = .now }
         let counters = loop.coordination.counters
+        // Tasks that left the batch's steps since the last boundary (finished sampling or failed;
+        // a rendering runner completes them later, after their upload).
+        let ids = Set(running.map(\.id))
         let finished = state.withLock { state in
-            defer { state.finishedThisStep = 0 }
-            return state.finishedThisStep
+            defer { state.stepped = ids }
+            return state.stepped.subtracting(ids).count
         }
         counters.batchSteps.add(1, ordering: .relaxed)
         counters.taskSteps.add(running.count + finished, ordering: .relaxed)
@@ -74,24 +85,110 @@ final class LoopControl: BatchControl {
             // then shrinks by choice, and the controller would take it for a lack of work).
             cap.observe(utilisation: loop.device.utilisation, memory: loop.device.memoryFraction, full: running.count + finished >= cap.value)
         }
+        let stop = await stops(running: running)
+        let running = running.filter { !stop.contains($0.id) }
         loop.coordination.batches.update(loop.device.name, running: running, policy: loop.configuration.preemption)
         // The batch's places: the cap, within the device's free memory (the memory guard).
         let room = loop.memoryLimited(cap.value, for: first)
-        if loop.coordination.batches.takeRequest(loop.device.name), let change = await makeRoomForP0(running: running, room: room) {
-            return change
+        var change = BatchChange()
+        if loop.coordination.batches.takeRequest(loop.device.name), let made = await makeRoomForP0(running: running, room: room) {
+            change = made
+        } else {
+            change.admit = await refill(free: room - running.count)
         }
-        return BatchChange(admit: await refill(free: room - running.count))
+        change.stop = stop
+        let next = ids.subtracting(stop).subtracting(change.evict).union(change.admit.map(\.id))
+        state.withLock { state in
+            state.stepped = next
+            state.stepping = !next.isEmpty
+        }
+        return change
     }
 
-    func evicted(_ task: TaskRecord, checkpoint: String) async {
+    func evicted(_ task: TaskRecord, checkpoint: String?) async {
         let deferRelease = state.withLock { state in
             state.members[task.id] = nil
             if state.pausingAll { state.deferred.append((task, checkpoint)) }
             return state.pausingAll
         }
         if !deferRelease {
-            await loop.release([task], checkpoints: [task.id: checkpoint])
+            await loop.release([task], checkpoints: checkpoint.map { [task.id: $0] } ?? [:])
         }
+    }
+
+    func failed(_ task: TaskRecord, failure: TaskFailure, retryable: Bool) async {
+        state.withLock { state in
+            state.members[task.id] = nil
+            state.progress[task.id] = nil
+        }
+        do {
+            let updated = try await loop.store.fail(task.id, token: task.fencingToken, error: failure, retryable: retryable)
+            loop.logger.error("task attempt failed", metadata: [
+                "task.id": "\(task.id)", "error.code": "\(failure.code)", "error": "\(failure.message)",
+                "task.status": "\(updated.status.rawValue)", "error.retryable": "\(retryable)",
+            ])
+        } catch {
+            loop.logger.warning("recording a failure failed", metadata: ["task.id": "\(task.id)", "error": "\(error)"])
+        }
+    }
+
+    func progress(_ task: TaskRecord, percent: Int, stage: String) {
+        state.withLock { $0.progress[task.id] = (percent, stage) }
+    }
+
+    /// Whether the runner still runs sampler steps (the step watchdog then applies).
+    var isStepping: Bool { state.withLock { $0.stepping } }
+
+    /// Writes pending progress and renews every member's lease (when `renew`); remembers the
+    /// tasks whose user asked to cancel them and those whose lease was lost, which the next
+    /// step boundary stops.
+    func report(renew: Bool, leaseSeconds: Double) async {
+        let (members, pending) = state.withLock { state in
+            defer { state.progress = [:] }
+            return (state.members, state.progress)
+        }
+        for (id, task) in members {
+            let status: LeaseStatus
+            do {
+                if let update = pending[id] {
+                    status = try await loop.store.progress(id, token: task.fencingToken, percent: update.percent, stage: update.stage)
+                } else if renew {
+                    status = try await loop.store.heartbeat(id, token: task.fencingToken, leaseSeconds: leaseSeconds)
+                } else {
+                    continue
+                }
+            } catch let error as StoreError where error.code == .staleLease {
+                _ = state.withLock { $0.leaseLost.insert(id) }
+                continue
+            } catch {
+                continue
+            }
+            if status == .cancelRequested {
+                _ = state.withLock { $0.cancelRequested.insert(id) }
+            }
+        }
+    }
+
+    /// Running tasks to stop at this step: cancelled ones are confirmed cancelled, lost ones
+    /// dropped (another worker owns them).
+    private func stops(running: [TaskRecord]) async -> Set<TaskID> {
+        let ids = Set(running.map(\.id))
+        let (cancelled, lost) = state.withLock { state in
+            let cancelled = state.cancelRequested.intersection(ids)
+            let lost = state.leaseLost.intersection(ids)
+            state.cancelRequested.subtract(cancelled)
+            state.leaseLost.subtract(lost)
+            for id in cancelled.union(lost) { state.members[id] = nil }
+            return (cancelled, lost)
+        }
+        for task in running where cancelled.contains(task.id) {
+            _ = try? await loop.store.confirmCancelled(task.id, token: task.fencingToken)
+            loop.logger.info("task cancelled at the user's request", metadata: ["task.id": "\(task.id)"])
+        }
+        for id in lost {
+            loop.logger.warning("lease lost; another worker owns the task now", metadata: ["task.id": "\(id)"])
+        }
+        return cancelled.union(lost)
     }
 
     /// Releases the tasks of a whole-batch pause (after the loop claimed the P0).
@@ -101,7 +198,7 @@ final class LoopControl: BatchControl {
             return state.deferred
         }
         for (task, checkpoint) in deferred {
-            await loop.release([task], checkpoints: [task.id: checkpoint])
+            await loop.release([task], checkpoints: checkpoint.map { [task.id: $0] } ?? [:])
         }
     }
 
@@ -134,7 +231,7 @@ final class LoopControl: BatchControl {
     /// the batch is younger than ``BatchingConfiguration/refillSeconds`` (then it drains, and the
     /// loop's next claim follows lane order, so one key cannot hold a device for ever).
     private func refill(free: Int) async -> [TaskRecord] {
-        guard isRefilling, free > 0 else { return [] }
+        guard isRefilling, free > 0, !Task.isShuttingDownGracefully else { return [] }
         let queued = loop.coordination.queuedEvents.load(ordering: .relaxed)
         let worthAsking = state.withLock { state in
             state.mayHaveMore || state.queuedSeen != queued

@@ -37,7 +37,7 @@ public struct SimulatedBatchRunner: BatchRunner {
             for item in items where change.evict.contains(item.task.id) {
                 await control.evicted(item.task, checkpoint: "sim-step:\(item.next)")
             }
-            items.removeAll { change.evict.contains($0.task.id) }
+            items.removeAll { change.evict.contains($0.task.id) || change.stop.contains($0.task.id) }
             items += change.admit.map { Item(task: $0, next: Self.resumeStep($0.checkpointRef)) }
         }
     }

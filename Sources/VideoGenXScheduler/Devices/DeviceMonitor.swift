@@ -12,7 +12,7 @@ import Glibc
 /// from this process's CPU time and resident memory. A device whose reading fails is shown
 /// offline and logged once per change.
 public final class DeviceMonitor: Service, Sendable {
-    private let devices: [DeviceSpec]
+    let devices: [DeviceSpec]
     private let nvml: NVML?
     private let simulated: [String: SimulatedDevice]
     private let health: WorkerHealth
