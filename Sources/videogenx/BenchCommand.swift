@@ -10,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure encoder overhead, model cost, the store, auth and the scheduler (results go in docs/benchmarks.md).",
-        subcommands: [EncoderBench.self, ModelBench.self, StoreBench.self, AuthBench.self, SchedulerBench.self]
+        subcommands: [EncoderBench.self, ModelBench.self, StoreBench.self, AuthBench.self, SchedulerBench.self, WorkerBench.self]
     )
 }
 

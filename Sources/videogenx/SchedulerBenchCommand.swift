@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VideoGenXPlatform
+import VideoGenXCore
 import VideoGenXScheduler
 
 /// `videogenx bench scheduler`: batching and preemption on simulated devices.
@@ -62,5 +63,47 @@ struct SchedulerBench: AsyncParsableCommand {
         print(String(format: "utilisation with batching: %.1f %% (target ≥ 90 %%)", on.utilisation * 100))
         print(String(format: "P0 p99 queue time with preemption: %.0f ms (target ≤ one step + one window = %.0f ms)", p99(on) * 1000, bound * 1000))
         print(String(format: "P0 p99 without / with preemption: %.1f× (target ≥ 10×)", p99(noPreemption) / max(p99(on), 1e-6)))
+    }
+}
+
+/// `videogenx bench worker`: serve's real render path, batching off vs on, in one process.
+struct WorkerBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "The worker (batch scheduler, rendering runner, procedural model, ffmpeg, upload) draining a backlog of one batch key at capacity 1 and at --capacity."
+    )
+
+    @Option(help: "Tasks in the backlog of each run.")
+    var tasks = 8
+
+    @Option(help: "The batched run's capacity (2–8).")
+    var capacity = 4
+
+    @Option(help: "720P, 1080P or 4K.")
+    var resolution = "720P"
+
+    @Option(help: "Seconds of video per task.")
+    var duration = 2
+
+    @Option(help: "Sampler steps per task.")
+    var steps = 20
+
+    func run() async throws {
+        guard tasks > 0, (2...8).contains(capacity) else { throw ValidationError("--tasks must be positive and --capacity 2–8") }
+        let request = try GenerationRequest(
+            text: "a lighthouse in a storm at night",
+            params: .init(resolution: resolution, fps: 24, duration: duration, steps: steps, seed: 1, preset: "ultrafast")
+        ).validated(limits: .oneShot)
+        let lines = try await WorkerBenchmark(capacities: [1, capacity], tasks: tasks, request: request).run {
+            FileHandle.standardError.write(Data(($0 + "\n").utf8))
+        }
+        print("| capacity | tasks | seconds | tasks/s | mean batch |")
+        print("|---:|---:|---:|---:|---:|")
+        for line in lines {
+            print(String(format: "| %d | %d | %.1f | %.3f | %.2f |", line.capacity, line.succeeded, line.seconds, line.tasksPerSecond, line.meanBatch))
+        }
+        if lines.count == 2 {
+            print(String(format: "\nbatched / one at a time throughput: %.2f×", lines[1].tasksPerSecond / lines[0].tasksPerSecond))
+        }
     }
 }
