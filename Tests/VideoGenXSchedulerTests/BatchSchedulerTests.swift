@@ -184,6 +184,36 @@ struct BatchSchedulerTests {
         #expect(scheduler.counters.memorySplits.load(ordering: .relaxed) > 0)
     }
 
+    @Test("A running batch writes progress; a task cancelled in it stops at a step boundary and is confirmed cancelled while the rest of the batch finishes")
+    func cancelInBatch() async throws {
+        let f = try Fixture()
+        let device = f.device("sim0")
+        let runner = RecordingRunner(inner: SimulatedBatchRunner(device: device))
+        // The cap starts at 1 and grows on a turnover: a short task first makes room for two.
+        let short = try await f.create(steps: 2, seed: 3)
+        let doomed = try await f.create(steps: 800, seed: 1)
+        let other = try await f.create(steps: 800, seed: 2)
+        let scheduler = BatchScheduler(
+            store: f.store, lanes: [.init(device: device, runner: runner)],
+            configuration: BatchingConfiguration(windowSeconds: 0.05, maxBatchSize: 8), logger: Self.logger
+        )
+        try await f.running(scheduler) {
+            try await f.expectEventually {
+                let doomedNow = try await f.store.get(doomed.id)
+                let otherNow = try await f.store.get(other.id)
+                return doomedNow?.status == .processing && (doomedNow?.progress ?? 0) > 0 && otherNow?.status == .processing
+            }
+            _ = try await f.store.cancel(doomed.id, userID: "u")
+            try await f.expectEventually { try await f.status(doomed) == .cancelled }
+            let steps = runner.steps.withLock { $0.count }
+            try await f.expectEventually(30) { try await f.status(other) == .succeeded }
+            let after = runner.steps.withLock { $0.dropFirst(steps + 1) }
+            #expect(!after.isEmpty && after.allSatisfy { !$0.contains(doomed.id) }, "the cancelled task left the batch")
+        }
+        #expect(try await f.status(short) == .succeeded)
+        #expect(try await f.store.get(doomed.id)?.attempt == 0)
+    }
+
     @Test("With batching off every batch holds one task")
     func batchingOff() async throws {
         let f = try Fixture()

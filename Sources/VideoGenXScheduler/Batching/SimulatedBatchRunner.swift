@@ -33,6 +33,9 @@ public struct SimulatedBatchRunner: BatchRunner {
                 await control.finished(item.task, result: Self.result(item.task))
             }
             items.removeAll { $0.next >= $0.task.request.steps }
+            for item in items {
+                control.progress(item.task, percent: item.next * 100 / item.task.request.steps, stage: "sampling")
+            }
             let change = await control.afterStep(running: items.map(\.task))
             for item in items where change.evict.contains(item.task.id) {
                 await control.evicted(item.task, checkpoint: "sim-step:\(item.next)")
