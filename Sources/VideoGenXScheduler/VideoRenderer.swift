@@ -46,8 +46,7 @@ public struct VideoRenderer: Sendable {
     /// - Throws: ``AssetError`` for an asset that cannot be had, ``MediaError`` from ffmpeg,
     ///   ``ModelError`` from the model, `CancellationError`.
     public func render(
-        _ spec: GenerationSpec, to path: String, resumingFrom checkpoint: VideoCheckpoint? = nil, pause: PauseSignal = PauseSignal(),
-        progress: (RenderProgress) -> Void = { _ in }
+        _ spec: GenerationSpec, to path: String, progress: (RenderProgress) -> Void = { _ in }
     ) async throws -> RenderSummary {
         let clock = ContinuousClock()
         let start = clock.now
@@ -59,8 +58,7 @@ public struct VideoRenderer: Sendable {
         let outcome: (result: PostProcessingExecutor.Outcome, modelTime: Duration)
         do {
             outcome = try await stream(
-                job, model: model, spec: spec, assets: assets, workDirectory: workDirectory.path, to: path, resumingFrom: checkpoint,
-                pause: pause, progress: progress
+                job, model: model, spec: spec, assets: assets, workDirectory: workDirectory.path, to: path, progress: progress
             )
         } catch {
             if let models, let failure = error as? ModelError, failure.code == ModelError.outOfMemory {
@@ -135,7 +133,7 @@ public struct VideoRenderer: Sendable {
     /// outcome and the time spent in the model (generation time less time blocked on the pipe).
     private func stream(
         _ job: GenerationJob, model: any VideoModel, spec: GenerationSpec, assets: PostProcessingPlan.Assets, workDirectory: String, to path: String,
-        resumingFrom checkpoint: VideoCheckpoint?, pause: PauseSignal, progress: (RenderProgress) -> Void
+        progress: (RenderProgress) -> Void
     ) async throws -> (result: PostProcessingExecutor.Outcome, modelTime: Duration) {
         let clock = ContinuousClock()
         let format = VideoFormat(width: job.width, height: job.height, fps: job.fps)
@@ -145,7 +143,7 @@ public struct VideoRenderer: Sendable {
         var generating = Duration.zero
         let result = try await executor.run(spec, format: format, workDirectory: workDirectory, assets: assets, to: path) { writer in
             let generateStart = clock.now
-            let generated = try await model.generate(job, index: 0, resumingFrom: checkpoint, pause: pause, progress: { report in
+            try await model.generate([job], progress: { report in
                 state.step = report.step
                 state.steps = report.steps
                 state.window = report.window
@@ -160,10 +158,6 @@ public struct VideoRenderer: Sendable {
                 state.framesEncoded = writer.framesWritten
                 progress(state)
             })
-            if case .paused(let checkpoint) = generated {
-                // Thrown inside the encode so ffmpeg is killed and the partial file removed.
-                throw RenderPaused(checkpoint: checkpoint)
-            }
             generating = clock.now - generateStart
         }
         return (result, generating - blocked)
@@ -176,11 +170,4 @@ extension Duration {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
     }
-}
-
-/// A render stopped at a sampler step because its pause signal was raised (preemption): resume
-/// it from ``checkpoint`` on any worker. The partial output has been removed.
-public struct RenderPaused: Error, Sendable {
-    /// Where the generation stands.
-    public let checkpoint: VideoCheckpoint
 }

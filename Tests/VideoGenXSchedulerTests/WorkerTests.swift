@@ -207,17 +207,22 @@ final class WorkerTests: Sendable {
         #expect(bytes == Array(try Data(contentsOf: reference)))
     }
 
-    @Test("With capacity 2 a second task starts while the first is still processing")
+    @Test("With capacity 2, once a turnover has grown the cap, two long tasks of one key render in one batch at once")
     func capacity() async throws {
+        // The cap starts at 1; the short task's turnover grows it to 2 for the next batch.
+        let short = try await enqueue(steps: 4)
         let first = try await enqueue(steps: 100, duration: 10)
         let second = try await enqueue(steps: 100, duration: 10)
-        let running = Task { [worker = worker(capacity: 2)] in try await worker.run() }
+        let worker = worker(capacity: 2)
+        let running = Task { try await worker.run() }
+        _ = try await waitFor(short) { $0.status == .succeeded }
         _ = try await waitFor(first) { $0.status == .processing && $0.progress > 0 }
         let other = try await waitFor(second) { $0.status == .processing && $0.progress > 0 }
         #expect(try await store.get(first)?.status == .processing, "both at once")
         #expect(other.leaseOwner != nil)
         running.cancel()
         _ = try? await running.value
+        #expect(worker.counters.taskSteps.load(ordering: .relaxed) > worker.counters.batchSteps.load(ordering: .relaxed), "steps ran both")
     }
 
     @Test("On graceful shutdown a running task that ends within the grace period completes; nothing new is claimed")
