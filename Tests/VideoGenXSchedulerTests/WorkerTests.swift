@@ -116,6 +116,23 @@ final class WorkerTests: Sendable {
         }
     }
 
+    @Test("A render that outlasts its lease several times keeps it (heartbeats beside the progress writes) and succeeds on its first attempt")
+    func keepsLease() async throws {
+        let id = try await enqueue(steps: 40, duration: 4)
+        let worker = Worker(
+            store: store, objects: objects, renderer: VideoRenderer(),
+            configuration: WorkerConfiguration(leaseSeconds: 1.5, heartbeatSeconds: 0.4, pollSeconds: 0.05, reapSeconds: 0.5, workDirectory: directory),
+            logger: Logger(label: "test")
+        )
+        let started = ContinuousClock.now
+        let running = Task { try await worker.run() }
+        let task = try await waitFor(id) { $0.status.isTerminal }
+        running.cancel()
+        _ = try? await running.value
+        #expect(ContinuousClock.now - started > .seconds(3), "the render outlasted the lease")
+        #expect(task.status == .succeeded && task.attempt == 0, "\(task.status) attempt \(task.attempt)")
+    }
+
     @Test("Stopping the worker mid-task releases the task to the queue without charging an attempt")
     func releasesOnShutdown() async throws {
         let id = try await enqueue(steps: 100, duration: 10)

@@ -148,14 +148,14 @@ final class LoopControl: BatchControl {
             return (state.members, state.progress)
         }
         for (id, task) in members {
-            let status: LeaseStatus
+            var statuses: [LeaseStatus] = []
             do {
                 if let update = pending[id] {
-                    status = try await loop.store.progress(id, token: task.fencingToken, percent: update.percent, stage: update.stage)
-                } else if renew {
-                    status = try await loop.store.heartbeat(id, token: task.fencingToken, leaseSeconds: leaseSeconds)
-                } else {
-                    continue
+                    statuses.append(try await loop.store.progress(id, token: task.fencingToken, percent: update.percent, stage: update.stage))
+                }
+                if renew {
+                    // A progress write does not extend the lease; only a heartbeat does.
+                    statuses.append(try await loop.store.heartbeat(id, token: task.fencingToken, leaseSeconds: leaseSeconds))
                 }
             } catch let error as StoreError where error.code == .staleLease {
                 _ = state.withLock { $0.leaseLost.insert(id) }
@@ -163,7 +163,7 @@ final class LoopControl: BatchControl {
             } catch {
                 continue
             }
-            if status == .cancelRequested {
+            if statuses.contains(.cancelRequested) {
                 _ = state.withLock { $0.cancelRequested.insert(id) }
             }
         }
