@@ -116,6 +116,43 @@ final class WorkerTests: Sendable {
         }
     }
 
+    /// Answers every URL after `seconds` with "404".
+    struct SlowFetcher: AssetFetcher {
+        let seconds: Double
+        func fetch(_ url: String, to destination: URL, maxBytes: Int) async throws {
+            try await Task.sleep(for: .seconds(seconds))
+            throw AssetError(code: .httpStatus, field: "image", message: "answered 404")
+        }
+    }
+
+    @Test("A task whose asset is slow to fetch does not hold its batch: the other task renders and finishes while it is still fetching")
+    func slowAssetDoesNotHoldTheBatch() async throws {
+        // The cap starts at 1; the short task's turnover grows it to 2 for the next batch.
+        let short = try await enqueue(steps: 4)
+        let slow = try await store.create(NewTask(userID: "u", request: try GenerationRequest(
+            text: "a red fox running through snow", image: "https://assets.example/fox.png",
+            params: .init(resolution: "720P", fps: 24, duration: 1, steps: 4, seed: 2, preset: "ultrafast")
+        ).validated(limits: .oneShot))).task.id
+        let fast = try await enqueue(steps: 4)
+        var renderer = VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
+        renderer.fetcher = SlowFetcher(seconds: 15)
+        let worker = Worker(
+            store: store, objects: objects, renderer: renderer,
+            configuration: WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 1, pollSeconds: 0.05, workDirectory: directory, capacity: 2),
+            logger: Logger(label: "test")
+        )
+        let running = Task { try await worker.run() }
+        _ = try await waitFor(short) { $0.status == .succeeded }
+        let fastDone = try await waitFor(fast) { $0.status.isTerminal }
+        let slowThen = try #require(try await store.get(slow))
+        let slowDone = try await waitFor(slow) { $0.status.isTerminal }
+        running.cancel()
+        _ = try? await running.value
+        #expect(fastDone.status == .succeeded)
+        #expect(slowThen.status == .processing && slowThen.leaseOwner != nil, "the slow task was still fetching, in the batch: \(slowThen.status), \(String(describing: slowThen.error))")
+        #expect(slowDone.status == .failed && slowDone.error?.code == "asset_http_status", "\(String(describing: slowDone.error))")
+    }
+
     @Test("A render that outlasts its lease several times keeps it (heartbeats beside the progress writes) and succeeds on its first attempt")
     func keepsLease() async throws {
         let id = try await enqueue(steps: 40, duration: 4)

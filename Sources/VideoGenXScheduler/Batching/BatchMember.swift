@@ -7,105 +7,111 @@ import VideoGenXMedia
 import VideoGenXObjects
 import VideoGenXStore
 
-/// One task of a rendering batch: its assets fetched into a private work directory, its model
-/// taken from the renderer (warm cache), its generation stepped by the batch, and its own
-/// post-processing ffmpeg fed with the frames of every window that finishes. When the last
-/// frame is in, its encode child probes and uploads the video and reports it finished; a
-/// member stopped by the batch (evicted, cancelled, released) discards its partial file.
+/// One task of a rendering batch. Its own child task opens it — fetches the assets into a
+/// private work directory, takes the model from the renderer (warm cache), sets up its
+/// generation (from its checkpoint, if any) and starts its post-processing ffmpeg — while the
+/// batch goes on stepping the others; once ``isReady`` the batch steps it too and feeds ffmpeg
+/// the frames of every window that finishes. When the last frame is in, the child probes and
+/// uploads the video and reports it finished; a member stopped by the batch (evicted,
+/// cancelled, released) discards its partial file.
 final class BatchMember: Sendable {
+    /// Where the member stands.
+    enum Phase: Sendable {
+        /// Fetching assets, taking the model, starting ffmpeg.
+        case opening
+        /// Stepping: its generation and the ffmpeg its frames go to.
+        case ready(any GenerationStepper, FrameWriter)
+        /// It ended before it was ready (failed or stopped); nothing more to do.
+        case ended
+    }
+
     /// The claimed task.
     let task: TaskRecord
-    /// Its generation, a sampler step at a time.
-    let stepper: any GenerationStepper
     private let renderer: VideoRenderer
-    private let model: any VideoModel
     private let objects: any ObjectStore
     private let workDirectory: URL
-    private let assets: PostProcessingPlan.Assets
-    private let format: VideoFormat
-    private let writers: (stream: AsyncThrowingStream<FrameWriter, any Error>, continuation: AsyncThrowingStream<FrameWriter, any Error>.Continuation)
-    private let input: (stream: AsyncThrowingStream<Void, any Error>, continuation: AsyncThrowingStream<Void, any Error>.Continuation)
-    private let writer = Mutex<FrameWriter?>(nil)
-    private let reported = Atomic<Bool>(false)
     /// What the task has run on so far, for a failure's message.
     private let tried: String
+    private let phase = Mutex<Phase>(.opening)
+    /// Rung when the member leaves ``Phase/opening`` (shared by the batch's members).
+    private let opened: Doorbell
+    private let input: (stream: AsyncThrowingStream<Void, any Error>, continuation: AsyncThrowingStream<Void, any Error>.Continuation)
+    private let reported = Atomic<Bool>(false)
 
     /// The member was stopped by its batch; its encode ends without a report.
     struct Stopped: Error {}
 
-    private init(
-        task: TaskRecord, stepper: any GenerationStepper, renderer: VideoRenderer, model: any VideoModel, objects: any ObjectStore,
-        workDirectory: URL, assets: PostProcessingPlan.Assets, format: VideoFormat, tried: String
-    ) {
+    /// A member for `task`, rendered by `renderer` in a work directory under `root`; rings
+    /// `opened` once ready or ended.
+    init(_ task: TaskRecord, renderer: VideoRenderer, objects: any ObjectStore, in root: URL, tried: String, opened: Doorbell) {
+        self.opened = opened
         self.task = task
-        self.tried = tried
-        self.stepper = stepper
         self.renderer = renderer
-        self.model = model
         self.objects = objects
-        self.workDirectory = workDirectory
-        self.assets = assets
-        self.format = format
-        writers = AsyncThrowingStream.makeStream(of: FrameWriter.self, bufferingPolicy: .bufferingNewest(1))
+        self.tried = tried
+        workDirectory = root.appendingPathComponent("vgx-\(task.id).work")
         input = AsyncThrowingStream.makeStream(of: Void.self)
     }
 
-    /// Fetches the task's assets, takes the model and sets up its generation, resuming from the
-    /// task's checkpoint when it has a readable one (otherwise it starts over: same seed, same video).
-    /// - Throws: what fetching, the model or the job throw; the work directory is removed then.
-    static func open(
-        _ task: TaskRecord, renderer: VideoRenderer, objects: any ObjectStore, in root: URL, tried: String, logger: Logger
-    ) async throws -> BatchMember {
-        let directory = root.appendingPathComponent("vgx-\(task.id).work")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    /// Whether the batch can step it.
+    var isReady: Bool {
+        if case .ready = phase.withLock({ $0 }) { return true }
+        return false
+    }
+
+    /// Whether it ended before it was ready.
+    var hasEnded: Bool {
+        if case .ended = phase.withLock({ $0 }) { return true }
+        return false
+    }
+
+    /// Its generation once ready.
+    var stepper: (any GenerationStepper)? {
+        if case .ready(let stepper, _) = phase.withLock({ $0 }) { return stepper }
+        return nil
+    }
+
+    /// The member's life, run as a child of the batch: open it, run ffmpeg with the task's
+    /// post-processing fed by ``feed()`` until ``endInput()``, then probe, upload, thumbnail and
+    /// `finished`. A failure is reported once (``report(_:control:)``); a stop or cancellation
+    /// reports nothing.
+    func run(control: any BatchControl, logger: Logger) async {
+        defer {
+            try? FileManager.default.removeItem(at: workDirectory)
+            leaveOpening(to: .ended)
+        }
+        let model: any VideoModel
+        let stepper: any GenerationStepper
+        let assets: PostProcessingPlan.Assets
+        let format: VideoFormat
         do {
-            let (job, assets) = try await renderer.prepare(task.request, in: directory)
-            let checkpoint = await checkpoint(of: task, objects: objects, logger: logger)
-            let model = try await renderer.acquireModel()
+            try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
+            let job: GenerationJob
+            (job, assets) = try await renderer.prepare(task.request, in: workDirectory)
+            let checkpoint = await Self.checkpoint(of: task, objects: objects, logger: logger)
+            model = try await renderer.acquireModel()
+            format = VideoFormat(width: job.width, height: job.height, fps: job.fps)
             do {
-                let stepper = try model.stepper(for: job, index: 0, resumingFrom: checkpoint)
-                return BatchMember(
-                    task: task, stepper: stepper, renderer: renderer, model: model, objects: objects, workDirectory: directory, assets: assets,
-                    format: VideoFormat(width: job.width, height: job.height, fps: job.fps), tried: tried
-                )
+                stepper = try model.stepper(for: job, index: 0, resumingFrom: checkpoint)
             } catch {
                 await renderer.done(with: model)
                 throw error
             }
         } catch {
-            try? FileManager.default.removeItem(at: directory)
-            throw error
+            await ended(with: error, control: control)
+            return
         }
-    }
-
-    /// The checkpoint a preempted earlier attempt left, if any and readable.
-    private static func checkpoint(of task: TaskRecord, objects: any ObjectStore, logger: Logger) async -> VideoCheckpoint? {
-        guard let reference = task.checkpointRef else { return nil }
-        do {
-            let checkpoint = try VideoCheckpoint(serialized: try await objects.get(try ObjectKey(reference), range: nil).collect())
-            logger.info("resuming from a checkpoint", metadata: [
-                "task.id": "\(task.id)", "task.window": "\(checkpoint.window)", "task.step": "\(checkpoint.sampler.nextStep)",
-            ])
-            return checkpoint
-        } catch {
-            logger.warning("checkpoint unreadable; starting over", metadata: ["task.id": "\(task.id)", "error": "\(error)"])
-            return nil
+        if hasEnded {
+            // Stopped while opening.
+            await renderer.done(with: model)
+            return
         }
-    }
-
-    private var path: String { workDirectory.appendingPathComponent("video.mp4").path }
-
-    /// The member's encode, run as a child of the batch: ffmpeg with the task's post-processing,
-    /// fed by ``feed()`` until ``endInput()``; then probe, upload, thumbnail, and `finished`.
-    /// A failure is reported once (``report(_:)``); a stop or cancellation reports nothing.
-    func encode(control: any BatchControl, logger: Logger) async {
-        defer { try? FileManager.default.removeItem(at: workDirectory) }
         do {
             let executor = PostProcessingExecutor(encoder: renderer.encoder)
             let outcome: PostProcessingExecutor.Outcome
             do {
                 outcome = try await executor.run(task.request, format: format, workDirectory: workDirectory.path, assets: assets, to: path) { writer in
-                    writers.continuation.yield(writer)
+                    leaveOpening(to: .ready(stepper, writer))
                     for try await _ in input.stream {}
                     try Task.checkCancellation()
                 }
@@ -123,27 +129,51 @@ final class BatchMember: Sendable {
             }
             logger.info("task succeeded", metadata: ["task.id": "\(task.id)", "video.bytes": "\(result.sizeBytes)"])
         } catch {
-            writers.continuation.finish(throwing: error)
-            if error is Stopped || error is CancellationError || Task.isCancelled { return }
-            await report(error, control: control)
+            await ended(with: error, control: control)
         }
     }
 
-    /// Waits for the member's ffmpeg to take frames.
-    /// - Throws: the encode's error when ffmpeg could not start (it has been reported).
-    func attach() async throws {
-        for try await started in writers.stream {
-            writer.withLock { $0 = started }
-            return
+    /// Leaves ``Phase/opening`` (only from there) and wakes whoever waits for it.
+    private func leaveOpening(to next: Phase) {
+        let left = phase.withLock { phase in
+            guard case .opening = phase else { return false }
+            phase = next
+            return true
         }
-        throw Stopped()
+        if left { opened.ring() }
     }
+
+    /// The member's child ended with `error`: reported, unless the batch stopped it or the
+    /// device loop is shutting down (it releases the task).
+    private func ended(with error: any Error, control: any BatchControl) async {
+        leaveOpening(to: .ended)
+        if error is Stopped || error is CancellationError || Task.isCancelled { return }
+        await report(error, control: control)
+    }
+
+    /// The checkpoint a preempted earlier attempt left, if any and readable (otherwise the task
+    /// starts over: same seed, same video).
+    private static func checkpoint(of task: TaskRecord, objects: any ObjectStore, logger: Logger) async -> VideoCheckpoint? {
+        guard let reference = task.checkpointRef else { return nil }
+        do {
+            let checkpoint = try VideoCheckpoint(serialized: try await objects.get(try ObjectKey(reference), range: nil).collect())
+            logger.info("resuming from a checkpoint", metadata: [
+                "task.id": "\(task.id)", "task.window": "\(checkpoint.window)", "task.step": "\(checkpoint.sampler.nextStep)",
+            ])
+            return checkpoint
+        } catch {
+            logger.warning("checkpoint unreadable; starting over", metadata: ["task.id": "\(task.id)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    private var path: String { workDirectory.appendingPathComponent("video.mp4").path }
 
     /// Runs one sampler step and writes the frames of a window it finished to ffmpeg (waiting
     /// while ffmpeg's pipe is full).
     func feed() async throws {
+        guard case .ready(let stepper, let writer) = phase.withLock({ $0 }) else { throw Stopped() }
         try stepper.step()
-        guard let writer = writer.withLock({ $0 }) else { throw Stopped() }
         while let chunk = stepper.nextChunk() {
             for frame in chunk.frames {
                 try await writer.write(frame)
@@ -151,15 +181,17 @@ final class BatchMember: Sendable {
         }
     }
 
-    /// Every frame is in: ffmpeg finishes the file and the encode uploads it.
+    /// Every frame is in: ffmpeg finishes the file and the member uploads it.
     func endInput() {
         input.continuation.finish()
     }
 
-    /// Stops the member: ffmpeg is killed and the partial file removed; nothing is reported.
+    /// Stops the member, opening or ready: ffmpeg is killed and the partial file removed;
+    /// nothing is reported.
     func stop() {
         _ = claimReport()
         input.continuation.finish(throwing: Stopped())
+        leaveOpening(to: .ended)
     }
 
     /// Records `error` as the task's failure, once, and stops the member.
@@ -177,9 +209,10 @@ final class BatchMember: Sendable {
     }
 
     /// Stores the member's checkpoint (`checkpoints/{task}/checkpoint.bin`) for its resume on any
-    /// device; `nil` when it could not be stored.
+    /// device; `nil` when it has none (not ready yet: the task's earlier checkpoint, if any,
+    /// stays) or it could not be stored.
     func storeCheckpoint() async -> String? {
-        guard let checkpoint = stepper.checkpoint() else { return nil }
+        guard let checkpoint = stepper?.checkpoint() else { return nil }
         let file = workDirectory.appendingPathComponent("checkpoint.bin")
         defer { try? FileManager.default.removeItem(at: file) }
         do {

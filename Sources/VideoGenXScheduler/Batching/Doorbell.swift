@@ -1,8 +1,8 @@
 import Synchronization
 
-/// Wakes one waiting device loop when work may have arrived (a task was queued), so an idle
-/// device claims at once instead of on its next poll. A ring while nobody waits is kept for the
-/// next wait.
+/// Wakes one waiter when something it waits for may have happened — a device loop when a task
+/// was queued (it claims at once instead of on its next poll), a rendering batch when a member
+/// finished opening. A ring while nobody waits is kept for the next wait.
 final class Doorbell: Sendable {
     private struct State {
         var rung = false

@@ -49,41 +49,59 @@ public struct RenderingBatchRunner: BatchRunner {
         return 16 * frame + (32 << 20)
     }
 
-    /// Steps the batch until no member is left, then waits for the members' uploads.
+    /// Steps the batch until no member is left, then waits for the members' uploads. Members
+    /// open (assets, model, ffmpeg) beside the batch and join its steps once ready.
     public func run(_ batch: [TaskRecord], control: any BatchControl) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { encodes in
-            var members = await admit(batch, control: control, encodes: &encodes)
-            while !members.isEmpty {
-                let failures = await step(members)
+        let opened = Doorbell()
+        try await withThrowingTaskGroup(of: Void.self) { children in
+            var opening = start(batch, control: control, opened: opened, children: &children)
+            var stepping: [BatchMember] = []
+            while !opening.isEmpty || !stepping.isEmpty {
+                // Nothing to step until a member is ready (or has ended): wait for the first.
+                while stepping.isEmpty, opening.allSatisfy({ !$0.isReady && !$0.hasEnded }) {
+                    try Task.checkCancellation()
+                    await opened.wait(timeout: .seconds(1))
+                }
+                try Task.checkCancellation()
+                for member in opening where member.isReady {
+                    stepping.append(member)
+                    logger.info("task started", metadata: ["task.id": "\(member.task.id)", "task.attempt": "\(member.task.attempt)", "device": "\(device.name)"])
+                }
+                opening.removeAll { $0.isReady || $0.hasEnded }
+                guard !stepping.isEmpty else { continue }
+                let failures = await step(stepping)
                 try Task.checkCancellation()
                 guard device.isOnline else {
                     throw DeviceError(code: .offline, message: "\(device.name) went offline")
                 }
                 var running: [BatchMember] = []
-                for member in members {
+                for member in stepping {
                     if let error = failures[member.task.id] {
                         await member.report(error, control: control)
-                    } else if member.stepper.isFinished {
+                    } else if member.stepper?.isFinished ?? true {
                         member.endInput()
                         control.progress(member.task, percent: 94, stage: "encoding")
                     } else {
-                        control.progress(member.task, percent: min(93, Int(member.stepper.progress.fraction * 94)), stage: "sampling")
+                        let fraction = member.stepper?.progress.fraction ?? 0
+                        control.progress(member.task, percent: min(93, Int(fraction * 94)), stage: "sampling")
                         running.append(member)
                     }
                 }
-                let change = await control.afterStep(running: running.map(\.task))
-                for member in running where change.stop.contains(member.task.id) {
+                // Opening members hold their places in the batch.
+                let change = await control.afterStep(running: (running + opening).map(\.task))
+                for member in running + opening where change.stop.contains(member.task.id) {
                     member.stop()
                 }
-                for member in running where change.evict.contains(member.task.id) {
+                for member in running + opening where change.evict.contains(member.task.id) {
                     let checkpoint = await member.storeCheckpoint()
                     member.stop()
                     await control.evicted(member.task, checkpoint: checkpoint)
                 }
-                members = running.filter { !change.stop.contains($0.task.id) && !change.evict.contains($0.task.id) }
-                members += await admit(change.admit, control: control, encodes: &encodes)
+                let leaving = change.stop.union(change.evict)
+                stepping = running.filter { !leaving.contains($0.task.id) }
+                opening = opening.filter { !leaving.contains($0.task.id) } + start(change.admit, control: control, opened: opened, children: &children)
             }
-            try await encodes.waitForAll()
+            try await children.waitForAll()
         }
     }
 
@@ -108,37 +126,22 @@ public struct RenderingBatchRunner: BatchRunner {
         }
     }
 
-    /// Opens `tasks` as members and starts their encodes; a task whose assets, model or encoder
-    /// fail is recorded as failed and left out.
-    private func admit(_ tasks: [TaskRecord], control: any BatchControl, encodes: inout ThrowingTaskGroup<Void, any Error>) async -> [BatchMember] {
-        var members: [BatchMember] = []
-        for task in tasks {
+    /// Starts a member's child for each of `tasks` (it opens the member, then encodes and
+    /// uploads); a task whose assets, model or encoder fail is recorded as failed by its child.
+    private func start(
+        _ tasks: [TaskRecord], control: any BatchControl, opened: Doorbell, children: inout ThrowingTaskGroup<Void, any Error>
+    ) -> [BatchMember] {
+        tasks.map { task in
             let renderer = task.useFallback ? fallbackRenderer ?? self.renderer : self.renderer
             let tried = RenderFailure.tried(task, primary: self.renderer.model.name, fallback: renderer.model.name)
-            let member: BatchMember
-            do {
-                member = try await BatchMember.open(task, renderer: renderer, objects: objects, in: workDirectory, tried: tried, logger: logger)
-            } catch {
-                var (failure, retryable) = RenderFailure.classify(error)
-                failure.message += " (\(tried))"
-                await control.failed(task, failure: failure, retryable: retryable)
-                continue
-            }
-            let logger = self.logger
-            let health = self.health
+            let member = BatchMember(task, renderer: renderer, objects: objects, in: workDirectory, tried: tried, opened: opened)
+            let (health, logger) = (self.health, self.logger)
             health.runningTasks.add(1, ordering: .relaxed)
-            encodes.addTask {
-                await member.encode(control: control, logger: logger)
+            children.addTask {
+                await member.run(control: control, logger: logger)
                 health.runningTasks.subtract(1, ordering: .relaxed)
             }
-            do {
-                try await member.attach()
-                members.append(member)
-                logger.info("task started", metadata: ["task.id": "\(task.id)", "task.attempt": "\(task.attempt)", "device": "\(device.name)"])
-            } catch {
-                // The encoder could not start; its child has reported the failure.
-            }
+            return member
         }
-        return members
     }
 }
