@@ -10,8 +10,9 @@ import VideoGenXStore
 
 /// `serve`'s real render path under a backlog: the same tasks (one batch key, distinct seeds)
 /// queued in a fresh SQLite store and folder object store, drained by the worker — batch
-/// scheduler, rendering runner, procedural model, ffmpeg, upload — once per capacity, in the
-/// same process. Reports tasks per second and the mean tasks per batch step.
+/// scheduler, rendering runner, procedural model, ffmpeg, upload — at each capacity in turn,
+/// alternating for a number of rounds, in the same process. Reports the median round of each
+/// capacity: tasks per second and the mean tasks per batch step.
 public struct WorkerBenchmark: Sendable {
     /// Worker capacities measured, in order. Default 1 (batching off) and 4.
     public var capacities: [Int]
@@ -19,10 +20,13 @@ public struct WorkerBenchmark: Sendable {
     public var tasks: Int
     /// Each task's request (its seed is replaced per task).
     public var request: GenerationSpec
+    /// Rounds; each runs every capacity once. Default 3.
+    public var rounds: Int
 
     /// Creates the benchmark.
-    public init(capacities: [Int] = [1, 4], tasks: Int = 8, request: GenerationSpec) {
+    public init(capacities: [Int] = [1, 4], tasks: Int = 8, rounds: Int = 3, request: GenerationSpec) {
         self.capacities = capacities
+        self.rounds = max(1, rounds)
         self.tasks = tasks
         self.request = request
     }
@@ -41,16 +45,18 @@ public struct WorkerBenchmark: Sendable {
         public var tasksPerSecond: Double { Double(succeeded) / seconds }
     }
 
-    /// Runs every capacity in turn.
+    /// Runs every capacity in turn, `rounds` times; returns each capacity's median round (by seconds).
     /// - Throws: when the temporary store cannot be made.
     public func run(log: (String) -> Void) async throws -> [Line] {
-        var lines: [Line] = []
-        for capacity in capacities {
-            let line = try await measure(capacity: capacity)
-            log(String(format: "capacity %d: %d tasks in %.1f s, mean batch %.2f", capacity, line.succeeded, line.seconds, line.meanBatch))
-            lines.append(line)
+        var runs = [[Line]](repeating: [], count: capacities.count)
+        for round in 1...rounds {
+            for (index, capacity) in capacities.enumerated() {
+                let line = try await measure(capacity: capacity)
+                log(String(format: "round %d, capacity %d: %d tasks in %.1f s, mean batch %.2f", round, capacity, line.succeeded, line.seconds, line.meanBatch))
+                runs[index].append(line)
+            }
         }
-        return lines
+        return runs.map { lines in lines.sorted { $0.seconds < $1.seconds }[lines.count / 2] }
     }
 
     private func measure(capacity: Int) async throws -> Line {

@@ -88,15 +88,19 @@ struct WorkerBench: AsyncParsableCommand {
     @Option(help: "Sampler steps per task.")
     var steps = 20
 
+    @Option(help: "Rounds, each running both capacities; the median round of each is reported.")
+    var rounds = 3
+
     func run() async throws {
-        guard tasks > 0, (2...8).contains(capacity) else { throw ValidationError("--tasks must be positive and --capacity 2–8") }
+        guard tasks > 0, rounds > 0, (2...8).contains(capacity) else { throw ValidationError("--tasks and --rounds must be positive and --capacity 2–8") }
         let request = try GenerationRequest(
             text: "a lighthouse in a storm at night",
             params: .init(resolution: resolution, fps: 24, duration: duration, steps: steps, seed: 1, preset: "ultrafast")
         ).validated(limits: .oneShot)
-        let lines = try await WorkerBenchmark(capacities: [1, capacity], tasks: tasks, request: request).run {
+        let lines = try await WorkerBenchmark(capacities: [1, capacity], tasks: tasks, rounds: rounds, request: request).run {
             FileHandle.standardError.write(Data(($0 + "\n").utf8))
         }
+        print("Medians of \(rounds) alternating rounds:")
         print("| capacity | tasks | seconds | tasks/s | mean batch |")
         print("|---:|---:|---:|---:|---:|")
         for line in lines {
