@@ -45,7 +45,7 @@ bench: deps
 	.build/release/videogenx bench auth
 	.build/release/videogenx bench scheduler
 	.build/release/videogenx bench model --batch-curve
-	.build/release/videogenx bench worker --tasks 16
+	.build/release/videogenx bench worker --tasks 16 --rounds 5
 
 clean:
 	rm -rf .build out
