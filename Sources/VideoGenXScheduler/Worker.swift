@@ -68,6 +68,12 @@ public struct Worker: Service {
         await withDiscardingTaskGroup { group in
             group.addTask { try? await cancelWhenGracefulShutdown { try await reapLoop() } }
             try? await scheduler.run()
+            if !Task.isCancelled && !Task.isShuttingDownGracefully {
+                // Every device was taken out of service (hung): claim nothing, and say so to the
+                // readiness check; expired leases are still swept until shutdown.
+                health.running.store(false, ordering: .relaxed)
+                logger.critical("no device left in service: the worker claims nothing until restarted", metadata: ["worker.name": "\(configuration.name)"])
+            }
         }
         logger.info("worker stopped", metadata: ["worker.name": "\(configuration.name)"])
     }

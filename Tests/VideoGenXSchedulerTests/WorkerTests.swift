@@ -153,6 +153,28 @@ final class WorkerTests: Sendable {
         #expect(slowDone.status == .failed && slowDone.error?.code == "asset_http_status", "\(String(describing: slowDone.error))")
     }
 
+    @Test("A device caught hanging by the step watchdog gives its task back uncharged; with no device left the worker reports itself not running")
+    func hungDeviceStopsTheWorker() async throws {
+        let id = try await enqueue(steps: 40, duration: 2)
+        var configuration = WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 1, pollSeconds: 0.05, workDirectory: directory)
+        // Shorter than any 720P batch step here: the first step counts as a hang.
+        configuration.stepWatchdogSeconds = 0.001
+        var logger = Logger(label: "test")
+        logger.logLevel = .error
+        let worker = Worker(store: store, objects: objects, renderer: VideoRenderer(), configuration: configuration, logger: logger)
+        let running = Task { try await worker.run() }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while worker.health.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let stillRunning = worker.health.isRunning
+        let back = try #require(try await store.get(id))
+        running.cancel()
+        _ = try? await running.value
+        #expect(!stillRunning, "readiness must see that no device is in service")
+        #expect(back.status == .queued && back.attempt == 0 && back.leaseOwner == nil, "\(back.status) attempt \(back.attempt)")
+    }
+
     @Test("A render that outlasts its lease several times keeps it (heartbeats beside the progress writes) and succeeds on its first attempt")
     func keepsLease() async throws {
         let id = try await enqueue(steps: 40, duration: 4)
