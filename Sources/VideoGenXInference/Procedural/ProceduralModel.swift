@@ -211,20 +211,7 @@ public final class ProceduralModel: VideoModel {
         let padded = height != geometry.height || width != geometry.width
         let loop = samplingLoop(for: job)
         let noise = GaussianNoise(seed: job.seed)
-        var x: LatentBlock
-        var startStep = 0
-        if let checkpoint {
-            let latents = checkpoint.latents
-            guard checkpoint.seed == job.seed, (0...loop.steps).contains(checkpoint.nextStep), latents.firstFrame == latentFrames.lowerBound,
-                  latents.frameCount == latentFrames.count, latents.height == geometry.height, latents.width == geometry.width
-            else {
-                throw ModelError(code: "invalid_checkpoint", message: "the checkpoint was not taken from this job and window")
-            }
-            x = latents
-            startStep = checkpoint.nextStep
-        } else {
-            x = Self.initialLatent(for: job, latentFrames: latentFrames, loop: loop)
-        }
+        var (x, startStep) = try Self.start(of: job, latentFrames: latentFrames, loop: loop, from: checkpoint)
         struct Pause: Error {
             let nextStep: Int
         }
@@ -271,8 +258,28 @@ public final class ProceduralModel: VideoModel {
         )
     }
 
+    /// Where sampling `latentFrames` of `job` starts: `checkpoint`'s latents and step when given,
+    /// else the seed's noise (stream 0) at the loop's first σ and step 0.
+    /// - Throws: ``ModelError`` `invalid_checkpoint` when the checkpoint was not taken from this
+    ///   job and window (another seed, shape, or a step past the end).
+    static func start(
+        of job: GenerationJob, latentFrames: Range<Int>, loop: SamplingLoop, from checkpoint: SamplerCheckpoint?
+    ) throws -> (latents: LatentBlock, step: Int) {
+        let geometry = job.latentGeometry
+        guard let checkpoint else {
+            return (initialLatent(for: job, latentFrames: latentFrames, loop: loop), 0)
+        }
+        let latents = checkpoint.latents
+        guard checkpoint.seed == job.seed, (0...loop.steps).contains(checkpoint.nextStep), latents.firstFrame == latentFrames.lowerBound,
+              latents.frameCount == latentFrames.count, latents.height == geometry.height, latents.width == geometry.width
+        else {
+            throw ModelError(code: "invalid_checkpoint", message: "the checkpoint was not taken from this job and window")
+        }
+        return (latents, checkpoint.nextStep)
+    }
+
     /// The starting latent of a window: the seed's noise (stream 0) at the loop's first σ.
-    static func initialLatent(for job: GenerationJob, latentFrames: Range<Int>, loop: SamplingLoop) -> LatentBlock {
+    private static func initialLatent(for job: GenerationJob, latentFrames: Range<Int>, loop: SamplingLoop) -> LatentBlock {
         let geometry = job.latentGeometry
         var x = LatentBlock(firstFrame: latentFrames.lowerBound, frameCount: latentFrames.count, height: geometry.height, width: geometry.width)
         GaussianNoise(seed: job.seed).fill(&x, stream: 0)
