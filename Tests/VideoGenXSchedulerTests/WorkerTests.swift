@@ -163,8 +163,10 @@ final class WorkerTests: Sendable {
         logger.logLevel = .error
         let worker = Worker(store: store, objects: objects, renderer: VideoRenderer(), configuration: configuration, logger: logger)
         let running = Task { try await worker.run() }
+        // The device lost (counted), then the worker out of service: waiting on the count first
+        // keeps a worker that has not started yet from reading as stopped.
         let deadline = ContinuousClock.now + .seconds(20)
-        while worker.health.isRunning, ContinuousClock.now < deadline {
+        while worker.counters.deviceFaults.load(ordering: .relaxed) == 0 || worker.health.isRunning, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
         let stillRunning = worker.health.isRunning
