@@ -28,9 +28,9 @@ demo: build
 	.build/debug/videogenx generate "$(DEMO_PROMPT)" $(DEMO_ARGS) -o out/demo.mp4
 	@echo "demo video: $(CURDIR)/out/demo.mp4"
 
-## Run the whole test suite.
+## Run the whole test suite, beside a throwaway PostgreSQL cluster (scripts/with-postgres.sh).
 test: deps
-	$(SWIFT) test
+	bash scripts/with-postgres.sh $(SWIFT) test
 
 ## Validate openapi.yaml and fuzz a live API-only server with schemathesis (pip, in .venv-fuzz).
 fuzz: build

@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .target(name: "VideoGenXCore", swiftSettings: sharedSettings),
@@ -50,9 +52,24 @@ let package = Package(
             ],
             swiftSettings: hotLoopSettings
         ),
+        .target(name: "VideoGenXStore", dependencies: ["VideoGenXCore"], swiftSettings: sharedSettings),
         .target(
-            name: "VideoGenXStore",
-            dependencies: ["VideoGenXCore", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "VideoGenXStoreSQLite",
+            dependencies: [
+                "VideoGenXCore", "VideoGenXStore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: sharedSettings
+        ),
+        .target(
+            name: "VideoGenXStorePostgres",
+            dependencies: [
+                "VideoGenXCore", "VideoGenXStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: sharedSettings
         ),
         .target(
@@ -86,7 +103,7 @@ let package = Package(
             name: "VideoGenXPlatform",
             dependencies: [
                 "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects",
-                "VideoGenXScheduler", "VideoGenXServer",
+                "VideoGenXStoreSQLite", "VideoGenXStorePostgres", "VideoGenXScheduler", "VideoGenXServer",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -94,6 +111,7 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: sharedSettings
         ),
@@ -129,7 +147,9 @@ let package = Package(
         .testTarget(
             name: "VideoGenXStoreTests",
             dependencies: [
-                "VideoGenXStore", "StoreCrashHelper",
+                "VideoGenXStore", "VideoGenXStoreSQLite", "VideoGenXStorePostgres", "StoreCrashHelper", "VideoGenXTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -138,20 +158,26 @@ let package = Package(
         ),
         .executableTarget(
             name: "StoreCrashHelper",
-            dependencies: ["VideoGenXStore"],
+            dependencies: ["VideoGenXStore", "VideoGenXStoreSQLite"],
             path: "Tests/StoreCrashHelper",
             swiftSettings: sharedSettings
         ),
         .target(
             name: "VideoGenXTestSupport",
-            dependencies: [.product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "VideoGenXStorePostgres",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: sharedSettings
         ),
         .testTarget(
             name: "VideoGenXSchedulerTests",
             dependencies: [
-                "VideoGenXScheduler", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects", "VideoGenXInference",
+                "VideoGenXScheduler", "VideoGenXMedia", "VideoGenXStore", "VideoGenXStoreSQLite", "VideoGenXObjects",
+                "VideoGenXInference",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -160,7 +186,8 @@ let package = Package(
         .testTarget(
             name: "VideoGenXServerTests",
             dependencies: [
-                "VideoGenXServer", "VideoGenXStore", "VideoGenXObjects", "VideoGenXCore", "VideoGenXTestSupport",
+                "VideoGenXServer", "VideoGenXStore", "VideoGenXStoreSQLite", "VideoGenXObjects", "VideoGenXCore",
+                "VideoGenXTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages VideoGenX needs (Debian/Ubuntu): ffmpeg (encoder and ffprobe),
-# libsqlite3-dev (GRDB links the system SQLite), fontconfig and a CJK font (Noto Sans CJK) for
+# libsqlite3-dev (GRDB links the system SQLite), PostgreSQL's server (the tests start a throwaway
+# cluster through scripts/with-postgres.sh), fontconfig and a CJK font (Noto Sans CJK) for
 # subtitles, and GNU time (peak-RSS measurements in
 # docs/benchmarks.md). Safe to run repeatedly: it only
 # installs what is missing.
@@ -10,6 +11,8 @@ missing=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 [ -x /usr/bin/time ] || missing+=(time)
 [ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
+# The PostgreSQL store's tests run against a real server (never started as a system service here).
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 # Subtitles: fontconfig resolves font names (fc-match) and a CJK font must be installed.
 command -v fc-match >/dev/null 2>&1 || missing+=(fontconfig)
 if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=zh family 2>/dev/null)" ]; then

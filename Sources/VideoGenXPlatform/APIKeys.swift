@@ -1,12 +1,14 @@
 import Foundation
+import Logging
+import ServiceLifecycle
 import VideoGenXCore
 import VideoGenXServer
 import VideoGenXStore
 
-/// API-key administration on a data directory, for `videogenx keys`: the same credential store
-/// and secrets key the server uses.
+/// API-key administration for `videogenx keys`: the same credential store (`store.url`'s, the
+/// data directory's SQLite file by default) and secrets key the server uses.
 public struct APIKeys: Sendable {
-    let credentials: SQLiteCredentialStore
+    let credentials: any CredentialStore
     let box: SecretBox
 
     /// No key has this id.
@@ -17,12 +19,30 @@ public struct APIKeys: Sendable {
         public var description: String { "no API key \(id)" }
     }
 
-    /// Opens the keys of the server whose data lives in `dataDirectory`.
-    /// - Throws: when the directory, store or secrets key cannot be opened.
-    public init(dataDirectory: URL, secretsKeyFile: String? = nil) throws {
+    /// Runs `body` with the keys of the server whose data lives in `dataDirectory` and whose
+    /// store `storeURL` names (default the SQLite file there); a PostgreSQL store's pool runs
+    /// for as long as `body` does. The password comes from `VIDEOGENX_STORE_PASSWORD`.
+    /// - Throws: ``ConfigurationError`` for a bad `storeURL`; when the store or key cannot be opened.
+    public static func with<Result: Sendable>(
+        dataDirectory: URL, secretsKeyFile: String? = nil, storeURL: String? = nil,
+        _ body: @escaping @Sendable (APIKeys) async throws -> Result
+    ) async throws -> Result {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
-        credentials = try SQLiteCredentialStore(path: dataDirectory.appendingPathComponent("credentials.sqlite").path)
-        box = try AccessSetup.secretBox(dataDirectory: dataDirectory, secretsKeyFile: secretsKeyFile)
+        var configuration = ServeConfiguration(dataDirectory: dataDirectory)
+        configuration.store = try storeURL.map(StoreLocation.init(url:))
+        configuration.storePassword = ProcessInfo.processInfo.environment["VIDEOGENX_STORE_PASSWORD"]
+        let stores = try await Stores.open(configuration, logger: Logger(label: "videogenx.keys"))
+        let keys = APIKeys(credentials: stores.credentials, box: try AccessSetup.secretBox(dataDirectory: dataDirectory, secretsKeyFile: secretsKeyFile))
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            for service in stores.services {
+                group.addTask {
+                    try await service.run()
+                    return nil
+                }
+            }
+            defer { group.cancelAll() }
+            return try await body(keys)
+        }
     }
 
     /// A new key of `user` on `tier`.

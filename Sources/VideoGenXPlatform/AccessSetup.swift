@@ -4,20 +4,20 @@ import VideoGenXCore
 import VideoGenXServer
 import VideoGenXStore
 
-/// Authentication for `serve`: the credential store (`credentials.sqlite`), the secrets key that
-/// seals API-key secrets, the authenticator, and the local admin key, created on first start and
+/// Authentication for the roles that serve the API: the credential store (`store.url`'s), the
+/// secrets key that seals API-key secrets, the authenticator, and the local admin key, created on first start and
 /// written 0600 to `<data dir>/admin-key.json`.
 struct AccessSetup {
-    let credentials: SQLiteCredentialStore
+    let credentials: any CredentialStore
     let box: SecretBox
     let authenticator: APIKeyAuthenticator
     let adminKeyPath: String
     let logger: Logger
 
-    /// Opens the credential store and secrets key named by `configuration`.
-    init(_ configuration: ServeConfiguration, logger: Logger) throws {
+    /// Authentication over `credentials` with the secrets key named by `configuration`.
+    init(_ configuration: ServeConfiguration, credentials: any CredentialStore, logger: Logger) throws {
         let data = configuration.dataDirectory
-        credentials = try SQLiteCredentialStore(path: data.appendingPathComponent("credentials.sqlite").path)
+        self.credentials = credentials
         box = try Self.secretBox(dataDirectory: data, secretsKeyFile: configuration.secretsKeyFile)
         authenticator = APIKeyAuthenticator(
             credentials: credentials, secrets: box, toleranceSeconds: configuration.timestampToleranceSeconds,

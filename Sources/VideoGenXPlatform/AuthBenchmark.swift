@@ -8,6 +8,7 @@ import VideoGenXCore
 import VideoGenXObjects
 import VideoGenXServer
 import VideoGenXStore
+import VideoGenXStoreSQLite
 
 /// The cost of authentication and rate limiting: the same `GET /api/v1/video/task/{id}` load
 /// against two copies of the API in this process, on loopback and one store — one without

@@ -5,6 +5,7 @@ import VideoGenXCore
 import VideoGenXInference
 import VideoGenXScheduler
 import VideoGenXStore
+import VideoGenXStoreSQLite
 
 /// `bench scheduler`: the real batch scheduler (SQLite store, device loops, cap controller,
 /// preemption) on simulated devices under a Poisson arrival stream that saturates them, run with

@@ -10,21 +10,43 @@ import VideoGenXObjects
 import VideoGenXScheduler
 import VideoGenXServer
 import VideoGenXStore
+import VideoGenXStorePostgres
 
-/// The composition root of `serve` (embedded mode, DESIGN §1): SQLite task store and folder
-/// object store under the data directory, the procedural model on the CPU, one in-process worker
-/// (a batch scheduler over the configured devices),
-/// the webhook dispatcher and the HTTP API, run as one service group.
+/// The composition root of every long-running role (DESIGN §1): `serve` (the HTTP API, a worker
+/// and the webhook dispatcher in one process), `api` (the HTTP API alone) and `worker` (devices,
+/// batch scheduler, lease sweep, webhook dispatcher, partition maintenance, and `/healthz` +
+/// `/readyz` on `worker.http_port`). The task store is the one `store.url` names (SQLite by
+/// default, PostgreSQL for a cluster), the object store the folder of `objects.url`, the model the
+/// procedural one on the CPU.
 ///
 /// SIGTERM/SIGINT shut it down gracefully, in this order: the API stops accepting (event
 /// streams end), the worker claims nothing more and gives running tasks
 /// ``WorkerConfiguration/shutdownGraceSeconds`` to finish before releasing them to the queue,
 /// then the dispatcher stops (undelivered callbacks wait in the store for the next start).
 public enum ServeApplication {
-    /// Builds the service group for `configuration`.
-    /// Creates the local admin API key on first start (see ``AccessSetup``).
-    /// - Throws: when the data directory, database or keys cannot be prepared.
-    public static func build(_ configuration: ServeConfiguration, logger: Logger) async throws -> ServiceGroup {
+    /// Runs `role` for `configuration` until SIGTERM/SIGINT (or cancellation): opens the stores
+    /// and keeps them running beside the role's service group, which ends before them; calls
+    /// `started` once everything is built. Creates the local admin API key on first start of a
+    /// role that serves the API (see ``AccessSetup``).
+    /// - Throws: ``ConfigurationError`` for bad settings; when the data directory, database or
+    ///   keys cannot be prepared.
+    public static func run(
+        _ configuration: ServeConfiguration, role: Role = .serve, logger: Logger, started: @Sendable () -> Void = {}
+    ) async throws {
+        let stores = try await Stores.open(configuration, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { running in
+            for service in stores.services {
+                running.addTask { try await service.run() }
+            }
+            defer { running.cancelAll() }
+            let group = try await build(configuration, role: role, stores: stores, logger: logger)
+            started()
+            try await group.run()
+        }
+    }
+
+    /// The service group of `role` over `stores` (which must be running).
+    private static func build(_ configuration: ServeConfiguration, role: Role, stores: Stores, logger: Logger) async throws -> ServiceGroup {
         let nvml: NVML?
         do {
             nvml = try DeviceSpec.openNVML(for: configuration.worker.devices)
@@ -34,14 +56,15 @@ public enum ServeApplication {
         let data = configuration.dataDirectory
         // Owner-only: it holds the databases and the keys.
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let store = try SQLiteTaskStore(path: data.appendingPathComponent("tasks.sqlite").path)
+        let store = stores.tasks
         let signer = try URLSigner(secret: try KeyFile.loadOrCreate("url-signing.key", in: data))
-        let objects = try FileObjectStore(root: data.appendingPathComponent("objects"), publicBaseURL: configuration.baseURL, signer: signer)
+        let objects = try FileObjectStore(root: configuration.objectsFolder, publicBaseURL: configuration.baseURL, signer: signer)
         let models = ModelCache(
             device: .cpu, budgetBytes: UInt64(configuration.models.memoryBudgetMiB) << 20, warmCount: configuration.models.warmCount,
             descriptors: ModelCatalog.descriptors, logger: logger
         )
-        if configuration.runsWorker {
+        let runsWorker = role.runsWorker(configuration)
+        if runsWorker {
             try await models.preload(configuration.models.preload)
         }
         var renderer = VideoRenderer(
@@ -56,43 +79,65 @@ public enum ServeApplication {
             fallbackRenderer?.model = model
         }
         let health = WorkerHealth()
-        let runsWorker = configuration.runsWorker
         let monitor = runsWorker ? Self.deviceMonitor(configuration.worker.devices, health: health, nvml: nvml, logger: logger) : nil
         let worker = Worker(
             store: store, objects: objects, renderer: renderer, fallbackRenderer: fallbackRenderer,
             configuration: configuration.worker, devices: monitor?.batchDevices, health: health, logger: logger
         )
         let secrets = configuration.callbacks == nil ? nil : WebhookSecrets(masterKey: try KeyFile.loadOrCreate("webhook-master.key", in: data))
-        let access = try AccessSetup(configuration, logger: logger)
-        try await access.ensureAdminKey()
-        var deviceStatuses: (@Sendable () -> [DeviceStatus])?
-        if let monitor {
-            deviceStatuses = { monitor.current() }
-        }
-        let api = VideoAPI(
-            store: store, objects: objects, signer: signer, configuration: configuration.server, webhookSecrets: secrets,
-            authenticator: access.authenticator, workerRunning: { !runsWorker || health.isRunning },
-            deviceStatuses: deviceStatuses, modelStatuses: { models.statuses }
-        )
-        let app = Application(
-            router: api.buildRouter(),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "VideoGenX"),
-            logger: logger
-        )
-        // Shut down in reverse order: the API first, then the worker, then the dispatcher.
+        // Shut down in reverse order: the HTTP side first, then the worker, then the dispatcher
+        // (the stores outlive the group).
         var services: [any Service] = []
-        if let callbacks = configuration.callbacks, let secrets {
-            services.append(CallbackDispatcher(
-                store: store, objects: objects, secrets: secrets, configuration: callbacks,
+        if role != .api, let callbacks = configuration.callbacks, let secrets {
+            services.append(Self.dispatcher(
+                store, objects: objects, secrets: secrets, configuration: callbacks,
                 urlExpirySeconds: configuration.server.urlExpirySeconds, urlAllowlist: configuration.urlAllowlist, logger: logger
             ))
         }
+        if role != .api, let postgres = stores.postgres {
+            services.append(PartitionMaintenance(store: postgres, logger: logger))
+        }
         if let monitor { services.append(monitor) }
         if runsWorker { services.append(worker) }
-        services.append(app)
+        if role == .worker {
+            let router = WorkerHealthRouter.build(store: store, objects: objects, workerRunning: { health.isRunning })
+            services.append(Application(
+                router: router,
+                configuration: .init(address: .hostname(configuration.host, port: configuration.workerHTTPPort), serverName: "VideoGenX worker"),
+                logger: logger
+            ))
+        } else {
+            let access = try AccessSetup(configuration, credentials: stores.credentials, logger: logger)
+            try await access.ensureAdminKey()
+            var deviceStatuses: (@Sendable () -> [DeviceStatus])?
+            if let monitor {
+                deviceStatuses = { monitor.current() }
+            }
+            let api = VideoAPI(
+                store: store, objects: objects, signer: signer, configuration: configuration.server, webhookSecrets: secrets,
+                authenticator: access.authenticator, workerRunning: { !runsWorker || health.isRunning },
+                deviceStatuses: deviceStatuses, modelStatuses: { models.statuses }
+            )
+            services.append(Application(
+                router: api.buildRouter(),
+                configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "VideoGenX"),
+                logger: logger
+            ))
+        }
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.worker.shutdownGraceSeconds + 30)
         return ServiceGroup(configuration: groupConfiguration)
+    }
+
+    /// The webhook dispatcher over `store` (opened from the existential the stores hold).
+    private static func dispatcher<Store: TaskStore & CallbackOutbox>(
+        _ store: Store, objects: any ObjectStore, secrets: WebhookSecrets, configuration: CallbackConfiguration,
+        urlExpirySeconds: Double, urlAllowlist: [String], logger: Logger
+    ) -> any Service {
+        CallbackDispatcher(
+            store: store, objects: objects, secrets: secrets, configuration: configuration,
+            urlExpirySeconds: urlExpirySeconds, urlAllowlist: urlAllowlist, logger: logger
+        )
     }
 
     /// The monitor of the worker's devices; simulated devices get the benchmark's cost model.
@@ -108,5 +153,25 @@ public enum ServeApplication {
             )
         }
         return DeviceMonitor(devices: devices, health: health, nvml: nvml, simulated: simulated, logger: logger)
+    }
+}
+
+/// Which part of the platform a process runs.
+public enum Role: String, Sendable, Hashable, CaseIterable {
+    /// The HTTP API, a worker (unless `worker.enabled` is false) and the dispatcher: embedded mode.
+    case serve
+    /// The HTTP API only.
+    case api
+    /// Devices, batch scheduler, lease sweep, dispatcher and partition maintenance; health on
+    /// `worker.http_port`.
+    case worker
+
+    /// Whether this role renders tasks under `configuration`.
+    func runsWorker(_ configuration: ServeConfiguration) -> Bool {
+        switch self {
+        case .serve: configuration.runsWorker
+        case .api: false
+        case .worker: true
+        }
     }
 }

@@ -13,6 +13,8 @@ extension ServeConfiguration {
     public static let keys: [(key: String, defaultValue: String)] = [
         ("http.host", "127.0.0.1"), ("http.port", "8000"), ("http.public_url", "http://<host>:<port>"),
         ("data_dir", "./data"), ("log.level", "info"),
+        ("store.url", "sqlite://<data_dir>/tasks.sqlite"), ("store.password_file", "(none)"), ("store.max_connections", "20"),
+        ("objects.url", "file://<data_dir>/objects"), ("worker.http_port", "8001"),
         ("limits.text_max_length", "2000"), ("limits.duration_min", "15"), ("limits.duration_max", "60"),
         ("limits.steps_min", "20"), ("limits.steps_max", "100"), ("limits.resolutions", "720P,1080P,4K"),
         ("limits.fps", "24,30"),
@@ -42,6 +44,18 @@ extension ServeConfiguration {
         port = try values.int("http.port", default: port, in: 0...65535)
         publicBaseURL = values.optionalString("http.public_url")
         dataDirectory = URL(fileURLWithPath: values.string("data_dir", default: "./data"))
+        if let url = values.optionalString("store.url"), !url.isEmpty {
+            store = try StoreLocation(url: url)
+        }
+        storePassword = try Self.storePassword(values)
+        storeMaxConnections = try values.int("store.max_connections", default: storeMaxConnections, in: 1...1000)
+        if let url = values.optionalString("objects.url"), !url.isEmpty {
+            guard url.hasPrefix("file://"), url.count > "file://".count else {
+                throw ConfigurationError(key: "objects.url", reason: "must be file:///PATH (S3 comes with its own issue), got '\(url.prefix(40))'")
+            }
+            objectsDirectory = URL(fileURLWithPath: String(url.dropFirst("file://".count)))
+        }
+        workerHTTPPort = try values.int("worker.http_port", default: workerHTTPPort, in: 0...65535)
         let levels = Logger.Level.allCases.map(\.rawValue)
         logLevel = Logger.Level(rawValue: try values.choice("log.level", default: "info", from: levels)) ?? .info
 
@@ -125,6 +139,21 @@ extension ServeConfiguration {
             self.callbacks = callbacks
         } else {
             callbacks = nil
+        }
+    }
+
+    /// `VIDEOGENX_STORE_PASSWORD` (read straight from the environment, so it is never echoed by
+    /// the configuration reader), else the first line of `store.password_file`.
+    private static func storePassword(_ values: ConfigValues) throws -> String? {
+        if let password = ProcessInfo.processInfo.environment["VIDEOGENX_STORE_PASSWORD"], !password.isEmpty {
+            return password
+        }
+        guard let file = values.optionalString("store.password_file"), !file.isEmpty else { return nil }
+        do {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        } catch {
+            throw ConfigurationError(key: "store.password_file", reason: "cannot read \(file): \(error.localizedDescription)")
         }
     }
 

@@ -37,6 +37,17 @@ public struct ServeConfiguration: Sendable {
     public var assetFetchTimeoutSeconds: Double = 20
     /// The warm model cache (`models.*`).
     public var models = ModelCacheSettings()
+    /// The task and credential store (`store.url`). Default `sqlite://<data_dir>/tasks.sqlite`.
+    public var store: StoreLocation?
+    /// The PostgreSQL password: `VIDEOGENX_STORE_PASSWORD`, else the file `store.password_file`
+    /// names. Never logged.
+    public var storePassword: String?
+    /// Most pooled PostgreSQL connections per process (`store.max_connections`). Default 20.
+    public var storeMaxConnections = 20
+    /// The object store's folder (`objects.url`, `file:///path`). Default `<data_dir>/objects`.
+    public var objectsDirectory: URL?
+    /// Port of the worker role's `/healthz` and `/readyz` (`worker.http_port`). Default 8001.
+    public var workerHTTPPort = 8001
 
     /// Creates a configuration; defaults as documented on each property.
     public init(
@@ -62,6 +73,14 @@ public struct ServeConfiguration: Sendable {
         get { server.urlAllowlist }
         set { server.urlAllowlist = newValue }
     }
+
+    /// The store `store.url` names, or the SQLite file in the data directory.
+    public var storeLocation: StoreLocation {
+        store ?? .sqlite(path: dataDirectory.appendingPathComponent("tasks.sqlite").path)
+    }
+
+    /// The folder of the object store.
+    public var objectsFolder: URL { objectsDirectory ?? dataDirectory.appendingPathComponent("objects") }
 
     /// The base URL clients reach the API at.
     public var baseURL: String { publicBaseURL ?? "http://\(host):\(port)" }

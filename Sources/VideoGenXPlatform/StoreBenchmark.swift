@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import VideoGenXCore
 import VideoGenXStore
+import VideoGenXStoreSQLite
 
 /// Measures ``SQLiteTaskStore`` throughput — inserts, claims (capacity 1 and 8), completes —
 /// next to the same SQL statements issued directly through GRDB on an identical schema, in the

@@ -7,6 +7,7 @@ import VideoGenXMedia
 import VideoGenXObjects
 import VideoGenXScheduler
 import VideoGenXStore
+import VideoGenXStoreSQLite
 
 /// `serve`'s real render path under a backlog: the same tasks (one batch key, distinct seeds)
 /// queued in a fresh SQLite store and folder object store, drained by the worker — batch

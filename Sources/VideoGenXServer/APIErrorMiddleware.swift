@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import VideoGenXStore
 
 /// The one place errors become HTTP responses: ``APIError``s answer for themselves; Hummingbird's
 /// own errors (unknown route, body too large, bad request) are re-wrapped in the envelope; anything
@@ -10,6 +11,15 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return try error.response(from: request, context: context)
+        } catch let error as StoreError where error.isRetryable {
+            // The database is unreachable (restarting, failing over): the client may retry soon.
+            context.logger.warning("task store unavailable", metadata: ["error": "\(error)", "request.path": "\(request.uri.path)"])
+            var response = Envelope.response(
+                status: .serviceUnavailable, code: .error("store_unavailable"), message: "the task store is unavailable; retry shortly",
+                data: Optional<String>.none
+            )
+            response.headers[.retryAfter] = "2"
+            return response
         } catch let error as HTTPError {
             let code: String = switch error.status {
             case .notFound: "not_found"

@@ -280,14 +280,7 @@ public struct VideoAPI: Sendable {
     }
 
     private func readiness() async throws -> Response {
-        var problems: [String] = []
-        do { _ = try await store.recentCompletions(limit: 1) } catch { problems.append("task store: \(error)") }
-        do { _ = try await objects.head(try ObjectKey("readyz-probe")) } catch { problems.append("object store: \(error)") }
-        if !workerRunning() { problems.append("worker: not running") }
-        guard problems.isEmpty else {
-            return Envelope.response(status: .serviceUnavailable, code: .error("not_ready"), message: problems.joined(separator: "; "), data: Optional<String>.none)
-        }
-        return Envelope.response(status: .ok, data: ["status": "ready"])
+        await VideoGenXServer.readiness(store: store, objects: objects, workerRunning: workerRunning)
     }
 
     // MARK: - Helpers

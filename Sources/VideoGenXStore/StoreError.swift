@@ -15,25 +15,36 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidArgument = "invalid_argument"
         /// The database failed or holds something unreadable.
         case storage
+        /// The database cannot be reached (connection lost, server restarting): nothing was
+        /// changed that the caller can rely on, and the same call may succeed when retried.
+        case unavailable
     }
 
     /// What went wrong.
     public var code: Code
     /// A human-readable message.
     public var message: String
+    /// What the driver reported, when it reported something (kept for logs, not shown to users).
+    public var underlying: String?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, underlying: (any Error)? = nil) {
         self.code = code
         self.message = message
+        self.underlying = underlying.map { String(reflecting: $0) }
     }
+
+    /// Whether the same call may succeed when made again later (the database was unreachable).
+    public var isRetryable: Bool { code == .unavailable }
 
     /// `code: message`.
     public var description: String { "\(code.rawValue): \(message)" }
 
-    static func notFound(_ id: TaskID) -> StoreError { StoreError(.notFound, "no task \(id)") }
+    /// No task `id`.
+    package static func notFound(_ id: TaskID) -> StoreError { StoreError(.notFound, "no task \(id)") }
 
-    static func illegal(_ id: TaskID, from: TaskStatus, to: TaskStatus) -> StoreError {
+    /// `id` cannot move from `from` to `to`.
+    package static func illegal(_ id: TaskID, from: TaskStatus, to: TaskStatus) -> StoreError {
         StoreError(.illegalTransition, "task \(id) is \(from.rawValue) and cannot become \(to.rawValue)")
     }
 }

@@ -17,7 +17,7 @@ public struct TaskEvent: Sendable, Hashable {
     /// Whether a cancel is pending.
     public var cancelRequested: Bool
 
-    init(_ record: TaskRecord) {
+    package init(_ record: TaskRecord) {
         taskID = record.id
         userID = record.userID
         status = record.status
@@ -29,12 +29,18 @@ public struct TaskEvent: Sendable, Hashable {
 
 /// Fans committed task events out to every subscriber. Slow subscribers keep only the newest
 /// 1,000 events (a progress stream re-reads the task on reconnect anyway).
-final class TaskEventBroadcaster: Sendable {
+package final class TaskEventBroadcaster: Sendable {
     private let subscribers = Mutex<[Int: AsyncStream<TaskEvent>.Continuation]>([:])
     private let nextID = Atomic<Int>(0)
+    /// The last event published for each recent task, so a change read back from the database
+    /// (another process's, or this one's own seen again) is published once.
+    private let last = Mutex<[TaskID: TaskEvent]>([:])
+
+    /// An empty broadcaster.
+    package init() {}
 
     /// A new subscription; it ends when the consumer stops iterating.
-    func subscribe() -> AsyncStream<TaskEvent> {
+    package func subscribe() -> AsyncStream<TaskEvent> {
         let id = nextID.add(1, ordering: .relaxed).newValue
         let (stream, continuation) = AsyncStream.makeStream(of: TaskEvent.self, bufferingPolicy: .bufferingNewest(1000))
         continuation.onTermination = { [weak self] _ in
@@ -45,8 +51,28 @@ final class TaskEventBroadcaster: Sendable {
     }
 
     /// Publishes events to every subscriber.
-    func publish(_ events: [TaskEvent]) {
+    package func publish(_ events: [TaskEvent]) {
         guard !events.isEmpty else { return }
+        remember(events)
+        deliver(events)
+    }
+
+    /// Publishes the events that differ from the last one published for their task: for
+    /// changes read back from the database.
+    package func publishChanged(_ events: [TaskEvent]) {
+        let fresh = last.withLock { last in events.filter { last[$0.taskID] != $0 } }
+        publish(fresh)
+    }
+
+    private func remember(_ events: [TaskEvent]) {
+        last.withLock { last in
+            // Bounded: old tasks are forgotten (at worst one of their changes is published twice).
+            if last.count > 10_000 { last.removeAll(keepingCapacity: true) }
+            for event in events { last[event.taskID] = event }
+        }
+    }
+
+    private func deliver(_ events: [TaskEvent]) {
         let current = subscribers.withLock { Array($0.values) }
         for continuation in current {
             for event in events {

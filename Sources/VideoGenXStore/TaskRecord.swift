@@ -58,6 +58,43 @@ public struct TaskRecord: Sendable, Hashable {
     /// The submitter's tier when the task was created (`nil` for tasks from before tiers were
     /// recorded): preemption can spare tiers.
     public var tier: Tier? = nil
+
+    /// Every field, for the drivers that read records back from their rows.
+    package init(
+        id: TaskID, userID: String, status: TaskStatus, priority: TaskPriority, request: GenerationSpec, model: String,
+        batchKey: String, attempt: Int, fencingToken: Int64, leaseOwner: String?, leaseExpiresAt: Date?, progress: Int,
+        stage: String?, result: TaskResult?, error: TaskFailure?, idempotencyKey: String?, cancelRequested: Bool,
+        useFallback: Bool, checkpointRef: String?, traceContext: String?, callbackURL: String?, createdAt: Date,
+        updatedAt: Date, startedAt: Date?, finishedAt: Date?, availableAt: Date, tier: Tier?
+    ) {
+        self.id = id
+        self.userID = userID
+        self.status = status
+        self.priority = priority
+        self.request = request
+        self.model = model
+        self.batchKey = batchKey
+        self.attempt = attempt
+        self.fencingToken = fencingToken
+        self.leaseOwner = leaseOwner
+        self.leaseExpiresAt = leaseExpiresAt
+        self.progress = progress
+        self.stage = stage
+        self.result = result
+        self.error = error
+        self.idempotencyKey = idempotencyKey
+        self.cancelRequested = cancelRequested
+        self.useFallback = useFallback
+        self.checkpointRef = checkpointRef
+        self.traceContext = traceContext
+        self.callbackURL = callbackURL
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.availableAt = availableAt
+        self.tier = tier
+    }
 }
 
 /// What a succeeded task produced.

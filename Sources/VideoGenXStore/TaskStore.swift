@@ -38,7 +38,8 @@ public protocol TaskStore: Sendable {
     /// - Throws: ``StoreError`` `staleLease` when `token` is no longer the task's lease.
     func progress(_ id: TaskID, token: Int64, percent: Int, stage: String?) async throws -> LeaseStatus
 
-    /// Finishes the task with `result`.
+    /// Finishes the task with `result`: `succeeded`, or `cancelled` (result dropped) when its user
+    /// asked to cancel it before this call.
     func complete(_ id: TaskID, token: Int64, result: TaskResult) async throws -> TaskRecord
 
     /// Records a failed attempt. Retryable failures go back to the queue with backoff, then once
@@ -86,6 +87,12 @@ public struct TaskPage: Sendable, Hashable {
     public var tasks: [TaskRecord]
     /// Pass to the next call; `nil` on the last page.
     public var nextCursor: TaskID?
+
+    /// A page of `tasks`, continued at `nextCursor`.
+    package init(tasks: [TaskRecord], nextCursor: TaskID?) {
+        self.tasks = tasks
+        self.nextCursor = nextCursor
+    }
 }
 
 /// What a lease holder learns on heartbeat and progress.

@@ -114,12 +114,19 @@ struct ModelBench: AsyncParsableCommand {
     }
 }
 
-/// `videogenx bench store`: the SQLite task store against the same SQL issued directly.
+/// `videogenx bench store`: a task store against the same SQL issued directly (GRDB for SQLite,
+/// postgres-nio for PostgreSQL).
 struct StoreBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
-        abstract: "Inserts, claims and completes per second: SQLiteTaskStore vs raw GRDB statements on the same schema."
+        abstract: "Inserts, claims and completes per second: the task store vs its raw statements on the same schema (SQLite or PostgreSQL)."
     )
+
+    @Option(help: "sqlite or postgres.")
+    var store = "sqlite"
+
+    @Option(name: .customLong("store-url"), help: "With --store postgres: a server URL, postgres://USER@HOST:PORT/DB?sslmode=…; each round makes and drops its own database (also VIDEOGENX_STORE_URL; password from VIDEOGENX_STORE_PASSWORD).")
+    var storeURL: String?
 
     @Option(help: "Tasks per phase.")
     var tasks = 2000
@@ -131,15 +138,39 @@ struct StoreBench: AsyncParsableCommand {
     var durability = "full"
 
     func run() async throws {
-        guard tasks > 0, rounds > 0, ["full", "normal"].contains(durability) else {
-            throw ValidationError("--tasks and --rounds must be positive; --durability full or normal")
+        guard tasks > 0, rounds > 0, ["full", "normal"].contains(durability), ["sqlite", "postgres"].contains(store) else {
+            throw ValidationError("--tasks and --rounds must be positive; --durability full or normal; --store sqlite or postgres")
         }
-        let benchmark = StoreBenchmark(tasks: tasks, rounds: rounds, powerLossSafe: durability == "full")
-        let lines = try await benchmark.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-        print("| operation (\(durability)) | store ops/s | raw SQL ops/s | ratio |")
+        let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let lines: [StoreBenchmark.Line]
+        let label: String
+        if store == "postgres" {
+            guard let text = storeURL ?? ProcessInfo.processInfo.environment["VIDEOGENX_STORE_URL"] else {
+                throw ValidationError("--store postgres needs --store-url (or VIDEOGENX_STORE_URL)")
+            }
+            let benchmark: PostgresStoreBenchmark
+            do {
+                benchmark = try PostgresStoreBenchmark(
+                    url: text, password: ProcessInfo.processInfo.environment["VIDEOGENX_STORE_PASSWORD"], tasks: tasks, rounds: rounds
+                )
+            } catch {
+                throw ValidationError("--store-url: \(error)")
+            }
+            lines = try await benchmark.run(log: log)
+            label = "postgres"
+        } else {
+            lines = try await StoreBenchmark(tasks: tasks, rounds: rounds, powerLossSafe: durability == "full").run(log: log)
+            label = "sqlite, \(durability)"
+        }
+        print("| operation (\(label)) | store ops/s | raw SQL ops/s | ratio |")
         print("|---|---:|---:|---:|")
         for line in lines {
             print(String(format: "| %@ | %.0f | %.0f | %.2f |", line.operation, line.store.median, line.raw.median, line.ratio))
+        }
+        if let single = lines.first(where: { $0.operation == "claim (capacity 1)" }),
+           let batched = lines.first(where: { $0.operation == "claim (capacity 8, tasks/s)" })
+        {
+            print(String(format: "claims of 8 per round trip vs claims of 1 (store, tasks/s): %.2f×", batched.store.median / single.store.median))
         }
     }
 }

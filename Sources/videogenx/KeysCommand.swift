@@ -20,9 +20,19 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(name: .customLong("secrets-key-file"), help: "The key sealing API-key secrets (security.secrets_key_file). (default: DATA_DIR/secrets.key)")
         var secretsKeyFile: String?
 
-        var keys: APIKeys {
-            get throws {
-                try APIKeys(dataDirectory: URL(fileURLWithPath: dataDir), secretsKeyFile: secretsKeyFile)
+        @Option(name: .customLong("store-url"), help: "The task store holding the keys (store.url; also VIDEOGENX_STORE_URL), e.g. postgres://USER@HOST:5432/DB; the password comes from VIDEOGENX_STORE_PASSWORD. (default: sqlite://DATA_DIR/tasks.sqlite)")
+        var storeURL: String?
+
+        /// Runs `body` with the keys of this location.
+        func withKeys<Result: Sendable>(_ body: @escaping @Sendable (APIKeys) async throws -> Result) async throws -> Result {
+            do {
+                return try await APIKeys.with(
+                    dataDirectory: URL(fileURLWithPath: dataDir), secretsKeyFile: secretsKeyFile,
+                    storeURL: storeURL ?? ProcessInfo.processInfo.environment["VIDEOGENX_STORE_URL"], body
+                )
+            } catch let error as ConfigurationError {
+                FileHandle.standardError.write(Data("error: configuration: \(error)\n".utf8))
+                throw ExitCode(2)
             }
         }
     }
@@ -53,7 +63,8 @@ struct KeysCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("error: --user: must be 1–128 characters\n".utf8))
                 throw ExitCode(2)
             }
-            let credentials = try await location.keys.create(user: user, tier: tier, name: name)
+            let (user, name) = (self.user, self.name)
+            let credentials = try await location.withKeys { try await $0.create(user: user, tier: tier, name: name) }
             print("key id: \(credentials.keyID)\nsecret: \(credentials.secret)\n(the secret is shown once; store it now)")
             if let output {
                 try credentials.write(to: output)
@@ -71,7 +82,8 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var location: Location
 
         func run() async throws {
-            for key in try await location.keys.list(user: user) {
+            let user = self.user
+            for key in try await location.withKeys({ try await $0.list(user: user) }) {
                 let state = key.revokedAt.map { "revoked \(ISO8601DateFormatter().string(from: $0))" } ?? "active"
                 print("\(key.id)\t\(key.userID)\t\(key.tier.rawValue)\t\(state)\t\(key.name)")
             }
@@ -88,7 +100,8 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                let key = try await location.keys.revoke(id: id)
+                let id = self.id
+                let key = try await location.withKeys { try await $0.revoke(id: id) }
                 print("\(key.id) revoked")
             } catch let error as APIKeys.UnknownKey {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))

@@ -6,16 +6,9 @@ import ServiceLifecycle
 import SystemPackage
 import VideoGenXPlatform
 
-/// `videogenx serve`: the HTTP API, an in-process worker and the webhook dispatcher in one
-/// process on the embedded defaults. Settings come from flags, then `VIDEOGENX_*` environment
-/// variables, then the `--config` JSON file, then the defaults (README "Configuration").
-struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "serve",
-        abstract: "Run the HTTP API and a worker in one process (SQLite + local folder + procedural model).",
-        discussion: "Every setting is also a configuration key (JSON file via --config, or VIDEOGENX_<KEY> in the environment); see the README's configuration table."
-    )
-
+/// The settings every long-running role reads. Settings come from flags, then `VIDEOGENX_*`
+/// environment variables, then the `--config` JSON file, then the defaults (README "Configuration").
+struct ServeOptions: ParsableArguments {
     @Option(help: "Address to listen on (http.host). (default: 127.0.0.1)")
     var host: String?
 
@@ -43,7 +36,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("lease-seconds"), help: "Worker lease length; a crashed worker's task is retried after it (worker.lease_seconds). (default: 30)")
     var leaseSeconds: Double?
 
-    func run() async throws {
+    @Option(name: .customLong("store-url"), help: "The task store: sqlite:///PATH or postgres://USER@HOST:5432/DB?sslmode=… (store.url); the password comes from VIDEOGENX_STORE_PASSWORD or store.password_file. (default: sqlite://DATA_DIR/tasks.sqlite)")
+    var storeURL: String?
+
+    @Option(name: .customLong("objects-url"), help: "The object store folder, file:///PATH (objects.url). (default: file://DATA_DIR/objects)")
+    var objectsURL: String?
+
+    @Option(name: .customLong("worker-port"), help: "Port of the worker role's /healthz and /readyz (worker.http_port). (default: 8001)")
+    var workerPort: Int?
+
+    /// Reads the configuration and runs `role` until it is shut down.
+    func run(role: Role) async throws {
         let configuration: ServeConfiguration
         do {
             configuration = try ServeConfiguration(reader: try await reader())
@@ -56,16 +59,18 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "videogenx")
         logger.logLevel = configuration.logLevel
-        let group: ServiceGroup
+        let address = role == .worker ? "http://\(configuration.host):\(configuration.workerHTTPPort) (health only)" : configuration.baseURL
         do {
-            group = try await ServeApplication.build(configuration, logger: logger)
+            try await ServeApplication.run(configuration, role: role, logger: logger) {
+                // Written unbuffered: under a process manager stdout is a file and print would hold it back.
+                FileHandle.standardOutput.write(Data(
+                    "VideoGenX \(role.rawValue) listening on \(address) (store \(configuration.storeLocation), data in \(configuration.dataDirectory.path))\n".utf8
+                ))
+            }
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("error: configuration: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        // Written unbuffered: under a process manager stdout is a file and print would hold it back.
-        FileHandle.standardOutput.write(Data("VideoGenX listening on \(configuration.baseURL) (data in \(configuration.dataDirectory.path))\n".utf8))
-        try await group.run()
     }
 
     /// Flags first, then `VIDEOGENX_*` environment variables, then the file.
@@ -82,6 +87,9 @@ struct ServeCommand: AsyncParsableCommand {
         set("security.url_allowlist", urlAllowlist.map(ConfigContent.string))
         set("worker.enabled", worker.map(ConfigContent.bool))
         set("worker.lease_seconds", leaseSeconds.map(ConfigContent.double))
+        set("store.url", storeURL.map(ConfigContent.string))
+        set("objects.url", objectsURL.map(ConfigContent.string))
+        set("worker.http_port", workerPort.map(ConfigContent.int))
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: flags),
             EnvironmentVariablesProvider().prefixKeys(with: "videogenx"),
@@ -90,5 +98,52 @@ struct ServeCommand: AsyncParsableCommand {
             providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(configFile)))
         }
         return ConfigReader(providers: providers)
+    }
+}
+
+/// `videogenx serve`: the HTTP API, an in-process worker and the webhook dispatcher in one
+/// process, on the embedded defaults unless configured otherwise.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP API and a worker in one process (SQLite + local folder + procedural model).",
+        discussion: "Every setting is also a configuration key (JSON file via --config, or VIDEOGENX_<KEY> in the environment); see the README's configuration table."
+    )
+
+    @OptionGroup var options: ServeOptions
+
+    func run() async throws {
+        try await options.run(role: .serve)
+    }
+}
+
+/// `videogenx api`: the HTTP API only (cluster mode: workers run elsewhere on the same store).
+struct APICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "api",
+        abstract: "Run the HTTP API only; workers on the same store (store.url) render the tasks.",
+        discussion: "Same settings as serve; see the README's \"Scaling out\"."
+    )
+
+    @OptionGroup var options: ServeOptions
+
+    func run() async throws {
+        try await options.run(role: .api)
+    }
+}
+
+/// `videogenx worker`: devices, batch scheduler, lease sweep, callbacks and partition
+/// maintenance, with `/healthz` and `/readyz` on `worker.http_port`.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Claim, render and upload tasks and deliver callbacks; health on --worker-port.",
+        discussion: "Same settings as serve; see the README's \"Scaling out\"."
+    )
+
+    @OptionGroup var options: ServeOptions
+
+    func run() async throws {
+        try await options.run(role: .worker)
     }
 }

@@ -11,7 +11,7 @@ struct VideoGenX: AsyncParsableCommand {
         abstract: "VideoGenX: text-to-video as a service, in one binary.",
         discussion: "Exit codes: 0 success, 1 runtime failure (ffmpeg, I/O), 2 bad arguments.",
         subcommands: [
-            GenerateCommand.self, ServeCommand.self, SubmitCommand.self, StatusCommand.self, CancelCommand.self, WatchCommand.self,
+            GenerateCommand.self, ServeCommand.self, APICommand.self, WorkerCommand.self, MigrateCommand.self, SubmitCommand.self, StatusCommand.self, CancelCommand.self, WatchCommand.self,
             DevicesCommand.self, KeysCommand.self, LoadTestCommand.self, BenchCommand.self,
         ]
     )

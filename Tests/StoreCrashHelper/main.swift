@@ -6,6 +6,7 @@
 import Foundation
 import VideoGenXCore
 import VideoGenXStore
+import VideoGenXStoreSQLite
 
 let arguments = CommandLine.arguments
 guard arguments.count == 3 else {

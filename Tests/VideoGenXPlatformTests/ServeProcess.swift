@@ -10,6 +10,7 @@ import SystemPackage
 import Testing
 import VideoGenXPlatform
 import VideoGenXServer
+import VideoGenXTestSupport
 
 /// A `videogenx serve` child process on a free loopback port, for end-to-end tests. It is
 /// stopped (SIGTERM, then SIGKILL) when the test body returns.
@@ -24,20 +25,24 @@ struct ServeProcess: Sendable {
     /// Starts the server, waits until `/healthz` answers, runs `body`, then stops the server.
     @discardableResult
     static func with<Value: Sendable>(
-        dataDirectory: URL, leaseSeconds: Int? = nil, arguments extra: [String] = [], environment: [String: String] = [:],
-        _ body: @escaping @Sendable (ServeProcess) async throws -> Value
+        _ role: String = "serve", dataDirectory: URL, leaseSeconds: Int? = nil, arguments extra: [String] = [],
+        environment: [String: String] = [:], _ body: @escaping @Sendable (ServeProcess) async throws -> Value
     ) async throws -> Value {
-        try await withTermination(dataDirectory: dataDirectory, leaseSeconds: leaseSeconds, arguments: extra, environment: environment, body).value
+        try await withTermination(
+            role, dataDirectory: dataDirectory, leaseSeconds: leaseSeconds, arguments: extra, environment: environment, body
+        ).value
     }
 
     /// As ``with(dataDirectory:leaseSeconds:arguments:environment:_:)``, also answering how the
     /// server ended after the SIGTERM.
     static func withTermination<Value: Sendable>(
-        dataDirectory: URL, leaseSeconds: Int? = nil, arguments extra: [String] = [], environment: [String: String] = [:],
-        _ body: @escaping @Sendable (ServeProcess) async throws -> Value
+        _ role: String = "serve", dataDirectory: URL, leaseSeconds: Int? = nil, arguments extra: [String] = [],
+        environment: [String: String] = [:], _ body: @escaping @Sendable (ServeProcess) async throws -> Value
     ) async throws -> (value: Value, termination: TerminationStatus) {
-        let port = try freePort()
-        var arguments = ["serve", "--port", String(port), "--data-dir", dataDirectory.path, "--log-level", "warning"]
+        let port = try LoopbackPort.free()
+        // A worker answers health on its own port; the other roles serve the API on theirs.
+        let portFlag = role == "worker" ? "--worker-port" : "--port"
+        var arguments = [role, portFlag, String(port), "--data-dir", dataDirectory.path, "--log-level", "warning"]
         if let leaseSeconds { arguments += ["--lease-seconds", String(leaseSeconds)] }
         arguments += extra
         var updates: [Environment.Key: String?] = [:]
@@ -78,35 +83,41 @@ struct ServeProcess: Sendable {
 
     /// Sends a request signed with the admin key (unsigned with `signed: false`); returns the
     /// status and the decoded JSON body.
-    func request(_ method: String, _ path: String, body: String? = nil, signed: Bool = true) async throws -> (Int, [String: Any]) {
+    func request(
+        _ method: String, _ path: String, body: String? = nil, signed: Bool = true, keyFile: String? = nil, headers: [String: String] = [:]
+    ) async throws -> (Int, [String: Any]) {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
         request.httpBody = body.map { Data($0.utf8) }
+        for (name, value) in headers {
+            request.setValue(value, forHTTPHeaderField: name)
+        }
         if signed, path.hasPrefix("/api/v1/") {
-            let key = try ClientCredentials.load(keyFile)
+            let key = try ClientCredentials.load(keyFile ?? self.keyFile)
             for (name, value) in RequestSignature.headers(
                 keyID: key.keyID, secret: key.secret, method: method, pathAndQuery: path, body: Data((body ?? "").utf8)
             ) {
                 request.setValue(value, forHTTPHeaderField: name)
             }
         }
+        request.timeoutInterval = 120
         let (data, response) = try await URLSession.shared.data(for: request)
         let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, json)
     }
 
     /// Submits a generation request and returns the task id.
-    func submit(_ body: String) async throws -> String {
-        let (status, json) = try await request("POST", "/api/v1/video/generate", body: body)
+    func submit(_ body: String, keyFile: String? = nil) async throws -> String {
+        let (status, json) = try await request("POST", "/api/v1/video/generate", body: body, keyFile: keyFile)
         #expect(status == 202, "\(json)")
         guard let id = (json["data"] as? [String: Any])?["task_id"] as? String else { throw POSIXError(.EPROTO) }
         return id
     }
 
     /// Polls the task every 100 ms until `done` holds for its data (at most 4 minutes).
-    func waitFor(_ id: String, until done: ([String: Any]) -> Bool) async throws -> [String: Any] {
+    func waitFor(_ id: String, keyFile: String? = nil, until done: ([String: Any]) -> Bool) async throws -> [String: Any] {
         for _ in 0..<2400 {
-            let (_, json) = try await request("GET", "/api/v1/video/task/\(id)")
+            let (_, json) = try await request("GET", "/api/v1/video/task/\(id)", keyFile: keyFile)
             if let data = json["data"] as? [String: Any], done(data) { return data }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -118,22 +129,5 @@ struct ServeProcess: Sendable {
         let (_, json) = try await request("GET", "/api/v1/webhooks/secret")
         guard let secret = (json["data"] as? [String: Any])?["secret"] as? String else { throw POSIXError(.EPROTO) }
         return try WebhookSigner(encoded: secret)
-    }
-
-    /// A loopback port nobody listens on right now.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EMFILE) }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -6,6 +6,7 @@ import VideoGenXCore
 import VideoGenXInference
 import VideoGenXScheduler
 import VideoGenXStore
+import VideoGenXStoreSQLite
 
 /// The batch scheduler on simulated devices and a real SQLite store: batching by key within the
 /// window, P0 preemption with resume from the checkpointed step, and device faults.

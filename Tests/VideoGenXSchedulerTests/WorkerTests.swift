@@ -9,6 +9,7 @@ import VideoGenXMedia
 import VideoGenXObjects
 import VideoGenXScheduler
 import VideoGenXStore
+import VideoGenXStoreSQLite
 
 /// The worker against a real SQLite store, folder object store, procedural model and ffmpeg.
 @Suite("Worker", .serialized, .timeLimit(.minutes(2)))

@@ -10,6 +10,7 @@ import Testing
 import VideoGenXCore
 import VideoGenXServer
 import VideoGenXStore
+import VideoGenXStoreSQLite
 
 @Suite("Access control: tiers, rate limits, caps and load shedding")
 struct AccessControlTests {

@@ -7,6 +7,7 @@ import VideoGenXCore
 import VideoGenXObjects
 import VideoGenXServer
 import VideoGenXStore
+import VideoGenXStoreSQLite
 
 /// The API with authentication on: a real credential store, keys for a free, a paid and an
 /// admin user, and a manual clock driving timestamps and rate limits.

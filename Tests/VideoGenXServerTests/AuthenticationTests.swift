@@ -7,6 +7,7 @@ import Testing
 import VideoGenXCore
 import VideoGenXServer
 import VideoGenXStore
+import VideoGenXStoreSQLite
 
 @Suite("Authentication: API-key request signatures")
 struct AuthenticationTests {

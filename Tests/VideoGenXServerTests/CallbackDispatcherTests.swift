@@ -9,6 +9,7 @@ import Testing
 import VideoGenXCore
 import VideoGenXServer
 import VideoGenXStore
+import VideoGenXStoreSQLite
 import VideoGenXTestSupport
 
 @Suite("Webhook dispatcher", .timeLimit(.minutes(1)))

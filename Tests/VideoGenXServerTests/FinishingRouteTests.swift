@@ -8,6 +8,7 @@ import VideoGenXCore
 import VideoGenXObjects
 import VideoGenXServer
 import VideoGenXStore
+import VideoGenXStoreSQLite
 
 /// The finishing parameters over HTTP: accepted and echoed, refused with field paths, URLs
 /// SSRF-checked at submit time, the custom watermark kept to paid tiers.

@@ -8,6 +8,7 @@ import VideoGenXCore
 import VideoGenXObjects
 import VideoGenXServer
 import VideoGenXStore
+import VideoGenXStoreSQLite
 
 @Suite("SSRF guard for user-given URLs")
 struct URLGuardTests {

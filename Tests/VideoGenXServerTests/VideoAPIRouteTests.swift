@@ -8,6 +8,7 @@ import VideoGenXCore
 import VideoGenXObjects
 import VideoGenXServer
 import VideoGenXStore
+import VideoGenXStoreSQLite
 
 /// A temporary store, object store and API (no worker: tasks stay where the test puts them).
 final class APIFixture: Sendable {

@@ -9,6 +9,7 @@ import Testing
 import VideoGenXCore
 import VideoGenXServer
 import VideoGenXStore
+import VideoGenXStoreSQLite
 
 @Suite("HTTP API: events and synchronous waits", .timeLimit(.minutes(1)))
 struct VideoAPIStreamingTests {

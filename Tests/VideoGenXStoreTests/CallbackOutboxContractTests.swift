@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VideoGenXCore
 import VideoGenXStore
+import VideoGenXStoreSQLite
 
 /// The webhook outbox contract: a terminal state with a callback URL enqueues exactly one
 /// delivery in the same transaction; deliveries are claimed when due, held while attempted, and
@@ -12,7 +13,7 @@ struct CallbackOutboxContractTests {
 
     @Test("Each terminal state with a callback URL enqueues one delivery; tasks without one enqueue none", arguments: StoreKind.allCases)
     func enqueuesOnTerminalStates(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         let plain = try await f.create()
         _ = try await f.store.cancel(plain.id, userID: "alice")
         #expect(try await f.store.callbacks(of: plain.id).isEmpty)
@@ -41,7 +42,7 @@ struct CallbackOutboxContractTests {
 
     @Test("A retry with backoff queues no delivery: only the final state does", arguments: StoreKind.allCases)
     func retriesAreNotTerminal(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         let task = try await f.create(callback: Self.hook)
         let claimed = try await f.claimOne()
         _ = try await f.store.fail(claimed.id, token: claimed.fencingToken, error: TaskFailure(code: "x", message: "y"), retryable: true)
@@ -51,7 +52,7 @@ struct CallbackOutboxContractTests {
 
     @Test("Due deliveries are claimed once, held for the lease, retried at the recorded time, and done when delivered", arguments: StoreKind.allCases)
     func claimAndRecord(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         let task = try await f.create(callback: Self.hook)
         _ = try await f.store.cancel(task.id, userID: "alice")
 
@@ -79,7 +80,7 @@ struct CallbackOutboxContractTests {
 
     @Test("An abandoned delivery is never claimed again and keeps its reason", arguments: StoreKind.allCases)
     func abandon(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         let task = try await f.create(callback: Self.hook)
         _ = try await f.store.cancel(task.id, userID: "alice")
         let id = try #require(try await f.store.claimDueCallbacks(now: f.clock.now(), limit: 1, leaseSeconds: 60).first?.id)

@@ -2,19 +2,28 @@ import Foundation
 import Testing
 import VideoGenXCore
 import VideoGenXStore
+import VideoGenXStorePostgres
+import VideoGenXStoreSQLite
 
-@Suite("Credential store")
+/// The credential contract, run against both drivers (PostgreSQL shares the task store's pool).
+@Suite("Credential store contract")
 struct CredentialStoreTests {
-    func store() throws -> (SQLiteCredentialStore, URL) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-credentials-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return (try SQLiteCredentialStore(path: directory.appendingPathComponent("credentials.sqlite").path), directory)
+    /// A fresh credential store of `kind`, and what keeps it alive (a folder or a running store).
+    func store(_ kind: StoreKind) async throws -> (any CredentialStore, StoreFixture) {
+        let fixture = try await StoreFixture(kind)
+        switch kind {
+        case .sqlite:
+            return (try SQLiteCredentialStore(path: fixture.directory.appendingPathComponent("credentials.sqlite").path), fixture)
+        case .postgres:
+            let tasks = try #require(fixture.store as? PostgresTaskStore)
+            return (PostgresCredentialStore(sharing: tasks), fixture)
+        }
     }
 
-    @Test("Keys are stored, listed per user, revoked once (revoking again keeps the first time), and ids are unique")
-    func keys() async throws {
-        let (store, directory) = try store()
-        defer { try? FileManager.default.removeItem(at: directory) }
+    @Test("Keys are stored, listed per user, revoked once (revoking again keeps the first time), and ids are unique", arguments: StoreKind.allCases)
+    func keys(kind: StoreKind) async throws {
+        let (store, fixture) = try await store(kind)
+        defer { withExtendedLifetime(fixture) {} }
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let alice = APIKeyRecord(id: "vk_A", userID: "alice", tier: .free, name: "laptop", sealedSecret: [1, 2, 3], createdAt: start)
         try await store.addAPIKey(alice)
@@ -29,10 +38,10 @@ struct CredentialStoreTests {
         await expectStoreError(.notFound) { try await store.revokeAPIKey(id: "vk_nope", at: start) }
     }
 
-    @Test("A nonce is fresh once per key until it expires; the same nonce of another key is its own")
-    func nonces() async throws {
-        let (store, directory) = try store()
-        defer { try? FileManager.default.removeItem(at: directory) }
+    @Test("A nonce is fresh once per key until it expires; the same nonce of another key is its own", arguments: StoreKind.allCases)
+    func nonces(kind: StoreKind) async throws {
+        let (store, fixture) = try await store(kind)
+        defer { withExtendedLifetime(fixture) {} }
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let expires = now.addingTimeInterval(600)
         #expect(try await store.recordNonce("n-0123456789abcdef", keyID: "vk_A", expiresAt: expires, now: now))

@@ -1,11 +1,21 @@
 import Testing
 import Foundation
+import Logging
 import VideoGenXCore
 import VideoGenXStore
+import VideoGenXStorePostgres
+import VideoGenXStoreSQLite
+import VideoGenXTestSupport
+import VideoGenXStoreSQLite
 
-/// The stores the contract suite runs against. PostgreSQL joins this list in its issue.
+/// The stores the contract suite runs against. PostgreSQL runs when the test run has a server
+/// (`scripts/with-postgres.sh`, which `make test` uses) and always in CI.
 enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     case sqlite
+    case postgres
+
+    /// The kinds this run tests.
+    static var allCases: [StoreKind] { PostgresTestServer.enabled ? [.sqlite, .postgres] : [.sqlite] }
 
     var description: String { rawValue }
 }
@@ -15,8 +25,10 @@ final class StoreFixture: Sendable {
     let directory: URL
     let clock: ManualWallClock
     let store: any TaskStore & CallbackOutbox
+    /// The PostgreSQL store's service (pool and listener), cancelled with the fixture.
+    private let running: Task<Void, Never>?
 
-    init(_ kind: StoreKind, policy: QueuePolicy = QueuePolicy(), jitter: Double = 0.5) throws {
+    init(_ kind: StoreKind, policy: QueuePolicy = QueuePolicy(), jitter: Double = 0.5) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         clock = ManualWallClock()
@@ -26,10 +38,20 @@ final class StoreFixture: Sendable {
                 path: directory.appendingPathComponent("tasks.sqlite").path, clock: clock, policy: policy,
                 durability: .normal, jitterUnit: { jitter }
             )
+            running = nil
+        case .postgres:
+            let database = try await PostgresTestServer.makeDatabase()
+            let postgres = PostgresTaskStore(
+                configuration: database.configuration, clock: clock, policy: policy, logger: Logger(label: "test.store"),
+                jitterUnit: { jitter }
+            )
+            store = postgres
+            running = Task { try? await postgres.run() }
         }
     }
 
     deinit {
+        running?.cancel()
         try? FileManager.default.removeItem(at: directory)
     }
 

@@ -9,7 +9,7 @@ import VideoGenXStore
 struct TaskStoreContractTests {
     @Test("create enqueues a queued task that get returns unchanged", arguments: StoreKind.allCases)
     func createAndGet(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         let task = try await f.create(priority: .p1)
         #expect(task.status == .queued)
         #expect(task.priority == .p1)
@@ -22,7 +22,7 @@ struct TaskStoreContractTests {
 
     @Test("An idempotency key returns the first task for the same user and adds no row", arguments: StoreKind.allCases)
     func idempotency(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         let first = try await f.store.create(NewTask(userID: "alice", request: StoreFixture.spec, idempotencyKey: "k1"))
         let again = try await f.store.create(NewTask(userID: "alice", request: StoreFixture.spec, priority: .p0, idempotencyKey: "k1"))
         #expect(first.created && !again.created)
@@ -34,7 +34,7 @@ struct TaskStoreContractTests {
 
     @Test("list pages newest first, filters by status, and keeps no gaps or duplicates while inserts happen", arguments: StoreKind.allCases)
     func pagination(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         var created: [TaskID] = []
         for _ in 0..<25 {
             created.append(try await f.create().id)
@@ -62,7 +62,7 @@ struct TaskStoreContractTests {
 
     @Test("claim leases up to capacity, oldest first, with a fresh fencing token", arguments: StoreKind.allCases)
     func claim(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         #expect(try await f.store.claim(worker: "w1", capacity: 4, leaseSeconds: 30).isEmpty)
         let a = try await f.create()
         f.clock.advance(by: 1)
@@ -84,7 +84,7 @@ struct TaskStoreContractTests {
 
     @Test("heartbeat extends the lease; a stale token is refused and changes nothing", arguments: StoreKind.allCases)
     func heartbeat(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         _ = try await f.create()
         let task = try await f.claimOne(lease: 10)
         f.clock.advance(by: 5)
@@ -97,7 +97,7 @@ struct TaskStoreContractTests {
 
     @Test("progress is recorded under the lease and refused with a stale token", arguments: StoreKind.allCases)
     func progress(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         _ = try await f.create()
         let task = try await f.claimOne()
         #expect(try await f.store.progress(task.id, token: task.fencingToken, percent: 40, stage: "sampling") == .active)
@@ -109,7 +109,7 @@ struct TaskStoreContractTests {
 
     @Test("complete finishes the task with its result; a second complete is refused", arguments: StoreKind.allCases)
     func complete(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         _ = try await f.create()
         let task = try await f.claimOne()
         let result = TaskResult(videoKey: "v/1.mp4", durationSeconds: 15, width: 1280, height: 720, fps: 30, codec: "hevc", sizeBytes: 1234)
@@ -123,7 +123,7 @@ struct TaskStoreContractTests {
     @Test("A retryable failure backs off 1 s then 2 s (±20 %), then retries once on the fallback, then fails", arguments: StoreKind.allCases)
     func retries(kind: StoreKind) async throws {
         for jitter in [0.0, 1.0] {
-            let f = try StoreFixture(kind, jitter: jitter)
+            let f = try await StoreFixture(kind, jitter: jitter)
             let id = try await f.create().id
             let error = TaskFailure(code: "ffmpeg_failed", message: "boom")
             var expectedDelays: [Double] = [1 * (0.8 + 0.4 * jitter), 2 * (0.8 + 0.4 * jitter)]
@@ -151,7 +151,7 @@ struct TaskStoreContractTests {
 
     @Test("A non-retryable failure fails the task at once", arguments: StoreKind.allCases)
     func nonRetryable(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         _ = try await f.create()
         let task = try await f.claimOne()
         let failed = try await f.store.fail(task.id, token: task.fencingToken, error: TaskFailure(code: "bad_input", message: "x"), retryable: false)
@@ -160,7 +160,7 @@ struct TaskStoreContractTests {
 
     @Test("release gives the task back with no attempt charged and keeps the checkpoint; the old token is dead", arguments: StoreKind.allCases)
     func release(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         _ = try await f.create()
         let first = try await f.claimOne()
         let released = try await f.store.release(first.id, token: first.fencingToken, checkpoint: "ckpt/1")
@@ -176,7 +176,7 @@ struct TaskStoreContractTests {
 
     @Test("cancel: queued at once; processing via the worker's next heartbeat; finished ones refused; others' hidden", arguments: StoreKind.allCases)
     func cancel(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         let queued = try await f.create()
         f.clock.advance(by: 1)
         let cancelled = try await f.store.cancel(queued.id, userID: "alice")
@@ -197,7 +197,7 @@ struct TaskStoreContractTests {
 
     @Test("reap returns expired leases to the queue with an attempt charged, fails exhausted ones, and fences the zombie", arguments: StoreKind.allCases)
     func reap(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         _ = try await f.create()
         f.clock.advance(by: 1)
         _ = try await f.create()
@@ -234,7 +234,7 @@ struct TaskStoreContractTests {
 
     @Test("Queue position counts the queued tasks ahead by lane and age; recent completions come newest first", arguments: StoreKind.allCases)
     func queuePositionAndCompletions(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         let oldLow = try await f.create(priority: .p3)
         f.clock.advance(by: 1)
         let normal = try await f.create(priority: .p2)
@@ -260,7 +260,7 @@ struct TaskStoreContractTests {
 
     @Test("hasClaimable sees a queued task of the lane, not one of another lane, not one in backoff, not a claimed one", arguments: StoreKind.allCases)
     func claimableByPriority(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         #expect(try await f.store.hasClaimable(priority: .p0) == false)
         _ = try await f.create(user: "alice", priority: .p1)
         #expect(try await f.store.hasClaimable(priority: .p0) == false)
@@ -275,7 +275,7 @@ struct TaskStoreContractTests {
 
     @Test("A filtered claim takes only the batch key and lanes asked for, most urgent first, and leaves the rest queued", arguments: StoreKind.allCases)
     func filteredClaim(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         var other = StoreFixture.spec
         other.steps += 5
         let a3 = try await f.create(priority: .p3)
@@ -297,7 +297,7 @@ struct TaskStoreContractTests {
 
     @Test("The submitter's tier is kept with the task (preemption can spare tiers); none given reads back as none", arguments: StoreKind.allCases)
     func tierKept(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         let paid = try await f.store.create(NewTask(userID: "alice", request: StoreFixture.spec, tier: .paid)).task
         let plain = try await f.create()
         #expect(paid.tier == .paid && plain.tier == nil)
@@ -309,7 +309,7 @@ struct TaskStoreContractTests {
 
     @Test("Queued counts per user and in all agree with the tasks after every kind of change", arguments: StoreKind.allCases)
     func queuedCounts(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         func check(_ alice: Int, _ bob: Int, sourceLocation: SourceLocation = #_sourceLocation) async throws {
             // The oracle: the queued tasks as list shows them.
             let listed = try await f.store.list(userID: "alice", status: .queued, limit: 1000, after: nil).tasks.count
@@ -347,9 +347,30 @@ struct TaskStoreContractTests {
         await expectStoreError(.invalidArgument) { try await f.store.create(NewTask(userID: "", request: StoreFixture.spec)) }
     }
 
+    @Test("A cancel while the task opens, encodes or uploads (no step boundary left) ends it cancelled when the worker completes it; its callback says task.cancelled", arguments: StoreKind.allCases)
+    func cancelBeforeCompletion(kind: StoreKind) async throws {
+        let f = try await StoreFixture(kind)
+        let task = try await f.create(callback: "https://hooks.example/done")
+        let claimed = try await f.claimOne()
+        let asked = try await f.store.cancel(task.id, userID: "alice")
+        #expect(asked.status == .processing && asked.cancelRequested)
+        let ended = try await f.store.complete(task.id, token: claimed.fencingToken, result: TaskResult(
+            videoKey: "v", durationSeconds: 1, width: 1, height: 1, fps: 24, codec: "hevc", sizeBytes: 1
+        ))
+        #expect(ended.status == .cancelled && ended.result == nil)
+        #expect(try await f.store.get(task.id)?.status == .cancelled)
+        #expect(try await f.store.callbacks(of: task.id).map(\.event) == ["task.cancelled"])
+        // A failed attempt of a task whose cancel is pending is not retried either.
+        let other = try await f.create()
+        let second = try await f.claimOne()
+        _ = try await f.store.cancel(other.id, userID: "alice")
+        let failed = try await f.store.fail(other.id, token: second.fencingToken, error: TaskFailure(code: "x", message: "x"), retryable: true)
+        #expect(failed.status == .cancelled)
+    }
+
     @Test("Committed changes are published as events, in order", arguments: StoreKind.allCases)
     func events(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         let events = f.store.events()
         let task = try await f.create()
         let claimed = try await f.claimOne()
@@ -373,25 +394,26 @@ struct SQLiteSchemaTests {
         "id", "user_id", "status", "priority", "request", "model", "batch_key", "attempt", "fencing_token",
         "lease_owner", "lease_expires_at", "progress", "stage", "result", "error", "idempotency_key",
         "cancel_requested", "use_fallback", "checkpoint_ref", "trace_context", "callback_url", "created_at",
-        "updated_at", "started_at", "finished_at", "available_at", "tier",
+        "updated_at", "started_at", "finished_at", "available_at", "tier", "change_seq",
     ]
 
     @Test("The tasks table holds its columns in decoding order, with the claim, batch, lease, user and idempotency indexes")
-    func schema() throws {
-        let f = try StoreFixture(.sqlite)
+    func schema() async throws {
+        let f = try await StoreFixture(.sqlite)
         let db = try DatabaseQueue(path: f.directory.appendingPathComponent("tasks.sqlite").path)
-        let (columns, indexes) = try db.read { db in
+        let (columns, indexes) = try await db.read { db in
             (
                 try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('tasks') ORDER BY cid"),
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks' AND sql IS NOT NULL ORDER BY name")
             )
         }
         #expect(columns == Self.columns)
-        #expect(indexes == ["tasks_batch", "tasks_claim", "tasks_finished", "tasks_idempotency", "tasks_lease", "tasks_user", "tasks_user_status"])
-        let migrations = try db.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
+        #expect(indexes == ["tasks_batch", "tasks_change", "tasks_claim", "tasks_finished", "tasks_idempotency", "tasks_lease", "tasks_user", "tasks_user_status"])
+        let migrations = try await db.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
         #expect(migrations == [
             "2026-11-26 create tasks and queue state", "2026-11-27 index finished tasks", "2026-11-27 create callback deliveries",
             "2026-11-27 count queued tasks", "2026-11-27 index batch keys", "2026-11-27 record tiers",
+            "2026-11-29 number task changes",
         ])
     }
 }

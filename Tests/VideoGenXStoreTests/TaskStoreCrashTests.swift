@@ -4,6 +4,7 @@ import SystemPackage
 import Testing
 import VideoGenXCore
 import VideoGenXStore
+import VideoGenXStoreSQLite
 
 /// Durability against SIGKILL, with a real second process (`StoreCrashHelper`) and the real
 /// clock (the helper's leases are in wall-clock time).

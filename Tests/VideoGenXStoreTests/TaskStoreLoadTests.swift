@@ -9,7 +9,7 @@ import VideoGenXStore
 struct TaskStoreLoadTests {
     @Test("8 concurrent claimers on 2,000 tasks: each completes exactly once, never under two live leases", arguments: StoreKind.allCases)
     func concurrentClaimers(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         var ids = Set<TaskID>()
         for i in 0..<2000 {
             ids.insert(try await f.create(priority: TaskPriority(rawValue: i % 4) ?? .p2).id)
@@ -59,7 +59,7 @@ struct TaskStoreLoadTests {
 
     @Test("With every lane backlogged, 1,000 claims split 4:3:2:1 within ±5 %, each round led by P0", arguments: StoreKind.allCases)
     func lanesSplit(kind: StoreKind) async throws {
-        let f = try StoreFixture(kind)
+        let f = try await StoreFixture(kind)
         for priority in TaskPriority.all {
             for _ in 0..<450 {
                 try await f.create(priority: priority)
@@ -85,7 +85,7 @@ struct TaskStoreLoadTests {
     func agingBound(kind: StoreKind) async throws {
         // P3 gets no weight of its own here, so only aging can lift it: one lane per 600 s,
         // so it must be claimed once it competes as P2 (after 600 s), and not before.
-        let f = try StoreFixture(kind, policy: QueuePolicy(laneWeights: [4, 3, 2, 0], agingSeconds: 600))
+        let f = try await StoreFixture(kind, policy: QueuePolicy(laneWeights: [4, 3, 2, 0], agingSeconds: 600))
         let slow = try await f.create(priority: .p3)
         var claimedAfter: Double?
         var waited = 0.0

@@ -12,6 +12,9 @@ final class BatchCoordination: Sendable {
     /// What the scheduler did.
     let counters: SchedulerCounters
     private let quarantined = Mutex<Set<String>>([])
+    /// Processing tasks whose user asked to cancel them, as the store's events (from any
+    /// process) told: the device running one stops it at its next step boundary.
+    private let cancels = Mutex<Set<TaskID>>([])
 
     init(counters: SchedulerCounters) {
         self.counters = counters
@@ -20,6 +23,22 @@ final class BatchCoordination: Sendable {
     /// Takes `device` out of service until the process restarts (it hung).
     func quarantine(_ device: String) {
         _ = quarantined.withLock { $0.insert(device) }
+    }
+
+    /// Notes that the user of processing task `id` asked to cancel it.
+    func noteCancel(_ id: TaskID) {
+        _ = cancels.withLock { $0.insert(id) }
+    }
+
+    /// The noted cancels among `ids`, forgotten as they are taken.
+    func takeCancels(among ids: Set<TaskID>) -> Set<TaskID> {
+        cancels.withLock { cancels in
+            let taken = cancels.intersection(ids)
+            cancels.subtract(taken)
+            // Cancels of tasks no device here runs (another worker's) would pile up: keep few.
+            if cancels.count > 10_000 { cancels.removeAll() }
+            return taken
+        }
     }
 
     /// Whether `device` was taken out of service.

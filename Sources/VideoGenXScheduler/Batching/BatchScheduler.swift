@@ -70,9 +70,15 @@ public struct BatchScheduler: Service {
         }
     }
 
-    /// Rings every device when a task is queued, and preempts for a waiting P0 task.
+    /// Rings every device when a task is queued, preempts for a waiting P0 task, and passes
+    /// cancel requests of processing tasks to the devices (events come from every process).
     private func watchQueue(doorbells: [Doorbell], coordination: BatchCoordination) async {
-        for await event in store.events() where event.status == .queued {
+        for await event in store.events() {
+            if event.status == .processing, event.cancelRequested {
+                coordination.noteCancel(event.taskID)
+                continue
+            }
+            guard event.status == .queued else { continue }
             coordination.queuedEvents.add(1, ordering: .relaxed)
             for doorbell in doorbells { doorbell.ring() }
             await preemptIfNeeded(coordination)

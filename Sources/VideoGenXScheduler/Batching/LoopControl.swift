@@ -62,7 +62,10 @@ final class LoopControl: BatchControl {
         }
         loop.coordination.counters.finishedTasks.add(1, ordering: .relaxed)
         do {
-            _ = try await loop.store.complete(task.id, token: task.fencingToken, result: result)
+            let completed = try await loop.store.complete(task.id, token: task.fencingToken, result: result)
+            if completed.status == .cancelled {
+                loop.logger.info("task cancelled at the user's request after its last step", metadata: ["task.id": "\(task.id)"])
+            }
         } catch {
             loop.logger.warning("completing a task failed", metadata: ["task.id": "\(task.id)", "error": "\(error)"])
         }
@@ -173,8 +176,9 @@ final class LoopControl: BatchControl {
     /// dropped (another worker owns them).
     private func stops(running: [TaskRecord]) async -> Set<TaskID> {
         let ids = Set(running.map(\.id))
+        let noted = loop.coordination.takeCancels(among: ids)
         let (cancelled, lost) = state.withLock { state in
-            let cancelled = state.cancelRequested.intersection(ids)
+            let cancelled = state.cancelRequested.union(noted).intersection(ids)
             let lost = state.leaseLost.intersection(ids)
             state.cancelRequested.subtract(cancelled)
             state.leaseLost.subtract(lost)

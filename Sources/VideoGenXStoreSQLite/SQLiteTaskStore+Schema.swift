@@ -1,3 +1,4 @@
+import VideoGenXStore
 import GRDB
 
 extension SQLiteTaskStore {
@@ -117,6 +118,29 @@ extension SQLiteTaskStore {
         migrator.registerMigration("2026-11-27 record tiers") { db in
             // Appended, so the positional decoding of rows stays in column order.
             try db.execute(sql: "ALTER TABLE tasks ADD COLUMN tier TEXT")
+        }
+        migrator.registerMigration("2026-11-29 number task changes") { db in
+            // Every change another process may need to hear of (create, status, progress, stage,
+            // cancel request) takes the next number of one sequence; other processes on the same
+            // file poll for numbers above the last they saw (DESIGN §8: SQLite polls a change
+            // sequence). Heartbeats and lease renewals are not numbered. Appended, so the
+            // positional decoding of rows stays in column order.
+            try db.execute(sql: """
+                ALTER TABLE tasks ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE change_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
+                INSERT INTO change_sequence (id, seq) VALUES (1, 0);
+                CREATE INDEX tasks_change ON tasks (change_seq);
+                CREATE TRIGGER tasks_change_insert AFTER INSERT ON tasks BEGIN
+                    UPDATE change_sequence SET seq = seq + 1 WHERE id = 1;
+                    UPDATE tasks SET change_seq = (SELECT seq FROM change_sequence WHERE id = 1) WHERE id = NEW.id;
+                END;
+                CREATE TRIGGER tasks_change_update AFTER UPDATE OF status, progress, stage, cancel_requested ON tasks
+                WHEN OLD.status IS NOT NEW.status OR OLD.progress IS NOT NEW.progress OR OLD.stage IS NOT NEW.stage
+                    OR OLD.cancel_requested IS NOT NEW.cancel_requested BEGIN
+                    UPDATE change_sequence SET seq = seq + 1 WHERE id = 1;
+                    UPDATE tasks SET change_seq = (SELECT seq FROM change_sequence WHERE id = 1) WHERE id = NEW.id;
+                END;
+                """)
         }
         return migrator
     }

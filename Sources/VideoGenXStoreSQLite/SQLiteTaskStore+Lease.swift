@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import VideoGenXCore
+import VideoGenXStore
 
 extension SQLiteTaskStore {
     public func heartbeat(_ id: TaskID, token: Int64, leaseSeconds: Double) async throws -> LeaseStatus {
@@ -38,11 +39,7 @@ extension SQLiteTaskStore {
 
     public func complete(_ id: TaskID, token: Int64, result: TaskResult) async throws -> TaskRecord {
         try await leasedChange(id, token: token) { task, now in
-            task.result = result
-            task.error = nil
-            task.progress = 100
-            task.stage = nil
-            try task.transition(to: .succeeded, at: now)
+            try task.recordCompletion(result, at: now)
         }
     }
 
@@ -50,31 +47,13 @@ extension SQLiteTaskStore {
         let retry = policy.retry
         let unit = jitterUnit()
         return try await leasedChange(id, token: token) { task, now in
-            task.attempt += 1
-            task.error = error
-            guard retryable else {
-                try task.transition(to: .failed, at: now)
-                return
-            }
-            switch retry.decide(failures: task.attempt, unit: unit) {
-            case .retry(let delay):
-                try task.transition(to: .queued, at: now)
-                task.availableAt = now.addingTimeInterval(delay)
-            case .retryOnFallback:
-                try task.transition(to: .queued, at: now)
-                task.useFallback = true
-                task.availableAt = now
-            case .fail:
-                try task.transition(to: .failed, at: now)
-            }
+            try task.recordFailedAttempt(error, retryable: retryable, policy: retry, unit: unit, waited: false, at: now)
         }
     }
 
     public func release(_ id: TaskID, token: Int64, checkpoint: String?) async throws -> TaskRecord {
         try await leasedChange(id, token: token) { task, now in
-            try task.transition(to: .queued, at: now)
-            task.availableAt = now
-            task.checkpointRef = checkpoint ?? task.checkpointRef
+            try task.recordRelease(checkpoint: checkpoint, at: now)
         }
     }
 
@@ -93,15 +72,7 @@ extension SQLiteTaskStore {
         let task: TaskRecord = try await pool.write { db in
             var task = try TaskRecord.load(db, id, requests: requests)
             guard task.userID == userID else { throw StoreError.notFound(id) }
-            switch task.status {
-            case .processing:
-                task.cancelRequested = true
-                task.updatedAt = now
-            case .initialized, .queued:
-                try task.transition(to: .cancelled, at: now)
-            case .succeeded, .failed, .cancelled:
-                throw StoreError(.illegalTransition, "task \(id) is already \(task.status.rawValue)")
-            }
+            try task.requestCancel(at: now)
             try Self.persist(task, db)
             return task
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import VideoGenXCore
+import VideoGenXStore
 
 /// Reading and writing ``TaskRecord`` as a row of the `tasks` table (times in Unix milliseconds,
 /// JSON in text columns).
@@ -27,38 +28,24 @@ extension TaskRecord {
         else {
             throw StoreError(.storage, "unreadable task row \(row)")
         }
-        self.id = id
-        userID = row[1]
-        self.status = status
-        self.priority = priority
+        let request: GenerationSpec
         if let cached = requests?.request(for: id.rawValue) {
             request = cached
         } else {
             request = try Self.decode(GenerationSpec.self, row[4])
             requests?.remember(request, for: id.rawValue)
         }
-        model = row[5]
-        batchKey = row[6]
-        attempt = row[7]
-        fencingToken = row[8]
-        leaseOwner = row[9]
-        leaseExpiresAt = Date(milliseconds: row[10])
-        progress = row[11]
-        stage = row[12]
-        result = try (row[13] as String?).map { try Self.decode(TaskResult.self, $0) }
-        error = try (row[14] as String?).map { try Self.decode(TaskFailure.self, $0) }
-        idempotencyKey = row[15]
-        cancelRequested = row[16]
-        useFallback = row[17]
-        checkpointRef = row[18]
-        traceContext = row[19]
-        callbackURL = row[20]
-        createdAt = Date(milliseconds: row[21]) ?? .distantPast
-        updatedAt = Date(milliseconds: row[22]) ?? .distantPast
-        startedAt = Date(milliseconds: row[23])
-        finishedAt = Date(milliseconds: row[24])
-        availableAt = Date(milliseconds: row[25]) ?? .distantPast
-        tier = (row[26] as String?).flatMap(Tier.init(rawValue:))
+        self.init(
+            id: id, userID: row[1], status: status, priority: priority, request: request, model: row[5], batchKey: row[6],
+            attempt: row[7], fencingToken: row[8], leaseOwner: row[9], leaseExpiresAt: Date(milliseconds: row[10]),
+            progress: row[11], stage: row[12], result: try (row[13] as String?).map { try Self.decode(TaskResult.self, $0) },
+            error: try (row[14] as String?).map { try Self.decode(TaskFailure.self, $0) }, idempotencyKey: row[15],
+            cancelRequested: row[16], useFallback: row[17], checkpointRef: row[18], traceContext: row[19],
+            callbackURL: row[20], createdAt: Date(milliseconds: row[21]) ?? .distantPast,
+            updatedAt: Date(milliseconds: row[22]) ?? .distantPast, startedAt: Date(milliseconds: row[23]),
+            finishedAt: Date(milliseconds: row[24]), availableAt: Date(milliseconds: row[25]) ?? .distantPast,
+            tier: (row[26] as String?).flatMap(Tier.init(rawValue:))
+        )
     }
 
     /// Values for ``insertSQL``.
@@ -75,33 +62,6 @@ extension TaskRecord {
             checkpointRef, traceContext, callbackURL, createdAt.milliseconds, updatedAt.milliseconds,
             startedAt?.milliseconds, finishedAt?.milliseconds, availableAt.milliseconds, tier?.rawValue,
         ]
-    }
-
-    /// Shared coders: creating one per row costs more than the coding itself.
-    private static let encoder = JSONEncoder()
-    private static let decoder = JSONDecoder()
-
-    static func encode<Value: Encodable>(_ value: Value) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    static func decode<Value: Decodable>(_ type: Value.Type, _ text: String) throws -> Value {
-        do {
-            return try decoder.decode(type, from: Data(text.utf8))
-        } catch {
-            throw StoreError(.storage, "unreadable \(type) in the tasks table: \(error)")
-        }
-    }
-}
-
-extension Date {
-    /// Unix time in whole milliseconds, the store's time format (also the SSE event ids).
-    public var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
-
-    /// The date of Unix milliseconds, or `nil` for `nil`.
-    init?(milliseconds: Int64?) {
-        guard let milliseconds else { return nil }
-        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 }
 
@@ -137,30 +97,6 @@ extension TaskRecord {
 
     /// The task with `id` if `token` is its current lease, or `notFound` / `staleLease`.
     static func leased(_ db: Database, _ id: TaskID, token: Int64, requests: RequestCache? = nil) throws -> TaskRecord {
-        let task = try load(db, id, requests: requests)
-        guard task.status == .processing, task.fencingToken == token else {
-            throw StoreError(.staleLease, "lease \(token) on task \(id) is no longer held (task is \(task.status.rawValue), current token \(task.fencingToken))")
-        }
-        return task
-    }
-
-    /// Moves to `next` if the state machine allows it, or throws `illegalTransition`.
-    mutating func transition(to next: TaskStatus, at now: Date) throws {
-        guard status.canTransition(to: next) else {
-            throw StoreError.illegal(id, from: status, to: next)
-        }
-        status = next
-        updatedAt = now
-        if next.isTerminal {
-            finishedAt = now
-            leaseOwner = nil
-            leaseExpiresAt = nil
-            cancelRequested = false
-        }
-        if next == .queued {
-            leaseOwner = nil
-            leaseExpiresAt = nil
-            stage = "queued"
-        }
+        try load(db, id, requests: requests).requireLease(token)
     }
 }

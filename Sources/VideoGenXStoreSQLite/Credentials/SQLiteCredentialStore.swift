@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Synchronization
 import VideoGenXCore
+import VideoGenXStore
 
 /// The embedded ``CredentialStore``: its own SQLite file (`credentials.sqlite`, WAL) beside the
 /// task store, so that the nonce insert every authenticated request makes does not contend with

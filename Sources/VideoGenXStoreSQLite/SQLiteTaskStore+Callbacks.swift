@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import VideoGenXCore
+import VideoGenXStore
 
 extension SQLiteTaskStore: CallbackOutbox {
     public func claimDueCallbacks(now: Date, limit: Int, leaseSeconds: Double) async throws -> [CallbackDelivery] {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import VideoGenXCore
+import VideoGenXStore
 
 extension SQLiteTaskStore {
     /// Tasks in higher lanes come from the lane counters (O(lanes)); within the task's lane the

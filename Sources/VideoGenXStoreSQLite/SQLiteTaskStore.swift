@@ -1,13 +1,15 @@
 import Foundation
 import GRDB
 import VideoGenXCore
+import VideoGenXStore
 
 /// The embedded ``TaskStore``: one SQLite file in WAL mode through a GRDB `DatabasePool`
 /// (concurrent readers, one writer). Every operation is one write transaction, so each state
 /// change is atomic, and claims are serialised by SQLite's single writer.
 ///
 /// Several processes may open the same file (they wait up to `busyTimeout` for the write lock);
-/// ``events()`` sees only this process's changes.
+/// while ``run()`` runs, ``events()`` also carries the other processes' changes, polled from a
+/// change sequence every ``pollInterval``.
 public final class SQLiteTaskStore: TaskStore {
     /// How hard a commit waits for the disk.
     public enum Durability: Sendable, Hashable {
@@ -26,6 +28,8 @@ public final class SQLiteTaskStore: TaskStore {
     let requests = RequestCache()
     /// Source of jitter in 0…1 for retry backoff.
     let jitterUnit: @Sendable () -> Double
+    /// How often ``run()`` looks for other processes' changes. 250 ms.
+    let pollInterval: Duration = .milliseconds(250)
 
     /// Opens (creating if needed) the store at `path` and migrates it to the latest schema.
     ///
@@ -54,7 +58,8 @@ public final class SQLiteTaskStore: TaskStore {
         try Self.migrator.migrate(pool)
     }
 
-    /// Committed changes of this process, from now on.
+    /// Committed changes, from now on: this process's at once, other processes' within
+    /// ``pollInterval`` while ``run()`` runs.
     public func events() -> AsyncStream<TaskEvent> {
         broadcaster.subscribe()
     }
@@ -71,14 +76,7 @@ public final class SQLiteTaskStore: TaskStore {
             {
                 return (try TaskRecord(row: row, requests: requests), false)
             }
-            let record = TaskRecord(
-                id: TaskID.make(at: now), userID: task.userID, status: .queued, priority: task.priority,
-                request: task.request, model: task.model, batchKey: task.batchKey, attempt: 0, fencingToken: 0,
-                leaseOwner: nil, leaseExpiresAt: nil, progress: 0, stage: "queued", result: nil, error: nil,
-                idempotencyKey: task.idempotencyKey, cancelRequested: false, useFallback: false, checkpointRef: nil,
-                traceContext: task.traceContext, callbackURL: task.callbackURL, createdAt: now, updatedAt: now,
-                startedAt: nil, finishedAt: nil, availableAt: now, tier: task.tier
-            )
+            let record = TaskRecord(queued: task, at: now)
             try db.cachedStatement(sql: TaskRecord.insertSQL).execute(arguments: try record.insertArguments())
             requests.remember(record.request, for: record.id.rawValue)
             return (record, true)

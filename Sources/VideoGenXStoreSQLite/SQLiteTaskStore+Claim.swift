@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import VideoGenXCore
+import VideoGenXStore
 
 extension SQLiteTaskStore {
     public func claim(worker: String, capacity: Int, leaseSeconds: Double) async throws -> [TaskRecord] {
@@ -18,10 +19,10 @@ extension SQLiteTaskStore {
         let policy = self.policy
         let requests = self.requests
         let claimed: [TaskRecord] = try await pool.write { db in
-            // Candidates: the oldest claimable tasks of each priority. Aging can only lift the
-            // oldest tasks of a lane, so `capacity` per priority are enough to choose from. Only
+            // Candidates: the oldest claimable tasks of each priority (aging can only lift the
+            // oldest tasks of a lane, so `capacity` per priority are enough to choose from). Only
             // the columns that order them are read; full rows are read for the chosen ones.
-            var lanes: [[Candidate]] = Array(repeating: [], count: policy.laneWeights.count)
+            var candidates: [ClaimPlan.Candidate] = []
             for priority in TaskPriority.all where filter.priorities?.contains(priority) ?? true {
                 let rows: [Row]
                 if let batchKey = filter.batchKey {
@@ -37,22 +38,11 @@ extension SQLiteTaskStore {
                         ORDER BY created_at, id LIMIT ?
                         """), arguments: [priority.rawValue, now.milliseconds, capacity])
                 }
-                for row in rows {
-                    let candidate = Candidate(id: row[0], createdAt: row[1])
-                    let waited = Double(now.milliseconds - candidate.createdAt) / 1000
-                    let lane = LaneScheduler.effectiveLane(priority: priority, waitedSeconds: waited, agingSeconds: policy.agingSeconds)
-                    lanes[min(lane, lanes.count - 1)].append(candidate)
-                }
+                candidates += rows.map { ClaimPlan.Candidate(id: $0[0], priority: priority, createdAt: $0[1]) }
             }
-            for lane in lanes.indices {
-                lanes[lane].sort { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
-            }
-            var scheduler = LaneScheduler(weights: policy.laneWeights, credits: try Self.loadCredits(db))
-            var heads = Array(repeating: 0, count: lanes.count)
+            let plan = ClaimPlan(candidates: candidates, capacity: capacity, credits: try Self.loadCredits(db), policy: policy, now: now)
             var picked: [TaskRecord] = []
-            while picked.count < capacity, let lane = scheduler.next(hasWork: { heads[$0] < lanes[$0].count }) {
-                let candidate = lanes[lane][heads[lane]]
-                heads[lane] += 1
+            for id in plan.picks {
                 // queued → processing, guarded by the WHERE clause, in one statement.
                 guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                     UPDATE tasks SET status = 'processing', fencing_token = fencing_token + 1, lease_owner = ?,
@@ -60,15 +50,14 @@ extension SQLiteTaskStore {
                     WHERE id = ? AND status = 'queued'
                     RETURNING *
                     """), arguments: [
-                        worker, now.addingTimeInterval(leaseSeconds).milliseconds, now.milliseconds, now.milliseconds,
-                        candidate.id,
+                        worker, now.addingTimeInterval(leaseSeconds).milliseconds, now.milliseconds, now.milliseconds, id,
                     ])
                 else { continue }
                 picked.append(try TaskRecord(row: row, requests: requests))
             }
             if !picked.isEmpty {
                 try db.cachedStatement(sql: "UPDATE queue_state SET lane_credits = ? WHERE id = 1")
-                    .execute(arguments: [scheduler.credits.map(String.init).joined(separator: ",")])
+                    .execute(arguments: [plan.creditsText])
             }
             return picked
         }
@@ -86,18 +75,10 @@ extension SQLiteTaskStore {
                 """, arguments: [now.milliseconds])
             return try rows.map { row in
                 var task = try TaskRecord(row: row, requests: requests)
-                task.attempt += 1
-                task.error = TaskFailure(code: "lease_expired", message: "worker \(task.leaseOwner ?? "?") stopped renewing its lease")
-                if task.cancelRequested {
-                    try task.transition(to: .cancelled, at: now)
-                } else if task.attempt >= policy.retry.maxAttempts {
-                    try task.transition(to: .failed, at: now)
-                } else {
-                    // The lease timeout already delayed the task: it is claimable at once.
-                    task.useFallback = policy.retry.fallback && task.attempt > policy.retry.retries
-                    try task.transition(to: .queued, at: now)
-                    task.availableAt = now
-                }
+                try task.recordFailedAttempt(
+                    TaskFailure(code: "lease_expired", message: "worker \(task.leaseOwner ?? "?") stopped renewing its lease"),
+                    retryable: true, policy: policy.retry, unit: 0.5, waited: true, at: now
+                )
                 try Self.persist(task, db)
                 return task
             }
@@ -106,15 +87,9 @@ extension SQLiteTaskStore {
         return reaped
     }
 
-    /// A claimable task, as much of it as ordering needs.
-    struct Candidate {
-        var id: String
-        var createdAt: Int64
-    }
-
     /// The stored lane credits.
     static func loadCredits(_ db: Database) throws -> [Int] {
         let text = try String.fetchOne(db.cachedStatement(sql: "SELECT lane_credits FROM queue_state WHERE id = 1")) ?? ""
-        return text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        return ClaimPlan.parseCredits(text)
     }
 }

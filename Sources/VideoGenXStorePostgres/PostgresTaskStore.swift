@@ -1,0 +1,233 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+import VideoGenXCore
+import VideoGenXStore
+
+/// The cluster ``TaskStore`` (DESIGN §1, §8): PostgreSQL through a `PostgresClient` pool, shared
+/// by every `api` and `worker` process. Every operation is one transaction; claims take rows
+/// with `FOR UPDATE SKIP LOCKED`, so workers never wait on each other's claims; every change
+/// of a task is announced with `NOTIFY` and ``events()`` carries the changes of every process.
+///
+/// It is a `Service`: ``run()`` runs the connection pool and the event listener and must be
+/// running for the store to answer. Time comes from the injected clock (as on SQLite), never
+/// from the server, so leases and backoff follow one clock in tests.
+public final class PostgresTaskStore: TaskStore, Service {
+    let client: PostgresClient
+    let clock: any WallClock
+    let policy: QueuePolicy
+    let logger: Logger
+    let broadcaster = TaskEventBroadcaster()
+    /// Decoded requests of recently seen tasks (immutable after create).
+    let requests = RequestCache()
+    /// Source of jitter in 0…1 for retry backoff.
+    let jitterUnit: @Sendable () -> Double
+    /// This process's lane credits: each claiming process serves the lanes 4:3:2:1 by itself,
+    /// so claims need no shared row that every worker would queue on.
+    let credits: Mutex<[Int]>
+    /// The `application_name` this store's connections carry; its own notifications are
+    /// skipped by its listener (they were published when committed).
+    let origin: String
+    /// How long one operation may wait for the database before failing `unavailable`.
+    let operationTimeout: Duration
+
+    /// A store on `configuration`'s database, which must be migrated first
+    /// (``PostgresMigrations/migrate(configuration:logger:)``).
+    ///
+    /// - Parameters:
+    ///   - configuration: where and how to connect; its `application_name` is replaced.
+    ///   - clock: time source. Default the system clock.
+    ///   - policy: retries, lane weights, aging.
+    ///   - operationTimeout: the longest an operation waits for the database. Default 5 s.
+    ///   - jitterUnit: jitter source for backoff. Default uniform random.
+    public init(
+        configuration: PostgresClient.Configuration, clock: any WallClock = SystemWallClock(),
+        policy: QueuePolicy = QueuePolicy(), operationTimeout: Duration = .seconds(5), logger: Logger,
+        jitterUnit: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
+    ) {
+        var configuration = configuration
+        origin = "videogenx-\(UUID().uuidString.prefix(13).lowercased())"
+        configuration.options.additionalStartupParameters.removeAll { $0.0 == "application_name" }
+        configuration.options.additionalStartupParameters.append(("application_name", origin))
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.clock = clock
+        self.policy = policy
+        self.logger = logger
+        self.jitterUnit = jitterUnit
+        self.operationTimeout = operationTimeout
+        credits = Mutex(Array(repeating: 0, count: policy.laneWeights.count))
+    }
+
+    /// Runs the connection pool and listens for other processes' task changes until cancelled
+    /// or shut down gracefully.
+    public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.client.run() }
+            group.addTask {
+                await self.listen()
+            }
+            // The pool stops when this group is cancelled (graceful shutdown or cancellation).
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+    }
+
+    /// Committed changes of every process on this database, from now on.
+    public func events() -> AsyncStream<TaskEvent> {
+        broadcaster.subscribe()
+    }
+
+    /// Runs `body` in one transaction within the operation deadline, mapping errors.
+    func transaction<Result: Sendable>(
+        _ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await withDeadline(what) {
+            try await self.client.withTransaction(logger: self.logger) { connection in
+                try await body(connection)
+            }
+        }
+    }
+
+    /// Runs `body` on a pooled connection within the operation deadline, mapping errors.
+    func connection<Result: Sendable>(
+        _ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await withDeadline(what) {
+            try await self.client.withConnection { connection in
+                try await body(connection)
+            }
+        }
+    }
+
+    /// `body`, or ``StoreError`` `unavailable` once ``operationTimeout`` has passed (the pool
+    /// waits for a connection while the server is down; callers must hear back at once).
+    private func withDeadline<Result: Sendable>(_ what: String, _ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
+        let timeout = operationTimeout
+        do {
+            return try await withThrowingTaskGroup(of: Result?.self) { group in
+                group.addTask { try await body() }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let result = first else {
+                    throw StoreError(.unavailable, "PostgreSQL did not answer within \(timeout) while \(what)")
+                }
+                return result
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw PostgresErrors.map(error, what)
+        }
+    }
+
+    public func create(_ task: NewTask) async throws -> (task: TaskRecord, created: Bool) {
+        guard !task.userID.isEmpty else { throw StoreError(.invalidArgument, "a task needs a user id") }
+        let record = TaskRecord(queued: task, at: clock.now())
+        let requests = self.requests
+        let outcome: (TaskRecord, Bool) = try await transaction("creating a task") { connection in
+            if let key = task.idempotencyKey {
+                // The key row is taken first: a second request with the key waits for this
+                // transaction and then finds the first task.
+                let inserted = try await connection.query("""
+                    INSERT INTO task_idempotency (user_id, idempotency_key, task_id, created_at)
+                    VALUES (\(task.userID), \(key), \(record.id.rawValue), \(record.createdAt.milliseconds))
+                    ON CONFLICT DO NOTHING RETURNING 1
+                    """, logger: self.logger).collect()
+                if inserted.isEmpty {
+                    let rows = try await connection.query("""
+                        SELECT \(unescaped: TaskRecord.postgresColumns) FROM tasks WHERE (id, created_at) = (
+                            SELECT task_id, created_at FROM task_idempotency WHERE user_id = \(task.userID) AND idempotency_key = \(key)
+                        )
+                        """, logger: self.logger).collect()
+                    guard let row = rows.first else {
+                        throw StoreError(.storage, "idempotency key \(key) names a missing task")
+                    }
+                    return (try TaskRecord(postgres: row, requests: requests), false)
+                }
+            }
+            try await connection.query(try record.postgresInsert(), logger: self.logger)
+            requests.remember(record.request, for: record.id.rawValue)
+            return (record, true)
+        }
+        if outcome.1 {
+            broadcaster.publish([TaskEvent(outcome.0)])
+        }
+        return (task: outcome.0, created: outcome.1)
+    }
+
+    public func get(_ id: TaskID) async throws -> TaskRecord? {
+        let requests = self.requests
+        return try await connection("reading a task") { connection in
+            try await Self.fetch(id, connection, requests: requests, logger: self.logger, lock: false)
+        }
+    }
+
+    public func list(userID: String, status: TaskStatus?, limit: Int, after cursor: TaskID?) async throws -> TaskPage {
+        guard (1...1000).contains(limit) else {
+            throw StoreError(.invalidArgument, "limit must be 1–1000, got \(limit)")
+        }
+        let requests = self.requests
+        let rows: [TaskRecord] = try await connection("listing tasks") { connection in
+            let query: PostgresQuery
+            switch (status, cursor) {
+            case (nil, nil):
+                query = """
+                    SELECT \(unescaped: TaskRecord.postgresColumns) FROM tasks WHERE user_id = \(userID)
+                    ORDER BY id DESC LIMIT \(Int64(limit + 1))
+                    """
+            case (let status?, nil):
+                query = """
+                    SELECT \(unescaped: TaskRecord.postgresColumns) FROM tasks WHERE user_id = \(userID) AND status = \(status.rawValue)
+                    ORDER BY id DESC LIMIT \(Int64(limit + 1))
+                    """
+            case (nil, let cursor?):
+                query = """
+                    SELECT \(unescaped: TaskRecord.postgresColumns) FROM tasks WHERE user_id = \(userID) AND id < \(cursor.rawValue)
+                    ORDER BY id DESC LIMIT \(Int64(limit + 1))
+                    """
+            case (let status?, let cursor?):
+                query = """
+                    SELECT \(unescaped: TaskRecord.postgresColumns) FROM tasks
+                    WHERE user_id = \(userID) AND status = \(status.rawValue) AND id < \(cursor.rawValue)
+                    ORDER BY id DESC LIMIT \(Int64(limit + 1))
+                    """
+            }
+            return try await connection.query(query, logger: self.logger).collect().map { try TaskRecord(postgres: $0, requests: requests) }
+        }
+        let page = Array(rows.prefix(limit))
+        return TaskPage(tasks: page, nextCursor: rows.count > limit ? page.last?.id : nil)
+    }
+
+    /// The task `id` read on `connection` (locked for update when `lock`), pruned to its
+    /// partition by the time its id carries.
+    static func fetch(
+        _ id: TaskID, _ connection: PostgresConnection, requests: RequestCache?, logger: Logger, lock: Bool
+    ) async throws -> TaskRecord? {
+        let created = id.createdAtMilliseconds
+        let rows = try await connection.query("""
+            SELECT \(unescaped: TaskRecord.postgresColumns) FROM tasks
+            WHERE id = \(id.rawValue) AND created_at BETWEEN \(created) AND \(created + 1)
+            \(unescaped: lock ? "FOR UPDATE" : "")
+            """, logger: logger).collect()
+        return try rows.first.map { try TaskRecord(postgres: $0, requests: requests) }
+    }
+}
+
+extension PostgresTaskStore {
+    /// Applies missing schema migrations (under the advisory lock); returns their names.
+    @discardableResult
+    public func migrate() async throws -> [String] {
+        try await PostgresMigrations.migrate(client, logger: logger)
+    }
+
+    /// Creates the monthly task partitions around the store clock's now (current + `monthsAhead`).
+    @discardableResult
+    public func ensurePartitions(monthsAhead: Int = 2) async throws -> [String] {
+        try await PostgresPartitions.ensure(client, now: clock.now(), monthsAhead: monthsAhead, logger: logger)
+    }
+}

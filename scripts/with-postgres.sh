@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs a command beside a throwaway PostgreSQL cluster: initdb in a temporary folder (as the
+# `postgres` OS user when run as root: initdb refuses root), a random loopback port, fsync on;
+# the command sees VIDEOGENX_TEST_POSTGRES_URL (and VIDEOGENX_TEST_PG_BIN / _PG_DATA / _PG_RUNAS
+# for tests that restart the server). The cluster is stopped and removed when the command ends,
+# whatever its outcome. With CI=true a cluster that cannot start fails the run.
+set -euo pipefail
+
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
+    echo "with-postgres: PostgreSQL server binaries not found (apt-get install postgresql)" >&2
+    [ "${CI:-}" = "true" ] && exit 1
+    exec "$@"
+fi
+
+dir=$(mktemp -d /tmp/vgx-pg.XXXXXX)
+runas=()
+if [ "$(id -u)" -eq 0 ]; then
+    chown postgres: "$dir"
+    runas=(runuser -u postgres --)
+fi
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+stop() {
+    "${runas[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+}
+trap stop EXIT
+
+"${runas[@]}" "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --no-instructions >"$dir/initdb.log" 2>&1 || {
+    cat "$dir/initdb.log" >&2
+    exit 1
+}
+# fsync on (the default) as the issue asks; connections for the parallel test suites.
+opts="-h 127.0.0.1 -p $port -k $dir -c fsync=on -c max_connections=400 -c shared_buffers=128MB"
+"${runas[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$opts" -w -t 60 start >/dev/null || {
+    cat "$dir/server.log" >&2
+    exit 1
+}
+echo "with-postgres: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($dir)" >&2
+
+export VIDEOGENX_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+export VIDEOGENX_TEST_PG_BIN="$bin" VIDEOGENX_TEST_PG_DATA="$dir/data" VIDEOGENX_TEST_PG_OPTS="$opts"
+export VIDEOGENX_TEST_PG_RUNAS="${runas[*]}"
+set +e
+"$@"
+status=$?
+set -e
+exit $status
