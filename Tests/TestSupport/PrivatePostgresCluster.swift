@@ -1,4 +1,6 @@
 import Foundation
+import Subprocess
+import SystemPackage
 
 /// A PostgreSQL cluster of one test's own, for fault tests that stop and restart the server
 /// (the run's shared cluster must stay up for the other suites). Made with the binaries
@@ -14,7 +16,7 @@ public final class PrivatePostgresCluster: Sendable {
     private let runAs: [String]
 
     /// Initialises and starts a cluster.
-    public init() throws {
+    public init() async throws {
         let environment = ProcessInfo.processInfo.environment
         guard let bin = environment["VIDEOGENX_TEST_PG_BIN"] else {
             throw PostgresTestServer.TestServerError("no PostgreSQL binaries: run the tests through scripts/with-postgres.sh")
@@ -25,42 +27,39 @@ public final class PrivatePostgresCluster: Sendable {
         data = folder + "/data"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         if !runAs.isEmpty {
-            try Self.shell(["chown", "postgres:", folder])
+            try await Self.shell(["chown", "postgres:", folder])
         }
         let port = try LoopbackPort.free()
         options = "-h 127.0.0.1 -p \(port) -k \(folder) -c fsync=on -c max_connections=100"
         url = "postgres://postgres@127.0.0.1:\(port)/postgres?sslmode=disable"
-        try Self.shell(runAs + ["\(bin)/initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-instructions"])
-        try start()
+        try await Self.shell(runAs + ["\(bin)/initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-instructions"])
+        try await start()
     }
 
     /// Starts the server and waits until it accepts connections.
-    public func start() throws {
-        try Self.shell(runAs + ["\(bin)/pg_ctl", "-D", data, "-l", folder + "/server.log", "-o", options, "-w", "-t", "60", "start"])
+    public func start() async throws {
+        try await Self.shell(runAs + ["\(bin)/pg_ctl", "-D", data, "-l", folder + "/server.log", "-o", options, "-w", "-t", "60", "start"])
     }
 
     /// Stops the server (`-m fast`: open connections are closed, as a restart does).
-    public func stop() throws {
-        try Self.shell(runAs + ["\(bin)/pg_ctl", "-D", data, "-m", "fast", "-w", "stop"])
+    public func stop() async throws {
+        try await Self.shell(runAs + ["\(bin)/pg_ctl", "-D", data, "-m", "fast", "-w", "stop"])
     }
 
     /// Stops the server for good and removes its folder.
-    public func destroy() {
-        try? Self.shell(runAs + ["\(bin)/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"])
+    public func destroy() async {
+        try? await Self.shell(runAs + ["\(bin)/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"])
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    /// Runs a command to its end; throws when it fails.
-    private static func shell(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw PostgresTestServer.TestServerError("\(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+    /// Runs a command to its end; throws when it fails. (Through swift-subprocess, like the
+    /// tests' server processes: Foundation's `Process` never saw its child exit beside it.)
+    private static func shell(_ arguments: [String]) async throws {
+        let result = try await Subprocess.run(
+            .path(FilePath("/usr/bin/env")), arguments: Arguments(arguments), input: .none, output: .discarded, error: .discarded
+        )
+        guard result.terminationStatus.isSuccess else {
+            throw PostgresTestServer.TestServerError("\(arguments.joined(separator: " ")) ended \(result.terminationStatus)")
         }
     }
 }

@@ -13,10 +13,10 @@ import FoundationNetworking
 #endif
 
 /// The cluster roles for real (issue 13): `videogenx api` and `videogenx worker` processes on
-/// one PostgreSQL (the throwaway cluster of `scripts/with-postgres.sh`), one shared data folder,
-/// loopback only. Clips are 1 s 720P with 2 steps (limits lowered for the test) to keep the
+/// one PostgreSQL (the throwaway cluster of `scripts/with-postgres.sh`; those cases need it), or
+/// on one SQLite file; one shared data folder, loopback only. Clips are 1 s 720P with 2 steps (limits lowered for the test) to keep the
 /// 2-core CI short.
-@Suite("Cluster roles on PostgreSQL", .enabled(if: PostgresTestServer.enabled), .serialized, .timeLimit(.minutes(8)))
+@Suite("Cluster roles", .serialized, .timeLimit(.minutes(8)))
 final class ClusterTests: Sendable {
     let directory: URL
 
@@ -51,7 +51,7 @@ final class ClusterTests: Sendable {
         return file
     }
 
-    @Test("2 api + 2 workers: 24 tasks of 3 users over both api nodes each succeed once (no retry, one video each); Prefer: wait and SSE-style polling on api A see worker renders; a cancel on api B stops a render on a worker; a nonce replayed on the other node is refused")
+    @Test("2 api + 2 workers: 24 tasks of 3 users over both api nodes each succeed once (no retry, one video each); Prefer: wait and SSE-style polling on api A see worker renders; a cancel on api B stops a render on a worker; a nonce replayed on the other node is refused", .enabled(if: PostgresTestServer.enabled))
     func twoAPIsTwoWorkers() async throws {
         let database = try await PostgresTestServer.makeDatabase()
         let environment = Self.environment(database.url)
@@ -130,7 +130,7 @@ final class ClusterTests: Sendable {
         return (response as? HTTPURLResponse)?.statusCode ?? 0
     }
 
-    @Test("kill -9 of a worker mid-render: the task finishes on the other worker after the lease, once (one attempt charged)")
+    @Test("kill -9 of a worker mid-render: the task finishes on the other worker after the lease, once (one attempt charged)", .enabled(if: PostgresTestServer.enabled))
     func workerKilled() async throws {
         let database = try await PostgresTestServer.makeDatabase()
         let environment = Self.environment(database.url)
@@ -151,40 +151,45 @@ final class ClusterTests: Sendable {
         }
     }
 
-    @Test("PostgreSQL stopped and started again mid-run: meanwhile the API answers 503 with Retry-After (never 500) and no process dies; afterwards every accepted task succeeds")
+    @Test("PostgreSQL stopped and started again mid-run: meanwhile the API answers 503 with Retry-After (never 500) and no process dies; afterwards every accepted task succeeds", .enabled(if: PostgresTestServer.enabled))
     func databaseRestart() async throws {
         // A cluster of its own: the run's shared one must stay up for the other suites.
-        let cluster = try PrivatePostgresCluster()
-        defer { cluster.destroy() }
+        let cluster = try await PrivatePostgresCluster()
         let environment = Self.environment(cluster.url)
         let directory = self.directory
-        try await ServeProcess.with("api", dataDirectory: directory, environment: environment) { api in
-            try await ServeProcess.with("worker", dataDirectory: directory, environment: environment) { worker in
-                var ids: [String] = []
-                for n in 0..<6 {
-                    ids.append(try await api.submit(Self.body(seed: n, duration: 2, steps: 10)))
+        do {
+            try await ServeProcess.with("api", dataDirectory: directory, environment: environment) { api in
+                try await ServeProcess.with("worker", dataDirectory: directory, environment: environment) { worker in
+                    var ids: [String] = []
+                    for n in 0..<6 {
+                        ids.append(try await api.submit(Self.body(seed: n, duration: 2, steps: 10)))
+                    }
+                    try await cluster.stop()
+                    let (read, readBody) = try await api.request("GET", "/api/v1/video/task/\(ids[0])")
+                    #expect(read == 503, "\(readBody)")
+                    #expect(readBody["code"] as? String == "store_unavailable", "\(readBody)")
+                    let (submit, submitBody) = try await api.request("POST", "/api/v1/video/generate", body: Self.body(seed: 60))
+                    #expect(submit == 503, "\(submitBody)")
+                    try await cluster.start()
+                    for id in ids {
+                        let data = try await api.waitFor(id) { ["succeeded", "failed", "cancelled"].contains($0["status"] as? String) }
+                        #expect(data["status"] as? String == "succeeded", "\(data)")
+                    }
+                    let (health, _) = try await worker.request("GET", "/healthz")
+                    #expect(health == 200)
+                    let after = try await api.submit(Self.body(seed: 61))
+                    let done = try await api.waitFor(after) { ["succeeded", "failed"].contains($0["status"] as? String) }
+                    #expect(done["status"] as? String == "succeeded", "\(done)")
                 }
-                try cluster.stop()
-                let (read, readBody) = try await api.request("GET", "/api/v1/video/task/\(ids[0])")
-                #expect(read == 503, "\(readBody)")
-                #expect(readBody["code"] as? String == "store_unavailable", "\(readBody)")
-                let (submit, submitBody) = try await api.request("POST", "/api/v1/video/generate", body: Self.body(seed: 60))
-                #expect(submit == 503, "\(submitBody)")
-                try cluster.start()
-                for id in ids {
-                    let data = try await api.waitFor(id) { ["succeeded", "failed", "cancelled"].contains($0["status"] as? String) }
-                    #expect(data["status"] as? String == "succeeded", "\(data)")
-                }
-                let (health, _) = try await worker.request("GET", "/healthz")
-                #expect(health == 200)
-                let after = try await api.submit(Self.body(seed: 61))
-                let done = try await api.waitFor(after) { ["succeeded", "failed"].contains($0["status"] as? String) }
-                #expect(done["status"] as? String == "succeeded", "\(done)")
             }
+        } catch {
+            await cluster.destroy()
+            throw error
         }
+        await cluster.destroy()
     }
 
-    @Test("A P0 submitted on api B preempts a P3 rendering on a worker (started through api A) at a sampler step; the P3 resumes from its checkpoint with the bytes of an uninterrupted render")
+    @Test("A P0 submitted on api B preempts a P3 rendering on a worker (started through api A) at a sampler step; the P3 resumes from its checkpoint with the bytes of an uninterrupted render", .enabled(if: PostgresTestServer.enabled))
     func preemptionAcrossProcesses() async throws {
         let database = try await PostgresTestServer.makeDatabase()
         // One place per device: the P0 must take the P3's place, not join its batch.
@@ -216,7 +221,7 @@ final class ClusterTests: Sendable {
         }
     }
 
-    @Test("A worker SIGSTOPped past its lease loses the task to the other worker; after SIGCONT its late writes are refused (stale lease): the task succeeds once, with the second attempt's result")
+    @Test("A worker SIGSTOPped past its lease loses the task to the other worker; after SIGCONT its late writes are refused (stale lease): the task succeeds once, with the second attempt's result", .enabled(if: PostgresTestServer.enabled))
     func zombieWorkerIsFenced() async throws {
         let database = try await PostgresTestServer.makeDatabase()
         let environment = Self.environment(database.url)
@@ -240,6 +245,68 @@ final class ClusterTests: Sendable {
                 }
                 let (health, _) = try await zombie.request("GET", "/healthz")
                 #expect(health == 200, "the zombie survives its refused writes")
+            }
+        }
+    }
+
+    @Test("With 2 workers running dispatchers, each task's callback is delivered once (one webhook-id per task)", .enabled(if: PostgresTestServer.enabled))
+    func callbacksDeliveredOnce() async throws {
+        let database = try await PostgresTestServer.makeDatabase()
+        let environment = Self.environment(database.url).merging(["VIDEOGENX_SECURITY_URL_ALLOWLIST": "127.0.0.1"]) { $1 }
+        let directory = self.directory
+        let receiver = WebhookReceiver()
+        try await receiver.run { port in
+            try await ServeProcess.with("api", dataDirectory: directory, environment: environment) { api in
+                try await ServeProcess.with("worker", dataDirectory: directory, environment: environment) { _ in
+                    try await ServeProcess.with("worker", dataDirectory: directory, environment: environment) { _ in
+                        var ids: [String] = []
+                        for n in 0..<6 {
+                            let body = Self.body(seed: n).replacingOccurrences(
+                                of: "{\"text\"", with: "{\"callback_url\":\"http://127.0.0.1:\(port)/hook\",\"text\""
+                            )
+                            ids.append(try await api.submit(body))
+                        }
+                        for id in ids {
+                            _ = try await api.waitFor(id) { $0["status"] as? String == "succeeded" }
+                        }
+                        // Both dispatchers poll every second: give them time to (wrongly) send twice.
+                        let deadline = ContinuousClock.now + .seconds(20)
+                        while receiver.count < ids.count, ContinuousClock.now < deadline {
+                            try await Task.sleep(for: .milliseconds(100))
+                        }
+                        try await Task.sleep(for: .seconds(3))
+                        let received = receiver.requests
+                        #expect(received.count == ids.count, "\(received.map(\.id))")
+                        #expect(Set(received.map(\.id)).count == ids.count)
+                        let bodies = received.map { String(decoding: $0.body, as: UTF8.self) }
+                        for id in ids {
+                            #expect(bodies.filter { $0.contains(id) }.count == 1, "\(id)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("On one SQLite file, an API-only serve and a separate worker process: a task submitted to one is rendered by the other, and a P0 preempts the worker's P3 (events polled from the change sequence)")
+    func sqliteSecondProcess() async throws {
+        let directory = self.directory
+        let environment = [
+            "VIDEOGENX_LIMITS_DURATION_MIN": "1", "VIDEOGENX_LIMITS_STEPS_MIN": "1", "VIDEOGENX_WORKER_CAPACITY": "1",
+        ]
+        let slow = #"{"text":"a slow river","priority":3,"params":{"resolution":"720P","fps":24,"duration":3,"steps":40,"seed":3}}"#
+        let urgent = #"{"text":"a fast car","priority":0,"params":{"resolution":"720P","fps":24,"duration":1,"steps":2,"seed":4}}"#
+        try await ServeProcess.with(dataDirectory: directory, arguments: ["--no-worker"], environment: environment) { api in
+            try await ServeProcess.with("worker", dataDirectory: directory, environment: environment) { _ in
+                let low = try await api.submit(slow)
+                _ = try await api.waitFor(low) { $0["status"] as? String == "processing" && ($0["progress"] as? Int ?? 0) > 5 }
+                let high = try await api.submit(urgent)
+                let urgentDone = try await api.waitFor(high) { ["succeeded", "failed"].contains($0["status"] as? String) }
+                #expect(urgentDone["status"] as? String == "succeeded", "\(urgentDone)")
+                let (_, lowThen) = try await api.request("GET", "/api/v1/video/task/\(low)")
+                #expect((lowThen["data"] as? [String: Any])?["status"] as? String != "succeeded", "the P0 finished while the P3 was paused")
+                let lowDone = try await api.waitFor(low) { ["succeeded", "failed"].contains($0["status"] as? String) }
+                #expect(lowDone["status"] as? String == "succeeded", "\(lowDone)")
             }
         }
     }

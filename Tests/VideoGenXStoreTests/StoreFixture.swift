@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 import Logging
+import PostgresNIO
 import VideoGenXCore
 import VideoGenXStore
 import VideoGenXStorePostgres
@@ -27,6 +28,8 @@ final class StoreFixture: Sendable {
     let store: any TaskStore & CallbackOutbox
     /// The PostgreSQL store's service (pool and listener), cancelled with the fixture.
     private let running: Task<Void, Never>?
+    /// The PostgreSQL fixture's database, for tests that read it directly.
+    let postgres: PostgresClient.Configuration?
 
     init(_ kind: StoreKind, policy: QueuePolicy = QueuePolicy(), jitter: Double = 0.5) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-store-\(UUID().uuidString)")
@@ -39,6 +42,7 @@ final class StoreFixture: Sendable {
                 durability: .normal, jitterUnit: { jitter }
             )
             running = nil
+            postgres = nil
         case .postgres:
             let database = try await PostgresTestServer.makeDatabase()
             let postgres = PostgresTaskStore(
@@ -47,6 +51,7 @@ final class StoreFixture: Sendable {
             )
             store = postgres
             running = Task { try? await postgres.run() }
+            self.postgres = database.configuration
         }
     }
 
