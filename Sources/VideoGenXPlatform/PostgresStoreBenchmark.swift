@@ -80,87 +80,35 @@ public struct PostgresStoreBenchmark: Sendable {
 
     private func measureStore(_ configuration: PostgresClient.Configuration, spec: GenerationSpec, logger: Logger) async throws -> [Double] {
         let store = PostgresTaskStore(configuration: configuration, logger: logger)
-        return try await withThrowingTaskGroup(of: [Double]?.self) { group in
-            group.addTask {
-                try await store.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            let clock = ContinuousClock()
-            let result = TaskResult(videoKey: "v", durationSeconds: 15, width: 1280, height: 720, fps: 30, codec: "hevc", sizeBytes: 1)
-            var start = clock.now
-            for i in 0..<tasks {
-                _ = try await store.create(NewTask(userID: "bench", request: spec, priority: TaskPriority(rawValue: i % 4) ?? .p2))
-            }
-            let inserts = rate(tasks, since: start, clock)
-            start = clock.now
-            var claimed: [TaskRecord] = []
-            for _ in 0..<tasks {
-                claimed += try await store.claim(worker: "w", capacity: 1, leaseSeconds: 60)
-            }
-            let claims = rate(claimed.count, since: start, clock)
-            start = clock.now
-            for task in claimed {
-                _ = try await store.complete(task.id, token: task.fencingToken, result: result)
-            }
-            let completes = rate(claimed.count, since: start, clock)
-            for i in 0..<tasks {
-                _ = try await store.create(NewTask(userID: "bench", request: spec, priority: TaskPriority(rawValue: i % 4) ?? .p2))
-            }
-            start = clock.now
-            var batched = 0
-            while batched < tasks {
-                let got = try await store.claim(worker: "w", capacity: 8, leaseSeconds: 60).count
-                guard got > 0 else { break }
-                batched += got
-            }
-            return [inserts, claims, completes, rate(batched, since: start, clock)]
-        }.flatMap { $0 } ?? []
+        let result = TaskResult(videoKey: "v", durationSeconds: 15, width: 1280, height: 720, fps: 30, codec: "hevc", sizeBytes: 1)
+        let phases = QueuePhases(
+            tasks: tasks,
+            insert: { i in _ = try await store.create(NewTask(userID: "bench", request: spec, priority: TaskPriority(rawValue: i % 4) ?? .p2)) },
+            claim: { capacity in try await store.claim(worker: "w", capacity: capacity, leaseSeconds: 60) },
+            complete: { task in _ = try await store.complete(task.id, token: task.fencingToken, result: result) }
+        )
+        return try await whileRunning({ try await store.run() }) { try await phases.measure() }
     }
 
     private func measureRaw(_ configuration: PostgresClient.Configuration, spec: GenerationSpec, logger: Logger) async throws -> [Double] {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let request = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
-        return try await withThrowingTaskGroup(of: [Double]?.self) { group in
-            group.addTask {
-                await client.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            let raw = RawPostgresQueue(client: client, request: request, logger: logger)
-            let clock = ContinuousClock()
-            var start = clock.now
-            for i in 0..<tasks {
-                try await raw.insert(priority: i % 4)
-            }
-            let inserts = rate(tasks, since: start, clock)
-            start = clock.now
-            var claimed: [(String, Int64, Int64)] = []
-            for _ in 0..<tasks {
-                claimed += try await raw.claim(capacity: 1)
-            }
-            let claims = rate(claimed.count, since: start, clock)
-            start = clock.now
-            for (id, created, token) in claimed {
-                try await raw.complete(id: id, createdAt: created, token: token)
-            }
-            let completes = rate(claimed.count, since: start, clock)
-            for i in 0..<tasks {
-                try await raw.insert(priority: i % 4)
-            }
-            start = clock.now
-            var batched = 0
-            while batched < tasks {
-                let got = try await raw.claim(capacity: 8).count
-                guard got > 0 else { break }
-                batched += got
-            }
-            return [inserts, claims, completes, rate(batched, since: start, clock)]
-        }.flatMap { $0 } ?? []
+        let raw = RawPostgresQueue(client: client, request: String(decoding: try JSONEncoder().encode(spec), as: UTF8.self), logger: logger)
+        let phases = QueuePhases(
+            tasks: tasks, insert: { i in try await raw.insert(priority: i % 4) }, claim: { try await raw.claim(capacity: $0) },
+            complete: { claimed in try await raw.complete(id: claimed.0, createdAt: claimed.1, token: claimed.2) }
+        )
+        return try await whileRunning({ await client.run() }) { try await phases.measure() }
     }
 
-    private func rate(_ count: Int, since start: ContinuousClock.Instant, _ clock: ContinuousClock) -> Double {
-        Double(count) / (clock.now - start).seconds
+    /// `body`'s result, with `service` running beside it (cancelled after).
+    private func whileRunning(
+        _ service: @escaping @Sendable () async throws -> Void, _ body: () async throws -> [Double]
+    ) async throws -> [Double] {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await service() }
+            defer { group.cancelAll() }
+            return try await body()
+        }
     }
 }
 

@@ -59,76 +59,22 @@ public struct StoreBenchmark: Sendable {
 
     private func measureStore(path: String, spec: GenerationSpec) async throws -> [Double] {
         let store = try SQLiteTaskStore(path: path, durability: durability)
-        let clock = ContinuousClock()
         let result = TaskResult(videoKey: "v", durationSeconds: 15, width: 1280, height: 720, fps: 30, codec: "hevc", sizeBytes: 1)
-
-        var start = clock.now
-        for i in 0..<tasks {
-            _ = try await store.create(NewTask(userID: "bench", request: spec, priority: TaskPriority(rawValue: i % 4) ?? .p2))
-        }
-        let inserts = rate(tasks, since: start, clock)
-
-        start = clock.now
-        var claimed: [TaskRecord] = []
-        for _ in 0..<tasks {
-            claimed += try await store.claim(worker: "w", capacity: 1, leaseSeconds: 60)
-        }
-        let claims = rate(tasks, since: start, clock)
-
-        start = clock.now
-        for task in claimed {
-            _ = try await store.complete(task.id, token: task.fencingToken, result: result)
-        }
-        let completes = rate(claimed.count, since: start, clock)
-
-        for i in 0..<tasks {
-            _ = try await store.create(NewTask(userID: "bench", request: spec, priority: TaskPriority(rawValue: i % 4) ?? .p2))
-        }
-        start = clock.now
-        var batched = 0
-        while batched < tasks {
-            batched += try await store.claim(worker: "w", capacity: 8, leaseSeconds: 60).count
-        }
-        return [inserts, claims, completes, rate(batched, since: start, clock)]
+        return try await QueuePhases(
+            tasks: tasks,
+            insert: { i in _ = try await store.create(NewTask(userID: "bench", request: spec, priority: TaskPriority(rawValue: i % 4) ?? .p2)) },
+            claim: { capacity in try await store.claim(worker: "w", capacity: capacity, leaseSeconds: 60) },
+            complete: { task in _ = try await store.complete(task.id, token: task.fencingToken, result: result) }
+        ).measure()
     }
 
     private func measureRaw(path: String, spec: GenerationSpec) async throws -> [Double] {
         _ = try SQLiteTaskStore(path: path, durability: durability) // creates the same schema
         let queue = try RawSQLQueue(path: path, durability: durability, spec: spec)
-        let clock = ContinuousClock()
-
-        var start = clock.now
-        for i in 0..<tasks {
-            try await queue.insert(priority: i % 4)
-        }
-        let inserts = rate(tasks, since: start, clock)
-
-        start = clock.now
-        var claimed: [(String, Int64)] = []
-        for _ in 0..<tasks {
-            claimed += try await queue.claim(capacity: 1)
-        }
-        let claims = rate(tasks, since: start, clock)
-
-        start = clock.now
-        for (id, token) in claimed {
-            try await queue.complete(id: id, token: token)
-        }
-        let completes = rate(claimed.count, since: start, clock)
-
-        for i in 0..<tasks {
-            try await queue.insert(priority: i % 4)
-        }
-        start = clock.now
-        var batched = 0
-        while batched < tasks {
-            batched += try await queue.claim(capacity: 8).count
-        }
-        return [inserts, claims, completes, rate(batched, since: start, clock)]
-    }
-
-    private func rate(_ count: Int, since start: ContinuousClock.Instant, _ clock: ContinuousClock) -> Double {
-        Double(count) / (clock.now - start).seconds
+        return try await QueuePhases(
+            tasks: tasks, insert: { i in try await queue.insert(priority: i % 4) }, claim: { try await queue.claim(capacity: $0) },
+            complete: { claimed in try await queue.complete(id: claimed.0, token: claimed.1) }
+        ).measure()
     }
 }
 

@@ -73,6 +73,15 @@ extension TaskRecord {
         checkpointRef = checkpoint ?? checkpointRef
     }
 
+    /// The worker stopped the task whose cancel was requested: it is cancelled; without a
+    /// pending request the call is refused (`illegalTransition`).
+    package mutating func recordCancelConfirmed(at now: Date) throws {
+        guard cancelRequested else {
+            throw StoreError(.illegalTransition, "task \(id) has no pending cancel request")
+        }
+        try transition(to: .cancelled, at: now)
+    }
+
     /// A user's cancel: a queued task is cancelled at once, a processing one is flagged for its
     /// worker; a finished one is refused.
     package mutating func requestCancel(at now: Date) throws {
@@ -84,6 +93,38 @@ extension TaskRecord {
             try transition(to: .cancelled, at: now)
         case .succeeded, .failed, .cancelled:
             throw StoreError(.illegalTransition, "task \(id) is already \(status.rawValue)")
+        }
+    }
+}
+
+/// The argument checks every driver makes before touching its database.
+package enum StoreArguments {
+    /// A claim's capacity (1–1000) and lease (positive).
+    package static func checkClaim(capacity: Int, leaseSeconds: Double) throws {
+        guard capacity >= 1, capacity <= 1000 else {
+            throw StoreError(.invalidArgument, "capacity must be 1–1000, got \(capacity)")
+        }
+        try checkLease(leaseSeconds)
+    }
+
+    /// A lease length (positive).
+    package static func checkLease(_ leaseSeconds: Double) throws {
+        guard leaseSeconds > 0 else {
+            throw StoreError(.invalidArgument, "lease must be positive, got \(leaseSeconds) s")
+        }
+    }
+
+    /// A page or read limit (1–1000).
+    package static func checkLimit(_ limit: Int) throws {
+        guard (1...1000).contains(limit) else {
+            throw StoreError(.invalidArgument, "limit must be 1–1000, got \(limit)")
+        }
+    }
+
+    /// A progress percentage (0–100).
+    package static func checkPercent(_ percent: Int) throws {
+        guard (0...100).contains(percent) else {
+            throw StoreError(.invalidArgument, "percent must be 0–100, got \(percent)")
         }
     }
 }

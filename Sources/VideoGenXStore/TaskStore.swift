@@ -81,6 +81,13 @@ public protocol TaskStore: Sendable {
     func events() -> AsyncStream<TaskEvent>
 }
 
+extension TaskStore {
+    /// The unfiltered claim: ``claim(worker:capacity:leaseSeconds:filter:)`` with an empty filter.
+    public func claim(worker: String, capacity: Int, leaseSeconds: Double) async throws -> [TaskRecord] {
+        try await claim(worker: worker, capacity: capacity, leaseSeconds: leaseSeconds, filter: ClaimFilter())
+    }
+}
+
 /// One page of ``TaskStore/list(userID:status:limit:after:)``.
 public struct TaskPage: Sendable, Hashable {
     /// The tasks, newest first.

@@ -26,12 +26,7 @@ extension PostgresTaskStore: CallbackOutbox {
     }
 
     public func recordCallbackAttempt(_ id: String, outcome: CallbackAttemptOutcome, at now: Date) async throws {
-        let (state, status, error, next, delivered): (CallbackDelivery.State, Int?, String?, Date?, Date?) =
-            switch outcome {
-            case .delivered(let status): (.delivered, status, nil, nil, now)
-            case .retry(let status, let error, let retryAt): (.pending, status, error, retryAt, nil)
-            case .abandon(let status, let error): (.abandoned, status, error, nil, nil)
-            }
+        let (state, status, error, next, delivered) = outcome.recorded(at: now)
         let updated = try await connection("recording a callback attempt") { connection in
             try await connection.query("""
                 UPDATE callback_deliveries SET state = \(state.rawValue), last_status = \(status.map(Int64.init)),

@@ -5,20 +5,11 @@ import VideoGenXCore
 import VideoGenXStore
 
 extension PostgresTaskStore {
-    public func claim(worker: String, capacity: Int, leaseSeconds: Double) async throws -> [TaskRecord] {
-        try await claim(worker: worker, capacity: capacity, leaseSeconds: leaseSeconds, filter: ClaimFilter())
-    }
-
     /// One transaction: the oldest claimable tasks of each admitted lane are locked with
     /// `FOR UPDATE SKIP LOCKED` (rows another worker is claiming are passed over, not waited
     /// for), ``ClaimPlan`` picks among them, and one `UPDATE … RETURNING` leases the picks.
     public func claim(worker: String, capacity: Int, leaseSeconds: Double, filter: ClaimFilter) async throws -> [TaskRecord] {
-        guard capacity >= 1, capacity <= 1000 else {
-            throw StoreError(.invalidArgument, "capacity must be 1–1000, got \(capacity)")
-        }
-        guard leaseSeconds > 0 else {
-            throw StoreError(.invalidArgument, "lease must be positive, got \(leaseSeconds) s")
-        }
+        try StoreArguments.checkClaim(capacity: capacity, leaseSeconds: leaseSeconds)
         let now = clock.now()
         let policy = self.policy
         let requests = self.requests

@@ -5,9 +5,7 @@ import VideoGenXStore
 
 extension PostgresTaskStore {
     public func heartbeat(_ id: TaskID, token: Int64, leaseSeconds: Double) async throws -> LeaseStatus {
-        guard leaseSeconds > 0 else {
-            throw StoreError(.invalidArgument, "lease must be positive, got \(leaseSeconds) s")
-        }
+        try StoreArguments.checkLease(leaseSeconds)
         let now = clock.now()
         let created = id.createdAtMilliseconds
         // One fenced statement; a heartbeat changes nothing anyone watches, so no version bump.
@@ -30,9 +28,7 @@ extension PostgresTaskStore {
     }
 
     public func progress(_ id: TaskID, token: Int64, percent: Int, stage: String?) async throws -> LeaseStatus {
-        guard (0...100).contains(percent) else {
-            throw StoreError(.invalidArgument, "percent must be 0–100, got \(percent)")
-        }
+        try StoreArguments.checkPercent(percent)
         let task = try await leasedChange(id, token: token, "recording progress") { task, now in
             task.progress = percent
             task.stage = stage ?? task.stage
@@ -63,10 +59,7 @@ extension PostgresTaskStore {
 
     public func confirmCancelled(_ id: TaskID, token: Int64) async throws -> TaskRecord {
         try await leasedChange(id, token: token, "confirming a cancel") { task, now in
-            guard task.cancelRequested else {
-                throw StoreError(.illegalTransition, "task \(id) has no pending cancel request")
-            }
-            try task.transition(to: .cancelled, at: now)
+            try task.recordCancelConfirmed(at: now)
         }
     }
 

@@ -22,9 +22,7 @@ extension PostgresTaskStore {
     }
 
     public func recentCompletions(limit: Int) async throws -> [TaskRecord] {
-        guard (1...1000).contains(limit) else {
-            throw StoreError(.invalidArgument, "limit must be 1–1000, got \(limit)")
-        }
+        try StoreArguments.checkLimit(limit)
         let requests = self.requests
         return try await connection("reading recent completions") { connection in
             try await connection.query("""

@@ -168,9 +168,7 @@ public final class PostgresTaskStore: TaskStore, Service {
     }
 
     public func list(userID: String, status: TaskStatus?, limit: Int, after cursor: TaskID?) async throws -> TaskPage {
-        guard (1...1000).contains(limit) else {
-            throw StoreError(.invalidArgument, "limit must be 1–1000, got \(limit)")
-        }
+        try StoreArguments.checkLimit(limit)
         let requests = self.requests
         let rows: [TaskRecord] = try await connection("listing tasks") { connection in
             let query: PostgresQuery

@@ -25,12 +25,7 @@ extension SQLiteTaskStore: CallbackOutbox {
     }
 
     public func recordCallbackAttempt(_ id: String, outcome: CallbackAttemptOutcome, at now: Date) async throws {
-        let (state, status, error, next, delivered): (CallbackDelivery.State, Int?, String?, Date?, Date?) =
-            switch outcome {
-            case .delivered(let status): (.delivered, status, nil, nil, now)
-            case .retry(let status, let error, let retryAt): (.pending, status, error, retryAt, nil)
-            case .abandon(let status, let error): (.abandoned, status, error, nil, nil)
-            }
+        let (state, status, error, next, delivered) = outcome.recorded(at: now)
         try await pool.write { db in
             try db.cachedStatement(sql: """
                 UPDATE callback_deliveries SET state = ?, last_status = ?, last_error = ?,

@@ -4,17 +4,8 @@ import VideoGenXCore
 import VideoGenXStore
 
 extension SQLiteTaskStore {
-    public func claim(worker: String, capacity: Int, leaseSeconds: Double) async throws -> [TaskRecord] {
-        try await claim(worker: worker, capacity: capacity, leaseSeconds: leaseSeconds, filter: ClaimFilter())
-    }
-
     public func claim(worker: String, capacity: Int, leaseSeconds: Double, filter: ClaimFilter) async throws -> [TaskRecord] {
-        guard capacity >= 1, capacity <= 1000 else {
-            throw StoreError(.invalidArgument, "capacity must be 1–1000, got \(capacity)")
-        }
-        guard leaseSeconds > 0 else {
-            throw StoreError(.invalidArgument, "lease must be positive, got \(leaseSeconds) s")
-        }
+        try StoreArguments.checkClaim(capacity: capacity, leaseSeconds: leaseSeconds)
         let now = clock.now()
         let policy = self.policy
         let requests = self.requests

@@ -5,9 +5,7 @@ import VideoGenXStore
 
 extension SQLiteTaskStore {
     public func heartbeat(_ id: TaskID, token: Int64, leaseSeconds: Double) async throws -> LeaseStatus {
-        guard leaseSeconds > 0 else {
-            throw StoreError(.invalidArgument, "lease must be positive, got \(leaseSeconds) s")
-        }
+        try StoreArguments.checkLease(leaseSeconds)
         let now = clock.now()
         let requests = self.requests
         return try await pool.write { db in
@@ -20,9 +18,7 @@ extension SQLiteTaskStore {
     }
 
     public func progress(_ id: TaskID, token: Int64, percent: Int, stage: String?) async throws -> LeaseStatus {
-        guard (0...100).contains(percent) else {
-            throw StoreError(.invalidArgument, "percent must be 0–100, got \(percent)")
-        }
+        try StoreArguments.checkPercent(percent)
         let now = clock.now()
         let requests = self.requests
         let task: TaskRecord = try await pool.write { db in
@@ -59,10 +55,7 @@ extension SQLiteTaskStore {
 
     public func confirmCancelled(_ id: TaskID, token: Int64) async throws -> TaskRecord {
         try await leasedChange(id, token: token) { task, now in
-            guard task.cancelRequested else {
-                throw StoreError(.illegalTransition, "task \(id) has no pending cancel request")
-            }
-            try task.transition(to: .cancelled, at: now)
+            try task.recordCancelConfirmed(at: now)
         }
     }
 

@@ -33,9 +33,7 @@ extension SQLiteTaskStore {
     }
 
     public func recentCompletions(limit: Int) async throws -> [TaskRecord] {
-        guard (1...1000).contains(limit) else {
-            throw StoreError(.invalidArgument, "limit must be 1–1000, got \(limit)")
-        }
+        try StoreArguments.checkLimit(limit)
         let requests = self.requests
         return try await pool.read { db in
             try Row.fetchAll(db.cachedStatement(sql: """

@@ -96,9 +96,7 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     public func list(userID: String, status: TaskStatus?, limit: Int, after cursor: TaskID?) async throws -> TaskPage {
-        guard (1...1000).contains(limit) else {
-            throw StoreError(.invalidArgument, "limit must be 1–1000, got \(limit)")
-        }
+        try StoreArguments.checkLimit(limit)
         var sql = "SELECT * FROM tasks WHERE user_id = ?"
         var arguments: StatementArguments = [userID]
         if let status {

@@ -76,3 +76,15 @@ public enum CallbackAttemptOutcome: Sendable, Hashable {
     /// The attempt failed and no more will be made.
     case abandon(status: Int?, error: String)
 }
+
+extension CallbackAttemptOutcome {
+    /// What an attempt recorded at `now` writes: the delivery's new state, the receiver's status,
+    /// the error, the next attempt's time (`nil`: unchanged) and when it was delivered.
+    package func recorded(at now: Date) -> (state: CallbackDelivery.State, status: Int?, error: String?, next: Date?, delivered: Date?) {
+        switch self {
+        case .delivered(let status): (.delivered, status, nil, nil, now)
+        case .retry(let status, let error, let retryAt): (.pending, status, error, retryAt, nil)
+        case .abandon(let status, let error): (.abandoned, status, error, nil, nil)
+        }
+    }
+}
