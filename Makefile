@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEMO_PROMPT ?= a red fox running through snow
 DEMO_ARGS ?= --resolution 720P --fps 24 --duration 6 --steps 30 --seed 7
 
-.PHONY: deps build serve demo test fuzz bench clean
+.PHONY: deps build serve demo test fuzz bench bench-cluster clean
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -46,6 +46,11 @@ bench: deps
 	.build/release/videogenx bench scheduler
 	.build/release/videogenx bench model --batch-curve
 	.build/release/videogenx bench worker --tasks 16 --rounds 5
+
+## Run the cluster benchmarks (PostgreSQL store, loadtest on one and two api processes; release build).
+bench-cluster: deps
+	$(SWIFT) build -c release --product videogenx
+	bash scripts/with-postgres.sh bash scripts/bench-cluster.sh
 
 clean:
 	rm -rf .build out

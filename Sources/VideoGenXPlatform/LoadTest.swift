@@ -19,6 +19,9 @@ public struct LoadTest: Sendable {
     public var follow: Int
     /// The API key the requests are signed with.
     public var credentials: ClientCredentials?
+    /// More api nodes of the same cluster: submissions go round-robin over ``server`` and these.
+    /// Default none.
+    public var otherServers: [URL] = []
 
     /// Creates a load test.
     public init(server: URL, concurrency: Int, requests: Int, body: Data, follow: Int, credentials: ClientCredentials? = nil) {
@@ -55,6 +58,7 @@ public struct LoadTest: Sendable {
     /// Runs the test.
     public func run() async throws -> Report {
         let client = APIClient(baseURL: server, credentials: credentials)
+        let nodes = [client] + otherServers.map { APIClient(baseURL: $0, credentials: credentials) }
         let clock = ContinuousClock()
         let start = clock.now
         let results = ResultLog()
@@ -62,6 +66,7 @@ public struct LoadTest: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = 0
             func launch() {
+                let client = nodes[next % nodes.count]
                 group.addTask {
                     let sent = clock.now
                     let reply = try? await client.send("POST", "/api/v1/video/generate", json: body)

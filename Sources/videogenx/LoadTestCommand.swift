@@ -26,6 +26,9 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Option(help: "Follow this many accepted tasks to their end and report their completion times.")
     var follow = 0
 
+    @Option(name: .customLong("also-server"), help: "Another api node of the same cluster (repeatable): submissions go round-robin over --server and these.")
+    var alsoServers: [String] = []
+
     @Flag(inversion: .prefixedNo, help: "Also measure the task store's raw insert rate on a temporary database.")
     var compareStore = true
 
@@ -41,13 +44,23 @@ struct LoadTestCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: --concurrency and --requests must be positive\n".utf8))
             throw ExitCode(2)
         }
+        var others: [URL] = []
+        for text in alsoServers {
+            guard let url = URL(string: text), ["127.0.0.1", "localhost", "::1"].contains(url.host ?? "") else {
+                FileHandle.standardError.write(Data("error: --also-server: loadtest only targets loopback servers, got '\(text)'\n".utf8))
+                throw ExitCode(2)
+            }
+            others.append(url)
+        }
         let body = Data(#"{"text":"load test","params":{"resolution":"\#(resolution)","duration":\#(duration),"steps":20}}"#.utf8)
-        let report = try await LoadTest(
+        var test = LoadTest(
             server: client.baseURL, concurrency: concurrency, requests: requests, body: body, follow: follow, credentials: client.credentials
-        ).run()
+        )
+        test.otherServers = others
+        let report = try await test.run()
         print(String(
-            format: "loadtest: %d requests, concurrency %d: %d accepted in %.2f s = %.0f accepted/s; latency p50 %.1f ms, p95 %.1f ms, p99 %.1f ms",
-            requests, concurrency, report.accepted, report.seconds, report.acceptedPerSecond,
+            format: "loadtest: %d api node(s), %d requests, concurrency %d: %d accepted in %.2f s = %.0f accepted/s; latency p50 %.1f ms, p95 %.1f ms, p99 %.1f ms",
+            1 + others.count, requests, concurrency, report.accepted, report.seconds, report.acceptedPerSecond,
             report.latency(0.5) * 1000, report.latency(0.95) * 1000, report.latency(0.99) * 1000
         ))
         print("statuses: " + report.statuses.sorted { $0.key < $1.key }.map { "\($0.key == 0 ? "no answer" : String($0.key)): \($0.value)" }.joined(separator: ", "))
