@@ -34,6 +34,7 @@ struct Stores {
         case .postgres(let url):
             let client = url.configuration(password: configuration.storePassword, maximumConnections: configuration.storeMaxConnections)
             do {
+                try await url.check(password: configuration.storePassword, logger: logger)
                 let applied = try await PostgresMigrations.migrate(configuration: client, logger: logger)
                 logger.info("task store ready", metadata: ["store.url": "\(url.redacted)", "migrations.applied": "\(applied.count)"])
             } catch {
@@ -52,6 +53,7 @@ struct Stores {
             _ = try SQLiteTaskStore(path: path)
             return []
         case .postgres(let url):
+            try await url.check(password: password, logger: logger)
             return try await PostgresMigrations.migrate(configuration: url.configuration(password: password, maximumConnections: 1), logger: logger)
         }
     }

@@ -46,7 +46,10 @@ enum PostgresErrors {
                 }
                 return StoreError(.storage, "PostgreSQL refused \(what) (\(state): \(message))", underlying: error)
             }
-            if [.connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown, .queryCancelled]
+            if error.code == .connectionError {
+                return StoreError(.unavailable, "cannot reach PostgreSQL while \(what)", underlying: error)
+            }
+            if [.serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown, .queryCancelled]
                 .contains(error.code)
             {
                 return StoreError(.unavailable, "PostgreSQL connection lost while \(what)", underlying: error)
@@ -59,6 +62,6 @@ enum PostgresErrors {
         if let error = error as? PostgresDecodingError {
             return StoreError(.storage, "unreadable column \(error.columnName) while \(what)", underlying: error)
         }
-        return StoreError(.unavailable, "PostgreSQL failed while \(what)", underlying: error)
+        return StoreError(.unavailable, "PostgreSQL failed while \(what): \(error)", underlying: error)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOSSL
 import PostgresNIO
 import VideoGenXStore
@@ -64,5 +65,28 @@ public struct PostgresStoreURL: Sendable, Hashable {
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(3)
         return configuration
+    }
+
+    /// Opens one connection and closes it: start-up's first step, so a wrong password, an
+    /// unknown database or an unreachable server is reported at once and in plain words (a
+    /// pool retries quietly instead).
+    /// - Throws: ``StoreError`` `unavailable` (cannot reach the server) or `storage` (the server
+    ///   refused: authentication, unknown database), naming the server's reason.
+    public func check(password: String? = nil, logger: Logger) async throws {
+        do {
+            let tls: PostgresConnection.Configuration.TLS = switch sslMode {
+            case "disable": .disable
+            case "require": .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            default: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+            var configuration = PostgresConnection.Configuration(
+                host: host, port: port, username: username, password: password ?? self.password, database: database, tls: tls
+            )
+            configuration.options.connectTimeout = .seconds(5)
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try await connection.close()
+        } catch {
+            throw PostgresErrors.map(error, "connecting to \(redacted)")
+        }
     }
 }
