@@ -14,6 +14,7 @@ extension ServeConfiguration {
         ("http.host", "127.0.0.1"), ("http.port", "8000"), ("http.public_url", "http://<host>:<port>"),
         ("data_dir", "./data"), ("log.level", "info"),
         ("store.url", "sqlite://<data_dir>/tasks.sqlite"), ("store.password_file", "(none)"), ("store.max_connections", "20"),
+        ("store.operation_timeout_seconds", "5"),
         ("objects.url", "file://<data_dir>/objects"), ("worker.http_port", "8001"),
         ("limits.text_max_length", "2000"), ("limits.duration_min", "15"), ("limits.duration_max", "60"),
         ("limits.steps_min", "20"), ("limits.steps_max", "100"), ("limits.resolutions", "720P,1080P,4K"),
@@ -49,6 +50,9 @@ extension ServeConfiguration {
         }
         storePassword = try Self.storePassword(values)
         storeMaxConnections = try values.int("store.max_connections", default: storeMaxConnections, in: 1...1000)
+        storeOperationTimeoutSeconds = try values.seconds(
+            "store.operation_timeout_seconds", default: storeOperationTimeoutSeconds, minimum: 0.1
+        )
         if let url = values.optionalString("objects.url"), !url.isEmpty {
             guard url.hasPrefix("file://"), url.count > "file://".count else {
                 throw ConfigurationError(key: "objects.url", reason: "must be file:///PATH (S3 comes with its own issue), got '\(url.prefix(40))'")

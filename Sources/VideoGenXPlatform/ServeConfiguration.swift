@@ -44,6 +44,9 @@ public struct ServeConfiguration: Sendable {
     public var storePassword: String?
     /// Most pooled PostgreSQL connections per process (`store.max_connections`). Default 20.
     public var storeMaxConnections = 20
+    /// Longest a PostgreSQL operation waits before failing as unavailable (the API then answers
+    /// `503`), in seconds (`store.operation_timeout_seconds`). Default 5.
+    public var storeOperationTimeoutSeconds: Double = 5
     /// The object store's folder (`objects.url`, `file:///path`). Default `<data_dir>/objects`.
     public var objectsDirectory: URL?
     /// Port of the worker role's `/healthz` and `/readyz` (`worker.http_port`). Default 8001.

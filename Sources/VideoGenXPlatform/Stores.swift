@@ -40,7 +40,9 @@ struct Stores {
             } catch {
                 throw ConfigurationError(key: "store.url", reason: "cannot prepare \(url.redacted): \(error)")
             }
-            let tasks = PostgresTaskStore(configuration: client, logger: logger)
+            let tasks = PostgresTaskStore(
+                configuration: client, operationTimeout: .milliseconds(Int(configuration.storeOperationTimeoutSeconds * 1000)), logger: logger
+            )
             return Stores(tasks: tasks, credentials: PostgresCredentialStore(sharing: tasks), services: [tasks], postgres: tasks)
         }
     }

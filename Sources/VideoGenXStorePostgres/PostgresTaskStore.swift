@@ -129,26 +129,33 @@ public final class PostgresTaskStore: TaskStore, Service {
         guard !task.userID.isEmpty else { throw StoreError(.invalidArgument, "a task needs a user id") }
         let record = TaskRecord(queued: task, at: clock.now())
         let requests = self.requests
+        guard let key = task.idempotencyKey else {
+            // No key to check: one INSERT, committed on its own (one round trip).
+            try await connection("creating a task") { connection in
+                try await connection.query(try record.postgresInsert(), logger: self.logger)
+            }
+            requests.remember(record.request, for: record.id.rawValue)
+            broadcaster.publish([TaskEvent(record)])
+            return (task: record, created: true)
+        }
         let outcome: (TaskRecord, Bool) = try await transaction("creating a task") { connection in
-            if let key = task.idempotencyKey {
-                // The key row is taken first: a second request with the key waits for this
-                // transaction and then finds the first task.
-                let inserted = try await connection.query("""
-                    INSERT INTO task_idempotency (user_id, idempotency_key, task_id, created_at)
-                    VALUES (\(task.userID), \(key), \(record.id.rawValue), \(record.createdAt.milliseconds))
-                    ON CONFLICT DO NOTHING RETURNING 1
+            // The key row is taken first: a second request with the key waits for this
+            // transaction and then finds the first task.
+            let inserted = try await connection.query("""
+                INSERT INTO task_idempotency (user_id, idempotency_key, task_id, created_at)
+                VALUES (\(task.userID), \(key), \(record.id.rawValue), \(record.createdAt.milliseconds))
+                ON CONFLICT DO NOTHING RETURNING 1
+                """, logger: self.logger).collect()
+            if inserted.isEmpty {
+                let rows = try await connection.query("""
+                    SELECT \(unescaped: TaskRecord.postgresColumns) FROM tasks WHERE (id, created_at) = (
+                        SELECT task_id, created_at FROM task_idempotency WHERE user_id = \(task.userID) AND idempotency_key = \(key)
+                    )
                     """, logger: self.logger).collect()
-                if inserted.isEmpty {
-                    let rows = try await connection.query("""
-                        SELECT \(unescaped: TaskRecord.postgresColumns) FROM tasks WHERE (id, created_at) = (
-                            SELECT task_id, created_at FROM task_idempotency WHERE user_id = \(task.userID) AND idempotency_key = \(key)
-                        )
-                        """, logger: self.logger).collect()
-                    guard let row = rows.first else {
-                        throw StoreError(.storage, "idempotency key \(key) names a missing task")
-                    }
-                    return (try TaskRecord(postgres: row, requests: requests), false)
+                guard let row = rows.first else {
+                    throw StoreError(.storage, "idempotency key \(key) names a missing task")
                 }
+                return (try TaskRecord(postgres: row, requests: requests), false)
             }
             try await connection.query(try record.postgresInsert(), logger: self.logger)
             requests.remember(record.request, for: record.id.rawValue)
