@@ -158,7 +158,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "StoreCrashHelper",
-            dependencies: ["VideoGenXStore", "VideoGenXStoreSQLite"],
+            dependencies: [
+                "VideoGenXStore", "VideoGenXStoreSQLite", "VideoGenXStorePostgres", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/StoreCrashHelper",
             swiftSettings: sharedSettings
         ),

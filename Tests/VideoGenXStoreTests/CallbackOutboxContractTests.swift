@@ -91,24 +91,19 @@ struct CallbackOutboxContractTests {
         #expect(stored.state == .abandoned && stored.lastError == "refused")
     }
 
-    @Test("A pending delivery survives closing and reopening the store; one claimed by a crashed dispatcher comes back after its lease")
-    func survivesRestart() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-outbox-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("tasks.sqlite").path
-        let clock = ManualWallClock()
+    @Test("A pending delivery survives closing and reopening the store; one claimed by a crashed dispatcher comes back after its lease", arguments: StoreKind.allCases)
+    func survivesRestart(kind: StoreKind) async throws {
+        let f = try await StoreFixture(kind)
         let taskID: TaskID
         do {
-            let store = try SQLiteTaskStore(path: path, clock: clock)
-            let task = try await store.create(NewTask(userID: "alice", request: StoreFixture.spec, callbackURL: Self.hook)).task
-            _ = try await store.cancel(task.id, userID: "alice")
-            _ = try await store.claimDueCallbacks(now: clock.now(), limit: 1, leaseSeconds: 60)
+            let task = try await f.store.create(NewTask(userID: "alice", request: StoreFixture.spec, callbackURL: Self.hook)).task
+            _ = try await f.store.cancel(task.id, userID: "alice")
+            _ = try await f.store.claimDueCallbacks(now: f.clock.now(), limit: 1, leaseSeconds: 60)
             taskID = task.id
         }
-        let reopened = try SQLiteTaskStore(path: path, clock: clock)
-        #expect(try await reopened.claimDueCallbacks(now: clock.now().addingTimeInterval(59), limit: 1, leaseSeconds: 60).isEmpty)
-        let back = try await reopened.claimDueCallbacks(now: clock.now().addingTimeInterval(60), limit: 1, leaseSeconds: 60)
+        let reopened = try f.reopen()
+        #expect(try await reopened.claimDueCallbacks(now: f.clock.now().addingTimeInterval(59), limit: 1, leaseSeconds: 60).isEmpty)
+        let back = try await reopened.claimDueCallbacks(now: f.clock.now().addingTimeInterval(60), limit: 1, leaseSeconds: 60)
         #expect(back.map(\.taskID) == [taskID] && back.first?.attempts == 2)
     }
 }

@@ -2,6 +2,7 @@ import Testing
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 import VideoGenXCore
 import VideoGenXStore
 import VideoGenXStorePostgres
@@ -55,8 +56,22 @@ final class StoreFixture: Sendable {
         }
     }
 
+    /// A second store on the same file or database, as a restarted process opens it (same
+    /// clock); it runs until the fixture goes away.
+    func reopen() throws -> any TaskStore & CallbackOutbox {
+        if let postgres {
+            let store = PostgresTaskStore(configuration: postgres, clock: clock, logger: Logger(label: "test.store"))
+            reopened.withLock { $0.append(Task { try? await store.run() }) }
+            return store
+        }
+        return try SQLiteTaskStore(path: directory.appendingPathComponent("tasks.sqlite").path, clock: clock, durability: .normal)
+    }
+
+    private let reopened = Mutex<[Task<Void, Never>]>([])
+
     deinit {
         running?.cancel()
+        reopened.withLock { $0.forEach { $0.cancel() } }
         try? FileManager.default.removeItem(at: directory)
     }
 

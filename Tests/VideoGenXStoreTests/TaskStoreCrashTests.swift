@@ -1,17 +1,38 @@
 import Foundation
+import Logging
 import Subprocess
 import SystemPackage
 import Testing
 import VideoGenXCore
 import VideoGenXStore
+import VideoGenXStorePostgres
 import VideoGenXStoreSQLite
+import VideoGenXTestSupport
 
 /// Durability against SIGKILL, with a real second process (`StoreCrashHelper`) and the real
-/// clock (the helper's leases are in wall-clock time).
-@Suite("SQLiteTaskStore crash safety", .timeLimit(.minutes(2)))
+/// clock (the helper's leases are in wall-clock time), on both drivers.
+@Suite("TaskStore crash safety", .timeLimit(.minutes(2)))
 final class TaskStoreCrashTests {
     let directory: URL
     var path: String { directory.appendingPathComponent("tasks.sqlite").path }
+
+    /// Where the helper and the test meet: the SQLite file, or a fresh PostgreSQL database.
+    func location(_ kind: StoreKind) async throws -> String {
+        switch kind {
+        case .sqlite: path
+        case .postgres: try await PostgresTestServer.makeDatabase().url
+        }
+    }
+
+    /// A store on `location` (opened anew: what a restarted process sees), running until the test ends.
+    func open(_ location: String) throws -> any TaskStore {
+        guard location.hasPrefix("postgres://") else { return try SQLiteTaskStore(path: location) }
+        let store = PostgresTaskStore(configuration: try PostgresStoreURL(location).configuration(maximumConnections: 2), logger: Logger(label: "test"))
+        running.append(Task { try? await store.run() })
+        return store
+    }
+
+    private var running: [Task<Void, Never>] = []
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-crash-\(UUID().uuidString)")
@@ -19,6 +40,7 @@ final class TaskStoreCrashTests {
     }
 
     deinit {
+        for task in running { task.cancel() }
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -30,9 +52,9 @@ final class TaskStoreCrashTests {
 
     /// Runs the helper in `mode`, collects the lines it prints until `enough` says stop, then
     /// kills it with SIGKILL. Returns the lines.
-    private func runHelperUntilKilled(_ mode: String, enough: @escaping @Sendable ([String]) -> Bool) async throws -> [String] {
+    private func runHelperUntilKilled(_ mode: String, at location: String, enough: @escaping @Sendable ([String]) -> Bool) async throws -> [String] {
         let result = try await Subprocess.run(
-            .path(FilePath(Self.helper)), arguments: [mode, path],
+            .path(FilePath(Self.helper)), arguments: [mode, location],
             input: .none, output: .sequence, error: .discarded
         ) { execution in
             var lines: [String] = []
@@ -49,10 +71,11 @@ final class TaskStoreCrashTests {
         return result.closureResult
     }
 
-    @Test("Every task whose create returned is in the database after the creator is SIGKILLed")
-    func createSurvivesKill() async throws {
-        let printed = try await runHelperUntilKilled("create") { $0.count >= 300 }
-        let store = try SQLiteTaskStore(path: path)
+    @Test("Every task whose create returned is in the database after the creator is SIGKILLed", arguments: StoreKind.allCases)
+    func createSurvivesKill(kind: StoreKind) async throws {
+        let location = try await location(kind)
+        let printed = try await runHelperUntilKilled("create", at: location) { $0.count >= 300 }
+        let store = try open(location)
         var missing: [String] = []
         for line in printed {
             guard let id = TaskID(rawValue: line) else {
@@ -67,12 +90,13 @@ final class TaskStoreCrashTests {
         #expect(missing.isEmpty, "lost after SIGKILL: \(missing)")
     }
 
-    @Test("A task whose claimer is SIGKILLed is claimable again after its lease expires, and completes")
-    func claimSurvivesKill() async throws {
-        let store = try SQLiteTaskStore(path: path)
+    @Test("A task whose claimer is SIGKILLed is claimable again after its lease expires, and completes", arguments: StoreKind.allCases)
+    func claimSurvivesKill(kind: StoreKind) async throws {
+        let location = try await location(kind)
+        let store = try open(location)
         let spec = try GenerationRequest(text: "x", params: .init(seed: 1)).validated()
         let task = try await store.create(NewTask(userID: "u", request: spec)).task
-        let printed = try await runHelperUntilKilled("claim") { !$0.isEmpty }
+        let printed = try await runHelperUntilKilled("claim", at: location) { !$0.isEmpty }
         let parts = try #require(printed.first?.split(separator: " "))
         #expect(parts.first.map(String.init) == task.id.rawValue)
         #expect(try await store.get(task.id)?.status == .processing)
