@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import VideoGenXCore
 import VideoGenXStore
 
@@ -17,14 +18,15 @@ extension TaskRecord {
     /// `INSERT INTO tasks (...) VALUES (?, ...)`.
     static let insertSQL = "INSERT INTO tasks (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
 
-    /// Decodes a `SELECT *` (or `RETURNING *`) row of `tasks`, whose columns come in schema
-    /// order, the order of ``columns`` (a test checks it); positions are used because name
-    /// look-ups dominated the claim path. Throws ``StoreError`` `storage` for unreadable content.
+    /// Decodes a row of `tasks` (`SELECT *`, `RETURNING *`, or any statement naming every
+    /// column) by column name: the names are matched once per column layout
+    /// (``TaskColumnLayout``), so a row costs what reading by position costs. Throws
+    /// ``StoreError`` `storage` for missing columns or unreadable content.
     init(row: Row, requests: RequestCache? = nil) throws {
-        guard row.count >= Self.columns.count,
-              let id = TaskID(rawValue: row[0]),
-              let status = TaskStatus(rawValue: row[2]),
-              let priority = TaskPriority(rawValue: row[3])
+        let at = try TaskColumnLayout.of(row).positions
+        guard let id = TaskID(rawValue: row[at[0]]),
+              let status = TaskStatus(rawValue: row[at[2]]),
+              let priority = TaskPriority(rawValue: row[at[3]])
         else {
             throw StoreError(.storage, "unreadable task row \(row)")
         }
@@ -32,19 +34,20 @@ extension TaskRecord {
         if let cached = requests?.request(for: id.rawValue) {
             request = cached
         } else {
-            request = try Self.decode(GenerationSpec.self, row[4])
+            request = try Self.decode(GenerationSpec.self, row[at[4]])
             requests?.remember(request, for: id.rawValue)
         }
         self.init(
-            id: id, userID: row[1], status: status, priority: priority, request: request, model: row[5], batchKey: row[6],
-            attempt: row[7], fencingToken: row[8], leaseOwner: row[9], leaseExpiresAt: Date(milliseconds: row[10]),
-            progress: row[11], stage: row[12], result: try (row[13] as String?).map { try Self.decode(TaskResult.self, $0) },
-            error: try (row[14] as String?).map { try Self.decode(TaskFailure.self, $0) }, idempotencyKey: row[15],
-            cancelRequested: row[16], useFallback: row[17], checkpointRef: row[18], traceContext: row[19],
-            callbackURL: row[20], createdAt: Date(milliseconds: row[21]) ?? .distantPast,
-            updatedAt: Date(milliseconds: row[22]) ?? .distantPast, startedAt: Date(milliseconds: row[23]),
-            finishedAt: Date(milliseconds: row[24]), availableAt: Date(milliseconds: row[25]) ?? .distantPast,
-            tier: (row[26] as String?).flatMap(Tier.init(rawValue:))
+            id: id, userID: row[at[1]], status: status, priority: priority, request: request, model: row[at[5]],
+            batchKey: row[at[6]], attempt: row[at[7]], fencingToken: row[at[8]], leaseOwner: row[at[9]],
+            leaseExpiresAt: Date(milliseconds: row[at[10]]), progress: row[at[11]], stage: row[at[12]],
+            result: try (row[at[13]] as String?).map { try Self.decode(TaskResult.self, $0) },
+            error: try (row[at[14]] as String?).map { try Self.decode(TaskFailure.self, $0) }, idempotencyKey: row[at[15]],
+            cancelRequested: row[at[16]], useFallback: row[at[17]], checkpointRef: row[at[18]], traceContext: row[at[19]],
+            callbackURL: row[at[20]], createdAt: Date(milliseconds: row[at[21]]) ?? .distantPast,
+            updatedAt: Date(milliseconds: row[at[22]]) ?? .distantPast, startedAt: Date(milliseconds: row[at[23]]),
+            finishedAt: Date(milliseconds: row[at[24]]), availableAt: Date(milliseconds: row[at[25]]) ?? .distantPast,
+            tier: (row[at[26]] as String?).flatMap(Tier.init(rawValue:))
         )
     }
 
@@ -98,5 +101,32 @@ extension TaskRecord {
     /// The task with `id` if `token` is its current lease, or `notFound` / `staleLease`.
     static func leased(_ db: Database, _ id: TaskID, token: Int64, requests: RequestCache? = nil) throws -> TaskRecord {
         try load(db, id, requests: requests).requireLease(token)
+    }
+}
+
+/// Where each of ``TaskRecord/columns`` sits in the rows of one statement, found by name the
+/// first time a column layout is seen and remembered (a store issues a handful of layouts).
+struct TaskColumnLayout: Sendable {
+    /// The position of each of ``TaskRecord/columns``, in that order.
+    let positions: [Int]
+
+    private static let known = Mutex<[[String]: TaskColumnLayout]>([:])
+
+    /// The layout of `row`'s statement.
+    /// - Throws: ``StoreError`` `storage` naming a column the row lacks.
+    static func of(_ row: Row) throws -> TaskColumnLayout {
+        let names = Array(row.columnNames)
+        if let layout = known.withLock({ $0[names] }) { return layout }
+        var index: [String: Int] = [:]
+        for (position, name) in names.enumerated() where index[name.lowercased()] == nil {
+            index[name.lowercased()] = position
+        }
+        let positions = try TaskRecord.columns.map { column in
+            guard let position = index[column] else { throw StoreError(.storage, "a task row lacks the column \(column)") }
+            return position
+        }
+        let layout = TaskColumnLayout(positions: positions)
+        known.withLock { $0[names] = layout }
+        return layout
     }
 }

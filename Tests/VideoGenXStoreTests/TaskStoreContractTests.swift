@@ -389,7 +389,7 @@ struct TaskStoreContractTests {
 
 @Suite("SQLite schema")
 struct SQLiteSchemaTests {
-    /// Column order the row decoder relies on (`TaskRecord(row:)` reads by position).
+    /// The tasks table's columns (rows are decoded by name; the order shows the migrations appended).
     static let columns = [
         "id", "user_id", "status", "priority", "request", "model", "batch_key", "attempt", "fencing_token",
         "lease_owner", "lease_expires_at", "progress", "stage", "result", "error", "idempotency_key",
@@ -397,7 +397,7 @@ struct SQLiteSchemaTests {
         "updated_at", "started_at", "finished_at", "available_at", "tier", "change_seq",
     ]
 
-    @Test("The tasks table holds its columns in decoding order, with the claim, batch, lease, user and idempotency indexes")
+    @Test("The tasks table holds its columns, with the claim, batch, lease, user, change and idempotency indexes")
     func schema() async throws {
         let f = try await StoreFixture(.sqlite)
         let db = try DatabaseQueue(path: f.directory.appendingPathComponent("tasks.sqlite").path)
