@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
+import Subprocess
 import Testing
 import VideoGenXCore
 import VideoGenXInference
@@ -124,6 +125,48 @@ final class WorkerTests: Sendable {
             try await Task.sleep(for: .seconds(seconds))
             throw AssetError(code: .httpStatus, field: "image", message: "answered 404")
         }
+    }
+
+    /// Answers every URL after `seconds` with a small PNG (made once with ffmpeg).
+    struct DelayedImageFetcher: AssetFetcher {
+        let seconds: Double
+        let image: URL
+        func fetch(_ url: String, to destination: URL, maxBytes: Int) async throws {
+            try await Task.sleep(for: .seconds(seconds))
+            try FileManager.default.copyItem(at: image, to: destination)
+        }
+    }
+
+    @Test("A task cancelled while it is still opening (stage claimed: fetching its image) ends cancelled, not succeeded, with no video and no attempt charged — heartbeats far apart, so only the cancel event and the store stop it")
+    func cancelWhileOpening() async throws {
+        let image = directory.appendingPathComponent("reference.png")
+        let made = try await Subprocess.run(
+            .name("ffmpeg"), arguments: ["-v", "error", "-f", "lavfi", "-i", "color=red:s=64x64", "-frames:v", "1", image.path],
+            output: .discarded, error: .discarded
+        )
+        #expect(made.terminationStatus.isSuccess)
+        let id = try await store.create(NewTask(userID: "u", request: try GenerationRequest(
+            text: "a red fox running through snow", image: "https://assets.example/fox.png",
+            params: .init(resolution: "720P", fps: 24, duration: 1, steps: 4, seed: 2, preset: "ultrafast")
+        ).validated(limits: .oneShot))).task.id
+        var renderer = VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
+        renderer.fetcher = DelayedImageFetcher(seconds: 2, image: image)
+        let worker = Worker(
+            store: store, objects: objects, renderer: renderer,
+            configuration: WorkerConfiguration(leaseSeconds: 90, heartbeatSeconds: 60, pollSeconds: 0.05, workDirectory: directory),
+            logger: Logger(label: "test")
+        )
+        let running = Task { try await worker.run() }
+        let opening = try await waitFor(id) { $0.status == .processing }
+        #expect(opening.stage == "claimed")
+        let asked = try await store.cancel(id, userID: "u")
+        #expect(asked.status == .processing && asked.cancelRequested)
+        let done = try await waitFor(id) { $0.status.isTerminal }
+        running.cancel()
+        _ = try? await running.value
+        #expect(done.status == .cancelled, "\(done.status)")
+        #expect(done.result == nil && done.attempt == 0)
+        #expect(try await objects.head(try ObjectKey("videos/\(id)/video.mp4")) == nil)
     }
 
     @Test("A task whose asset is slow to fetch does not hold its batch: the other task renders and finishes while it is still fetching")
