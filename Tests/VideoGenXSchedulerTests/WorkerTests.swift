@@ -169,6 +169,46 @@ final class WorkerTests: Sendable {
         #expect(try await objects.head(try ObjectKey("videos/\(id)/video.mp4")) == nil)
     }
 
+    /// The folder store, with every video upload taking `seconds` first.
+    struct SlowUploads: ObjectStore {
+        let inner: FileObjectStore
+        let seconds: Double
+        func put(_ key: ObjectKey, fromFile source: URL, contentType: String) async throws -> ObjectInfo {
+            if key.rawValue.hasSuffix("video.mp4") { try await Task.sleep(for: .seconds(seconds)) }
+            return try await inner.put(key, fromFile: source, contentType: contentType)
+        }
+        func put<Chunks: AsyncSequence>(_ key: ObjectKey, chunks: Chunks, contentType: String) async throws -> ObjectInfo
+        where Chunks.Element == [UInt8] {
+            try await inner.put(key, chunks: chunks, contentType: contentType)
+        }
+        func head(_ key: ObjectKey) async throws -> ObjectInfo? { try await inner.head(key) }
+        func get(_ key: ObjectKey, range: ByteRange?) async throws -> ObjectRead { try await inner.get(key, range: range) }
+        func delete(_ key: ObjectKey) async throws { try await inner.delete(key) }
+        func presignedGet(_ key: ObjectKey, expiresIn: Double) throws -> URL { try inner.presignedGet(key, expiresIn: expiresIn) }
+    }
+
+    @Test("A task cancelled while it uploads (its last step long past: no step boundary left to stop at) ends cancelled, with no result and no callback saying succeeded")
+    func cancelWhileUploading() async throws {
+        let id = try await store.create(NewTask(userID: "u", request: try GenerationRequest(
+            text: "a red fox running through snow", params: .init(resolution: "720P", fps: 24, duration: 1, steps: 4, seed: 2, preset: "ultrafast")
+        ).validated(limits: .oneShot), callbackURL: "https://hooks.example/done")).task.id
+        let worker = Worker(
+            store: store, objects: SlowUploads(inner: objects, seconds: 3), renderer: VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"))),
+            configuration: WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 0.5, pollSeconds: 0.05, workDirectory: directory),
+            logger: Logger(label: "test")
+        )
+        let running = Task { try await worker.run() }
+        let uploading = try await waitFor(id) { $0.stage == "uploading" }
+        #expect(uploading.status == .processing)
+        _ = try await store.cancel(id, userID: "u")
+        let done = try await waitFor(id) { $0.status.isTerminal }
+        running.cancel()
+        _ = try? await running.value
+        #expect(done.status == .cancelled, "\(done.status)")
+        #expect(done.result == nil && done.attempt == 0)
+        #expect(try await store.callbacks(of: id).map(\.event) == ["task.cancelled"])
+    }
+
     @Test("A task whose asset is slow to fetch does not hold its batch: the other task renders and finishes while it is still fetching")
     func slowAssetDoesNotHoldTheBatch() async throws {
         // The cap starts at 1; the short task's turnover grows it to 2 for the next batch.
