@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import ServiceLifecycle
 import VideoGenXCore
 import VideoGenXServer
 import VideoGenXStore
@@ -33,16 +32,7 @@ public struct APIKeys: Sendable {
         configuration.storePassword = ProcessInfo.processInfo.environment["VIDEOGENX_STORE_PASSWORD"]
         let stores = try await Stores.open(configuration, logger: Logger(label: "videogenx.keys"))
         let keys = APIKeys(credentials: stores.credentials, box: try AccessSetup.secretBox(dataDirectory: dataDirectory, secretsKeyFile: secretsKeyFile))
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            for service in stores.services {
-                group.addTask {
-                    try await service.run()
-                    return nil
-                }
-            }
-            defer { group.cancelAll() }
-            return try await body(keys)
-        }
+        return try await stores.whileRunning { try await body(keys) }
     }
 
     /// A new key of `user` on `tier`.

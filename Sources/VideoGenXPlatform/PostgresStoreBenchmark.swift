@@ -65,23 +65,14 @@ public struct PostgresStoreBenchmark: Sendable {
         _ suffix: String, logger: Logger, _ body: (PostgresClient.Configuration) async throws -> [Double]
     ) async throws -> [Double] {
         let name = "vgx_bench_\(suffix)_\(UUID().uuidString.prefix(8).lowercased())"
-        try await admin("CREATE DATABASE \(name)", logger: logger)
+        try await url.administer("CREATE DATABASE \(name)", password: password, logger: logger)
         var target = url
         target.database = name
         let configuration = target.configuration(password: password, maximumConnections: 4)
-        try await PostgresMigrations.migrate(configuration: configuration, logger: logger)
+        try await target.migrate(password: password, logger: logger)
         let result = try await body(configuration)
-        try await admin("DROP DATABASE \(name) WITH (FORCE)", logger: logger)
+        try await url.administer("DROP DATABASE \(name) WITH (FORCE)", password: password, logger: logger)
         return result
-    }
-
-    private func admin(_ sql: String, logger: Logger) async throws {
-        let client = PostgresClient(configuration: url.configuration(password: password, maximumConnections: 1), backgroundLogger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
-        }
     }
 
     private func measureStore(_ configuration: PostgresClient.Configuration, spec: GenerationSpec, logger: Logger) async throws -> [Double] {

@@ -34,11 +34,7 @@ public enum ServeApplication {
         _ configuration: ServeConfiguration, role: Role = .serve, logger: Logger, started: @Sendable () -> Void = {}
     ) async throws {
         let stores = try await Stores.open(configuration, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { running in
-            for service in stores.services {
-                running.addTask { try await service.run() }
-            }
-            defer { running.cancelAll() }
+        try await stores.whileRunning {
             let group = try await build(configuration, role: role, stores: stores, logger: logger)
             started()
             try await group.run()

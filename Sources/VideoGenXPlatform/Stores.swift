@@ -34,8 +34,7 @@ struct Stores {
         case .postgres(let url):
             let client = url.configuration(password: configuration.storePassword, maximumConnections: configuration.storeMaxConnections)
             do {
-                try await url.check(password: configuration.storePassword, logger: logger)
-                let applied = try await PostgresMigrations.migrate(configuration: client, logger: logger)
+                let applied = try await configuration.storeLocation.migrate(password: configuration.storePassword, logger: logger)
                 logger.info("task store ready", metadata: ["store.url": "\(url.redacted)", "migrations.applied": "\(applied.count)"])
             } catch {
                 throw ConfigurationError(key: "store.url", reason: "cannot prepare \(url.redacted): \(error)")
@@ -47,25 +46,31 @@ struct Stores {
         }
     }
 
-    /// Applies the schema migrations of `location` and returns their names (`videogenx migrate`).
-    static func migrate(_ location: StoreLocation, password: String?, logger: Logger) async throws -> [String] {
-        switch location {
-        case .sqlite(let path):
-            // Opening migrates.
-            _ = try SQLiteTaskStore(path: path)
-            return []
-        case .postgres(let url):
-            try await url.check(password: password, logger: logger)
-            return try await PostgresMigrations.migrate(configuration: url.configuration(password: password, maximumConnections: 1), logger: logger)
+    /// Runs `body` with the stores' services running beside it (cancelled when it returns): what
+    /// every user of the stores outside a service group needs.
+    func whileRunning<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for service in services {
+                group.addTask { try await service.run() }
+            }
+            defer { group.cancelAll() }
+            return try await body()
         }
     }
 }
 
-/// `videogenx migrate`'s entry: the schema migrations of a store, applied without running it.
-public enum StoreMigration {
-    /// Applies the migrations `location` lacks; returns their names (SQLite's are applied on
-    /// open and not listed).
-    public static func run(_ location: StoreLocation, password: String?) async throws -> [String] {
-        try await Stores.migrate(location, password: password, logger: Logger(label: "videogenx.migrate"))
+extension StoreLocation {
+    /// Applies the schema migrations this store lacks and returns their names (`videogenx
+    /// migrate`, and every role at start). PostgreSQL: one connection is opened first so a wrong
+    /// password, unknown database or unreachable server is reported at once with the server's
+    /// reason; SQLite migrates on open and lists nothing.
+    public func migrate(password: String?, logger: Logger = Logger(label: "videogenx.migrate")) async throws -> [String] {
+        switch self {
+        case .sqlite(let path):
+            _ = try SQLiteTaskStore(path: path)
+            return []
+        case .postgres(let url):
+            return try await url.migrate(password: password, logger: logger)
+        }
     }
 }

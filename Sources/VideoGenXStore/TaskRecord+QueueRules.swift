@@ -107,6 +107,13 @@ package enum StoreArguments {
         try checkLease(leaseSeconds)
     }
 
+    /// A callback claim's limit and lease (both positive).
+    package static func checkCallbackClaim(limit: Int, leaseSeconds: Double) throws {
+        guard limit > 0, leaseSeconds > 0 else {
+            throw StoreError(.invalidArgument, "limit and lease must be positive, got \(limit) and \(leaseSeconds) s")
+        }
+    }
+
     /// A lease length (positive).
     package static func checkLease(_ leaseSeconds: Double) throws {
         guard leaseSeconds > 0 else {

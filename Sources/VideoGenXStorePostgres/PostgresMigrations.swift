@@ -3,9 +3,9 @@ import PostgresNIO
 import VideoGenXStore
 
 /// The PostgreSQL schema as versioned migrations (DESIGN §8). A shipped migration is never
-/// edited; a change is a new one. ``migrate(_:logger:)`` applies the missing ones in one
-/// transaction under an advisory lock, so processes starting together do not race, and is
-/// idempotent: run again, it applies nothing.
+/// edited; a change is a new one. ``PostgresStoreURL/migrate(password:logger:)`` applies the
+/// missing ones in one transaction under an advisory lock, so processes starting together do
+/// not race, and is idempotent: run again, it applies nothing.
 public enum PostgresMigrations {
     /// A named, versioned schema change.
     struct Migration: Sendable {
@@ -135,29 +135,14 @@ public enum PostgresMigrations {
         ]),
     ]
 
-    /// Applies the migrations `configuration`'s database lacks with a connection of its own (for
-    /// start-up and `videogenx migrate`, before any store runs); returns the names applied.
-    @discardableResult
-    public static func migrate(configuration: PostgresClient.Configuration, logger: Logger) async throws -> [String] {
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: [String]?.self) { group in
-            group.addTask {
-                await client.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await migrate(client, logger: logger)
-        }
-    }
-
-    /// Applies the migrations `client`'s database lacks; returns the names applied.
+    /// Applies the migrations `connection`'s database lacks, in one transaction; returns the
+    /// names applied (``PostgresStoreURL/migrate(password:logger:)`` opens the connection).
     ///
     /// - Throws: ``StoreError`` `unavailable` when the server cannot be reached, `storage` when a
     ///   statement fails (the transaction is rolled back; nothing is half-applied).
-    @discardableResult
-    public static func migrate(_ client: PostgresClient, logger: Logger) async throws -> [String] {
+    static func migrate(_ connection: PostgresConnection, logger: Logger) async throws -> [String] {
         try await PostgresErrors.mapping("migrating the schema") {
-            try await client.withTransaction(logger: logger) { connection in
+            try await connection.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
                 try await connection.query("""
                     CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())

@@ -67,12 +67,29 @@ public struct PostgresStoreURL: Sendable, Hashable {
         return configuration
     }
 
-    /// Opens one connection and closes it: start-up's first step, so a wrong password, an
-    /// unknown database or an unreachable server is reported at once and in plain words (a
-    /// pool retries quietly instead).
-    /// - Throws: ``StoreError`` `unavailable` (cannot reach the server) or `storage` (the server
-    ///   refused: authentication, unknown database), naming the server's reason.
-    public func check(password: String? = nil, logger: Logger) async throws {
+    /// Runs one statement that must run outside a transaction (`CREATE DATABASE …`,
+    /// `DROP DATABASE …`) on a connection of its own: for the tests and benchmarks that make
+    /// throwaway databases. `sql` is sent as written: never build it from user input.
+    public func administer(_ sql: String, password: String? = nil, logger: Logger) async throws {
+        try await withConnection(password: password, "running \(sql.prefix(40))", logger: logger) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        }
+    }
+
+    /// Applies the schema migrations the database lacks (``PostgresMigrations``) on a connection
+    /// of its own — at start-up, by `videogenx migrate`, before any store runs; returns the names
+    /// applied. Connecting first reports a bad password or an unknown database plainly.
+    @discardableResult
+    public func migrate(password: String? = nil, logger: Logger) async throws -> [String] {
+        try await withConnection(password: password, "migrating \(redacted)", logger: logger) { connection in
+            try await PostgresMigrations.migrate(connection, logger: logger)
+        }
+    }
+
+    /// `body` on a new connection (closed after), errors mapped to ``StoreError``s.
+    private func withConnection<Result>(
+        password: String?, _ what: String, logger: Logger, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
         do {
             let tls: PostgresConnection.Configuration.TLS = switch sslMode {
             case "disable": .disable
@@ -84,9 +101,17 @@ public struct PostgresStoreURL: Sendable, Hashable {
             )
             configuration.options.connectTimeout = .seconds(5)
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            let result: Result
+            do {
+                result = try await body(connection)
+            } catch {
+                try? await connection.close()
+                throw error
+            }
             try await connection.close()
+            return result
         } catch {
-            throw PostgresErrors.map(error, "connecting to \(redacted)")
+            throw PostgresErrors.map(error, what)
         }
     }
 }

@@ -8,9 +8,7 @@ extension PostgresTaskStore: CallbackOutbox {
     /// One statement takes the due deliveries with `SKIP LOCKED`: dispatchers in several workers
     /// never take the same delivery.
     public func claimDueCallbacks(now: Date, limit: Int, leaseSeconds: Double) async throws -> [CallbackDelivery] {
-        guard limit > 0, leaseSeconds > 0 else {
-            throw StoreError(.invalidArgument, "limit and lease must be positive, got \(limit) and \(leaseSeconds) s")
-        }
+        try StoreArguments.checkCallbackClaim(limit: limit, leaseSeconds: leaseSeconds)
         let rows = try await connection("claiming callbacks") { connection in
             try await connection.query("""
                 UPDATE callback_deliveries SET attempts = attempts + 1,

@@ -20,7 +20,7 @@ extension PostgresTaskStore {
                     try await connection.listen(on: Self.channel) { notifications in
                         delay = .milliseconds(100)
                         for try await notification in notifications {
-                            await self.handle(notification.payload, connection)
+                            await self.handle(notification.payload)
                         }
                     }
                 }
@@ -36,7 +36,7 @@ extension PostgresTaskStore {
     }
 
     /// Publishes the task a notification names, unless this process made the change.
-    private func handle(_ payload: String, _ connection: PostgresConnection) async {
+    private func handle(_ payload: String) async {
         let parts = payload.split(separator: " ", maxSplits: 2)
         guard parts.count == 3, let id = TaskID(rawValue: String(parts[0])) else { return }
         guard parts[2] != origin else { return }

@@ -9,19 +9,15 @@ extension PostgresTaskStore {
         let now = clock.now()
         let created = id.createdAtMilliseconds
         // One fenced statement; a heartbeat changes nothing anyone watches, so no version bump.
-        let rows: [Bool] = try await connection("renewing a lease") { connection in
-            var flags: [Bool] = []
-            for try await flag in try await connection.query("""
+        let renewed: Bool? = try await connection("renewing a lease") { connection in
+            try await connection.query("""
                 UPDATE tasks SET lease_expires_at = \(now.addingTimeInterval(leaseSeconds).milliseconds), updated_at = \(now.milliseconds)
                 WHERE id = \(id.rawValue) AND created_at BETWEEN \(created) AND \(created + 1)
                     AND status = 'processing' AND fencing_token = \(token)
                 RETURNING cancel_requested
-                """, logger: self.logger).decode(Bool.self) {
-                flags.append(flag)
-            }
-            return flags
+                """, logger: self.logger).collect().first?.decode(Bool.self)
         }
-        guard let cancel = rows.first else {
+        guard let cancel = renewed else {
             throw try await staleOrMissing(id, token: token)
         }
         return cancel ? .cancelRequested : .active

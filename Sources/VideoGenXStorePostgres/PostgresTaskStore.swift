@@ -34,7 +34,7 @@ public final class PostgresTaskStore: TaskStore, Service {
     let operationTimeout: Duration
 
     /// A store on `configuration`'s database, which must be migrated first
-    /// (``PostgresMigrations/migrate(configuration:logger:)``).
+    /// (``PostgresStoreURL/migrate(password:logger:)``).
     ///
     /// - Parameters:
     ///   - configuration: where and how to connect; its `application_name` is replaced.
@@ -177,32 +177,23 @@ public final class PostgresTaskStore: TaskStore, Service {
     public func list(userID: String, status: TaskStatus?, limit: Int, after cursor: TaskID?) async throws -> TaskPage {
         try StoreArguments.checkLimit(limit)
         let requests = self.requests
+        // The conditions given, each bound in turn (as the SQLite driver builds its query).
+        var binds = PostgresBindings()
+        binds.append(userID)
+        var sql = "SELECT \(TaskRecord.postgresColumns) FROM tasks WHERE user_id = $1"
+        if let status {
+            binds.append(status.rawValue)
+            sql += " AND status = $\(binds.count)"
+        }
+        if let cursor {
+            binds.append(cursor.rawValue)
+            sql += " AND id < $\(binds.count)"
+        }
+        binds.append(Int64(limit + 1))
+        sql += " ORDER BY id DESC LIMIT $\(binds.count)"
+        let query = PostgresQuery(unsafeSQL: sql, binds: binds)
         let rows: [TaskRecord] = try await connection("listing tasks") { connection in
-            let query: PostgresQuery
-            switch (status, cursor) {
-            case (nil, nil):
-                query = """
-                    SELECT \(unescaped: TaskRecord.postgresColumns) FROM tasks WHERE user_id = \(userID)
-                    ORDER BY id DESC LIMIT \(Int64(limit + 1))
-                    """
-            case (let status?, nil):
-                query = """
-                    SELECT \(unescaped: TaskRecord.postgresColumns) FROM tasks WHERE user_id = \(userID) AND status = \(status.rawValue)
-                    ORDER BY id DESC LIMIT \(Int64(limit + 1))
-                    """
-            case (nil, let cursor?):
-                query = """
-                    SELECT \(unescaped: TaskRecord.postgresColumns) FROM tasks WHERE user_id = \(userID) AND id < \(cursor.rawValue)
-                    ORDER BY id DESC LIMIT \(Int64(limit + 1))
-                    """
-            case (let status?, let cursor?):
-                query = """
-                    SELECT \(unescaped: TaskRecord.postgresColumns) FROM tasks
-                    WHERE user_id = \(userID) AND status = \(status.rawValue) AND id < \(cursor.rawValue)
-                    ORDER BY id DESC LIMIT \(Int64(limit + 1))
-                    """
-            }
-            return try await connection.query(query, logger: self.logger).collect().map { try TaskRecord(postgres: $0, requests: requests) }
+            try await connection.query(query, logger: self.logger).collect().map { try TaskRecord(postgres: $0, requests: requests) }
         }
         let page = Array(rows.prefix(limit))
         return TaskPage(tasks: page, nextCursor: rows.count > limit ? page.last?.id : nil)
@@ -224,12 +215,6 @@ public final class PostgresTaskStore: TaskStore, Service {
 }
 
 extension PostgresTaskStore {
-    /// Applies missing schema migrations (under the advisory lock); returns their names.
-    @discardableResult
-    public func migrate() async throws -> [String] {
-        try await PostgresMigrations.migrate(client, logger: logger)
-    }
-
     /// Creates the monthly task partitions around the store clock's now (current + `monthsAhead`).
     @discardableResult
     public func ensurePartitions(monthsAhead: Int = 2) async throws -> [String] {

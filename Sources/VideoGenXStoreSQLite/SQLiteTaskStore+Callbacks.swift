@@ -5,9 +5,7 @@ import VideoGenXStore
 
 extension SQLiteTaskStore: CallbackOutbox {
     public func claimDueCallbacks(now: Date, limit: Int, leaseSeconds: Double) async throws -> [CallbackDelivery] {
-        guard limit > 0, leaseSeconds > 0 else {
-            throw StoreError(.invalidArgument, "limit and lease must be positive, got \(limit) and \(leaseSeconds) s")
-        }
+        try StoreArguments.checkCallbackClaim(limit: limit, leaseSeconds: leaseSeconds)
         return try await pool.write { db in
             let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM callback_deliveries WHERE state = 'pending' AND next_attempt_at <= ?

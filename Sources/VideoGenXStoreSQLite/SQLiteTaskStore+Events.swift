@@ -16,15 +16,17 @@ extension SQLiteTaskStore: Service {
             try? await Task.sleep(for: pollInterval)
             do {
                 let from = seen
-                let (latest, tasks): (Int64, [TaskRecord]) = try await pool.read { db in
+                let (reached, tasks): (Int64, [TaskRecord]) = try await pool.read { db in
                     let latest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM change_sequence WHERE id = 1")) ?? from
                     guard latest > from else { return (latest, []) }
                     let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                        SELECT * FROM tasks WHERE change_seq > ? ORDER BY change_seq LIMIT 1000
-                        """), arguments: [from])
-                    return (latest, try rows.map { try TaskRecord(row: $0, requests: requests) })
+                        SELECT * FROM tasks WHERE change_seq > ? ORDER BY change_seq LIMIT ?
+                        """), arguments: [from, Self.pollPage])
+                    // A full page may stop short of the latest number: continue after its last row.
+                    let reached = rows.count < Self.pollPage ? latest : rows.last.map { $0["change_seq"] as Int64 } ?? latest
+                    return (reached, try rows.map { try TaskRecord(row: $0, requests: requests) })
                 }
-                seen = tasks.isEmpty ? latest : max(from, try await lastSequence(of: tasks, after: from, latest: latest))
+                seen = reached
                 broadcaster.publishChanged(tasks.map(TaskEvent.init))
             } catch {
                 continue
@@ -32,14 +34,6 @@ extension SQLiteTaskStore: Service {
         }
     }
 
-    /// The change number the poll has reached: the highest of `tasks` when the page was full,
-    /// else `latest`.
-    private func lastSequence(of tasks: [TaskRecord], after from: Int64, latest: Int64) async throws -> Int64 {
-        guard tasks.count >= 1000 else { return latest }
-        let ids = tasks.map(\.id.rawValue)
-        return try await pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT MAX(change_seq) FROM tasks WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))",
-                               arguments: StatementArguments(ids)) ?? latest
-        }
-    }
+    /// Most changed tasks read per poll.
+    static let pollPage = 1000
 }

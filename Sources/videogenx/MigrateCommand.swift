@@ -20,7 +20,7 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         do {
             let location = try StoreLocation(url: url)
-            let applied = try await StoreMigration.run(location, password: ProcessInfo.processInfo.environment["VIDEOGENX_STORE_PASSWORD"])
+            let applied = try await location.migrate(password: ProcessInfo.processInfo.environment["VIDEOGENX_STORE_PASSWORD"])
             print(applied.isEmpty ? "\(location): up to date" : "\(location): applied \(applied.joined(separator: ", "))")
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("error: configuration: \(error)\n".utf8))

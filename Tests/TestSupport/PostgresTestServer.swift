@@ -23,23 +23,23 @@ public enum PostgresTestServer {
         return try PostgresStoreURL(url)
     }
 
+    /// Creates an empty database on the run's cluster and returns its URL.
+    public static func makeEmptyDatabase(prefix: String = "vgx") async throws -> PostgresStoreURL {
+        let admin = try requireURL()
+        let name = prefix + "_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        try await admin.administer("CREATE DATABASE \(name)", logger: Logger(label: "test.postgres"))
+        var url = admin
+        url.database = name
+        return url
+    }
+
     /// Creates an empty database, migrates it, and returns its URL (as text, for child
     /// processes) and client configuration with at most `maximumConnections` connections.
     public static func makeDatabase(maximumConnections: Int = 4) async throws -> (url: String, configuration: PostgresClient.Configuration) {
-        let admin = try requireURL()
-        let name = "vgx_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        let logger = Logger(label: "test.postgres")
-        let client = PostgresClient(configuration: admin.configuration(maximumConnections: 1), backgroundLogger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
-        }
-        var url = admin
-        url.database = name
+        let url = try await makeEmptyDatabase()
         let configuration = url.configuration(maximumConnections: maximumConnections)
-        try await PostgresMigrations.migrate(configuration: configuration, logger: logger)
-        return ("postgres://\(url.username)@\(url.host):\(url.port)/\(name)?sslmode=disable", configuration)
+        try await url.migrate(logger: Logger(label: "test.postgres"))
+        return ("postgres://\(url.username)@\(url.host):\(url.port)/\(url.database)?sslmode=disable", configuration)
     }
 
     /// A setup failure of the test servers.

@@ -62,19 +62,12 @@ struct PostgresSchemaTests {
 
     @Test("Migrations run by two processes at once apply once (advisory lock), and again apply nothing")
     func concurrentMigrations() async throws {
-        let admin = try PostgresTestServer.requireURL()
-        let name = "vgx_migrate_\(UUID().uuidString.prefix(8).lowercased())"
-        try await withClient(admin.configuration(maximumConnections: 1)) { client in
-            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
-        }
-        var url = admin
-        url.database = name
-        let configuration = url.configuration(maximumConnections: 2)
+        let url = try await PostgresTestServer.makeEmptyDatabase(prefix: "vgx_migrate")
         let logger = Logger(label: "test")
-        async let first = PostgresMigrations.migrate(configuration: configuration, logger: logger)
-        async let second = PostgresMigrations.migrate(configuration: configuration, logger: logger)
+        async let first = url.migrate(logger: logger)
+        async let second = url.migrate(logger: logger)
         let applied = try await [first, second]
         #expect(applied.map(\.count).sorted() == [0, 1], "\(applied)")
-        #expect(try await PostgresMigrations.migrate(configuration: configuration, logger: logger).isEmpty)
+        #expect(try await url.migrate(logger: logger).isEmpty)
     }
 }
