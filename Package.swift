@@ -167,7 +167,7 @@ let package = Package(
         .target(
             name: "VideoGenXTestSupport",
             dependencies: [
-                "VideoGenXStorePostgres",
+                "VideoGenXStore", "VideoGenXStorePostgres",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -181,7 +181,7 @@ let package = Package(
             name: "VideoGenXSchedulerTests",
             dependencies: [
                 "VideoGenXScheduler", "VideoGenXMedia", "VideoGenXStore", "VideoGenXStoreSQLite", "VideoGenXObjects",
-                "VideoGenXInference",
+                "VideoGenXInference", "VideoGenXTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -96,12 +96,8 @@ public struct SchedulerBenchmark: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteTaskStore(path: directory.appendingPathComponent("tasks.sqlite").path, durability: .normal)
-        let start = ContinuousClock.now
-        let seconds: @Sendable () -> Double = {
-            let elapsed = ContinuousClock.now - start
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        }
-        let simulated = (0..<devices).map { SimulatedDevice(name: "sim\($0)", cost: cost, clock: ContinuousClock(), now: seconds) }
+        let clock = MonotonicClock.continuous
+        let simulated = (0..<devices).map { SimulatedDevice(name: "sim\($0)", cost: cost, clock: clock) }
         let configuration = BatchingConfiguration(
             workerName: "bench", batching: batching, windowSeconds: windowSeconds, maxBatchSize: 8,
             preemption: preemption ? PreemptionPolicy() : .disabled
@@ -110,7 +106,7 @@ public struct SchedulerBenchmark: Sendable {
         logger.logLevel = .error
         let scheduler = BatchScheduler(
             store: store, lanes: simulated.map { .init(device: $0, runner: SimulatedBatchRunner(device: $0)) },
-            configuration: configuration, logger: logger
+            configuration: configuration, clock: clock, logger: logger
         )
         var spec = try GenerationRequest(text: "benchmark", params: .init(resolution: "720P", duration: 15, steps: 20, seed: 1)).validated()
         spec.steps = steps
@@ -123,7 +119,7 @@ public struct SchedulerBenchmark: Sendable {
         let events = store.events()
         let counting = Task {
             for await event in events where event.status == .succeeded {
-                let now = seconds()
+                let now = clock.seconds
                 finished.withLock { $0.append(now) }
             }
         }
@@ -132,11 +128,11 @@ public struct SchedulerBenchmark: Sendable {
         let sampling = Task {
             var samples: [Double] = []
             var first: (steps: Int, tasks: Int)?
-            while seconds() < to {
+            while clock.seconds < to {
                 try? await Task.sleep(for: .milliseconds(250))
-                guard seconds() > from else { continue }
+                guard clock.seconds > from else { continue }
                 first = first ?? (counters.batchSteps.load(ordering: .relaxed), counters.taskSteps.load(ordering: .relaxed))
-                if seconds() > from + 1 { samples.append(simulated.map(\.utilisation).reduce(0, +) / Double(simulated.count)) }
+                if clock.seconds > from + 1 { samples.append(simulated.map(\.utilisation).reduce(0, +) / Double(simulated.count)) }
             }
             let steps = counters.batchSteps.load(ordering: .relaxed) - (first?.steps ?? 0)
             let tasks = counters.taskSteps.load(ordering: .relaxed) - (first?.tasks ?? 0)
@@ -148,14 +144,14 @@ public struct SchedulerBenchmark: Sendable {
         var next = 0.0
         while next < to {
             next += -log(1 - Double.random(in: 0..<1, using: &random)) / rate
-            let wait = next - seconds()
+            let wait = next - clock.seconds
             if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
             let draw = Double.random(in: 0..<1, using: &random)
             var cumulative = 0.0
             let lane = priorityMix.firstIndex { cumulative += $0; return draw < cumulative } ?? 3
             let priority = TaskPriority.all[min(lane, 3)]
             let task = try await store.create(NewTask(userID: "bench", request: spec, priority: priority)).task
-            created.append((task.id, priority, seconds()))
+            created.append((task.id, priority, clock.seconds))
         }
         let (utilisation, meanBatch) = await sampling.value
         running.cancel()

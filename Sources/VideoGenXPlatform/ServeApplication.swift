@@ -138,14 +138,13 @@ public enum ServeApplication {
 
     /// The monitor of the worker's devices; simulated devices get the benchmark's cost model.
     private static func deviceMonitor(_ devices: [DeviceSpec], health: WorkerHealth, nvml: NVML?, logger: Logger) -> DeviceMonitor {
-        let clock = ContinuousClock()
-        let start = clock.now
+        let clock = MonotonicClock.continuous
         var simulated: [String: SimulatedDevice] = [:]
         for device in devices where device == .simulated {
             simulated[device.description] = SimulatedDevice(
                 name: device.description,
                 cost: DeviceCostModel(fixedSeconds: 0.055, perItemSeconds: 0.015, baseMemory: 4 << 30, perItemMemory: 1 << 30, totalMemory: 16 << 30),
-                clock: clock, now: { (clock.now - start).seconds }
+                clock: clock
             )
         }
         return DeviceMonitor(devices: devices, health: health, nvml: nvml, simulated: simulated, logger: logger)

@@ -21,6 +21,10 @@ import VideoGenXStore
 public struct Worker: Service {
     let store: any TaskStore
     let configuration: WorkerConfiguration
+    /// The sweep's clock between passes (the scheduler runs on it too).
+    let clock: MonotonicClock
+    /// The time the sweep compares leases with (the store's clock).
+    let wallClock: any WallClock
     let logger: Logger
     /// The scheduler over this worker's devices.
     let scheduler: BatchScheduler
@@ -38,23 +42,28 @@ public struct Worker: Service {
     ///   - devices: what each of ``WorkerConfiguration/devices`` reads as (the device monitor's
     ///     readings); `nil`: always online, load unknown.
     ///   - health: shared with the API's readiness check and the device monitor.
+    ///   - clock: what batch windows, the step watchdog, lease renewals and the sweep's cadence
+    ///     run on; default the system's monotonic clock.
+    ///   - wallClock: the time expired leases are judged by (the store's); default the system's.
     public init(
         store: any TaskStore, objects: any ObjectStore, renderer: VideoRenderer, fallbackRenderer: VideoRenderer? = nil,
         configuration: WorkerConfiguration = WorkerConfiguration(), devices: [any BatchDevice]? = nil, health: WorkerHealth = WorkerHealth(),
-        logger: Logger
+        clock: MonotonicClock = .continuous, wallClock: any WallClock = SystemWallClock(), logger: Logger
     ) {
         self.store = store
         self.configuration = configuration
+        self.clock = clock
+        self.wallClock = wallClock
         self.logger = logger
         self.health = health
         let devices = devices ?? configuration.devices.map { UnmonitoredDevice(name: $0.description) }
         let lanes = devices.map { device in
             BatchScheduler.Lane(device: device, runner: RenderingBatchRunner(
                 device: device, renderer: renderer, fallbackRenderer: fallbackRenderer, objects: objects,
-                workDirectory: configuration.workDirectory, health: health, logger: logger
+                workDirectory: configuration.workDirectory, health: health, clock: clock, logger: logger
             ))
         }
-        scheduler = BatchScheduler(store: store, lanes: lanes, configuration: configuration.batching, logger: logger)
+        scheduler = BatchScheduler(store: store, lanes: lanes, configuration: configuration.batching, clock: clock, logger: logger)
     }
 
     /// Runs until cancelled or shut down gracefully (see the type's description).
@@ -81,7 +90,7 @@ public struct Worker: Service {
     private func reapLoop() async throws {
         while !Task.isCancelled {
             do {
-                let reaped = try await store.reapExpiredLeases(now: Date())
+                let reaped = try await store.reapExpiredLeases(now: wallClock.now())
                 for task in reaped {
                     logger.warning("lease expired", metadata: ["task.id": "\(task.id)", "task.status": "\(task.status.rawValue)"])
                 }
@@ -90,7 +99,7 @@ public struct Worker: Service {
             } catch {
                 logger.error("lease sweep failed", metadata: ["error": "\(error)"])
             }
-            try await Task.sleep(for: .seconds(configuration.reapSeconds))
+            try await clock.sleep(for: .seconds(configuration.reapSeconds))
         }
     }
 }

@@ -7,6 +7,7 @@ import VideoGenXInference
 import VideoGenXScheduler
 import VideoGenXStore
 import VideoGenXStoreSQLite
+import VideoGenXTestSupport
 
 /// The batch scheduler on simulated devices and a real SQLite store: batching by key within the
 /// window, P0 preemption with resume from the checkpointed step, and device faults.
@@ -16,7 +17,6 @@ struct BatchSchedulerTests {
     final class Fixture: Sendable {
         let directory: URL
         let store: SQLiteTaskStore
-        let start = ContinuousClock.now
 
         init() throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-batch-\(UUID().uuidString)")
@@ -26,13 +26,12 @@ struct BatchSchedulerTests {
 
         deinit { try? FileManager.default.removeItem(at: directory) }
 
-        /// A device whose step costs `(a + b·n)` with b = `perItem` seconds (one latent frame).
-        func device(_ name: String, perItem: Double = 0.002, totalMemory: UInt64 = 16 << 30) -> SimulatedDevice {
-            let start = self.start
-            return SimulatedDevice(
+        /// A device whose step costs `(a + b·n)` with b = `perItem` seconds (one latent frame) on `clock`.
+        func device(_ name: String, perItem: Double = 0.002, totalMemory: UInt64 = 16 << 30, clock: MonotonicClock = .continuous) -> SimulatedDevice {
+            SimulatedDevice(
                 name: name,
                 cost: DeviceCostModel(fixedSeconds: perItem * 11 / 3, perItemSeconds: perItem, baseMemory: 1 << 30, perItemMemory: 1 << 28, totalMemory: totalMemory),
-                clock: ContinuousClock(), now: { (ContinuousClock.now - start) / .seconds(1) }
+                clock: clock
             )
         }
 
@@ -128,6 +127,14 @@ struct BatchSchedulerTests {
 
             func progress(_ task: TaskRecord, percent: Int, stage: String) {
                 inner.progress(task, percent: percent, stage: stage)
+            }
+
+            func cancelRequested(_ task: TaskRecord) -> Bool {
+                inner.cancelRequested(task)
+            }
+
+            func cancelled(_ task: TaskRecord) async {
+                await inner.cancelled(task)
             }
         }
     }
@@ -241,8 +248,8 @@ struct BatchSchedulerTests {
             store: f.store, lanes: [.init(device: device, runner: runner)], configuration: BatchingConfiguration(windowSeconds: 0.01), logger: Self.logger
         )
         try await f.running(scheduler) {
-            try await f.expectEventually { try await f.status(slow) == .processing }
-            try await Task.sleep(for: .milliseconds(300))
+            // A few of its 40 steps ran.
+            try await f.expectEventually { runner.steps.withLock { $0.count } >= 5 }
             let urgent = try await f.create(steps: 40, priority: .p0, seed: 2)  // the same batch key
             try await f.expectEventually(30) { try await f.status(urgent) == .succeeded }
             try await f.expectEventually(30) { try await f.status(slow) == .succeeded }
@@ -278,8 +285,7 @@ struct BatchSchedulerTests {
             store: f.store, lanes: [.init(device: device, runner: runner)], configuration: BatchingConfiguration(windowSeconds: 0.01), logger: Self.logger
         )
         try await f.running(scheduler) {
-            try await f.expectEventually { try await f.status(slow) == .processing }
-            try await Task.sleep(for: .milliseconds(300))
+            try await f.expectEventually { runner.steps.withLock { $0.count } >= 5 }
             _ = try await f.create(steps: 7, priority: .p0, seed: 2)
             try await f.expectEventually(30) { try await f.status(slow) == .succeeded }
         }
@@ -313,17 +319,21 @@ struct BatchSchedulerTests {
         #expect(!PreemptionPolicy.disabled.allows(.p3, tier: .free) && !PreemptionPolicy().allows(.p0, tier: .free))
     }
 
-    @Test("A device that goes offline releases its batch at once, uncharged, and the other device finishes it within a second; a hung device is caught by the step watchdog")
+    @Test("A device that goes offline releases its batch at its next step, uncharged, and the other device finishes it; a hung device is caught by the step watchdog, no sooner than it allows — timed on a clock the test moves")
     func deviceFaults() async throws {
         for fault in [SimulatedDevice.Fault.offline, .hang] {
             let f = try Fixture()
-            let failing = f.device("sim0", perItem: 0.006)
+            // The failing device and its scheduler run on a clock the test moves, so the time to
+            // catch the fault is exact whatever the machine's load; the other on the system's.
+            let manual = ManualClock()
+            let clock = MonotonicClock(manual)
+            let failing = f.device("sim0", perItem: 0.006, clock: clock)  // 28 ms a step
             let healthy = f.device("sim1", perItem: 0.006)
             let task = try await f.create(steps: 100)
             let scheduler = BatchScheduler(
                 store: f.store,
                 lanes: [.init(device: failing, runner: SimulatedBatchRunner(device: failing))],
-                configuration: BatchingConfiguration(windowSeconds: 0.01, stepWatchdogSeconds: 0.3), logger: Self.logger
+                configuration: BatchingConfiguration(windowSeconds: 0.01, stepWatchdogSeconds: 0.3), clock: clock, logger: Self.logger
             )
             // Only the failing device at first, so it is the one that claims the task.
             let other = BatchScheduler(
@@ -331,16 +341,26 @@ struct BatchSchedulerTests {
                 configuration: BatchingConfiguration(workerName: "other", windowSeconds: 0.01), logger: Self.logger
             )
             try await f.running(scheduler) {
-                try await f.expectEventually { try await f.status(task) == .processing }
+                // Two sleep on the clock between events: the device's step and the watchdog's tick.
+                let ran = try await manual.advance(atMost: .seconds(10), whileAsleep: 2) {
+                    guard manual.now.offset >= .milliseconds(200) else { return false }
+                    return try await f.status(task) == .processing
+                }
+                #expect(ran, "\(fault): the failing device runs the task for a few steps")
                 try await f.running(other) {
-                    try await Task.sleep(for: .milliseconds(100))
                     failing.inject(fault)
-                    let injected = ContinuousClock.now
+                    let injected = manual.now
+                    let caught = try await manual.advance(atMost: .seconds(10), whileAsleep: 2) { scheduler.counters.deviceFaults.load(ordering: .relaxed) == 1 }
+                    let took = injected.duration(to: manual.now)
+                    #expect(caught, "\(fault): the fault was noticed")
+                    switch fault {
+                    case .hang:
+                        // The watchdog ticks every 75 ms; a step in flight ends within 28 ms (and a rounding).
+                        #expect(took > .milliseconds(300) && took <= .milliseconds(300 + 75 + 29), "hang caught after \(took)")
+                    default:
+                        #expect(took <= .milliseconds(29), "offline noticed at the next step, after \(took)")
+                    }
                     try await f.expectEventually { try await f.store.get(task.id)?.leaseOwner == "other/sim1" }
-                    // Unloaded this takes ~0.1 s (offline) and ~0.4 s (hang: the 0.3 s watchdog); the
-                    // bound is loose because CI runs every suite at once on two cores (3.7 s seen).
-                    let took = ContinuousClock.now - injected
-                    #expect(took < .seconds(10), "\(fault): picked up by the other device")
                     try await f.expectEventually { try await f.status(task) == .succeeded }
                 }
             }

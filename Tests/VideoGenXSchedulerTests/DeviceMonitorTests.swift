@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import VideoGenXCore
 import VideoGenXScheduler
+import VideoGenXStore
 
 /// The device monitor's readings: the CPU with the worker's running tasks, simulated devices
 /// from their model, a simulated device not set up shown offline.
@@ -12,7 +13,7 @@ struct DeviceMonitorTests {
     func readings() async throws {
         let clock = InstantClock()
         let cost = DeviceCostModel(fixedSeconds: 0.055, perItemSeconds: 0.015, baseMemory: 4 << 30, perItemMemory: 1 << 30, totalMemory: 16 << 30)
-        let device = SimulatedDevice(name: "simulated", cost: cost, clock: clock, now: { clock.seconds })
+        let device = SimulatedDevice(name: "simulated", cost: cost, clock: MonotonicClock(clock))
         let health = WorkerHealth()
         health.runningTasks.store(2, ordering: .relaxed)
         let monitor = DeviceMonitor(

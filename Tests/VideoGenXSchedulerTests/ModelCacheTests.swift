@@ -4,6 +4,7 @@ import Testing
 import VideoGenXCore
 import VideoGenXInference
 import VideoGenXScheduler
+import VideoGenXTestSupport
 
 /// The warm model cache: cold vs warm acquires, warm count, memory budget, one load per model.
 @Suite("Model cache")
@@ -91,8 +92,8 @@ struct ModelCacheTests {
         // a and c were used last: b goes.
         #expect(status(cache, "b")?.loaded == false)
         #expect(status(cache, "a")?.loaded == true && status(cache, "c")?.loaded == true)
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(registry.instances("b").first?.releases.load(ordering: .relaxed) == 1)
+        // The release runs beside the cache (the model's own async unload).
+        try await eventually(seconds: 10) { registry.instances("b").first?.releases.load(ordering: .relaxed) == 1 }
     }
 
     @Test("A load past the memory budget evicts idle models first; a model in use is never evicted, so then the load is refused")

@@ -1,5 +1,6 @@
 import Testing
 import VideoGenXScheduler
+import VideoGenXStore
 
 /// The simulated device: costs per its model on the clock it is given, reports utilisation and
 /// memory from what runs, and fails the way it is told to.
@@ -20,7 +21,7 @@ struct SimulatedDeviceTests {
     @Test("Steps take the modelled time on the device's clock; utilisation is the busy share of the last second")
     func timingAndUtilisation() async throws {
         let clock = InstantClock()
-        let device = SimulatedDevice(name: "sim0", cost: Self.cost, clock: clock, now: { clock.seconds })
+        let device = SimulatedDevice(name: "sim0", cost: Self.cost, clock: MonotonicClock(clock))
         try await device.runStep(batch: 4, latentFrames: 8)
         #expect(abs(clock.seconds - 0.92) < 1e-9)
         let busy = device.snapshot()
@@ -33,7 +34,7 @@ struct SimulatedDeviceTests {
     @Test("Faults: a failed batch fails once; offline fails until restored; a hang ends only by cancellation")
     func faults() async throws {
         let clock = InstantClock()
-        let device = SimulatedDevice(name: "sim1", cost: Self.cost, clock: clock, now: { clock.seconds })
+        let device = SimulatedDevice(name: "sim1", cost: Self.cost, clock: MonotonicClock(clock))
         device.inject(.failNextBatch)
         await #expect(throws: DeviceError(code: .batchFailed, message: "sim1 failed the batch (injected)")) { try await device.runStep(batch: 1, latentFrames: 1) }
         try await device.runStep(batch: 1, latentFrames: 1)

@@ -11,6 +11,7 @@ import VideoGenXObjects
 import VideoGenXScheduler
 import VideoGenXStore
 import VideoGenXStoreSQLite
+import VideoGenXTestSupport
 
 /// The worker against a real SQLite store, folder object store, procedural model and ffmpeg.
 @Suite("Worker", .serialized, .timeLimit(.minutes(2)))
@@ -187,6 +188,34 @@ final class WorkerTests: Sendable {
         func presignedGet(_ key: ObjectKey, expiresIn: Double) throws -> URL { try inner.presignedGet(key, expiresIn: expiresIn) }
     }
 
+    @Test("A task cancelled while it encodes (its last step done, ffmpeg finishing the file) ends cancelled without uploading anything: no result, no video object, callback task.cancelled")
+    func cancelWhileEncoding() async throws {
+        // ffmpeg that takes 3 s more to finish once its input ends: the encoding stage, held.
+        let slowFFmpeg = directory.appendingPathComponent("slow-ffmpeg.sh")
+        try "#!/bin/sh\nffmpeg \"$@\"\nstatus=$?\nsleep 3\nexit $status\n".write(to: slowFFmpeg, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: slowFFmpeg.path)
+        let id = try await store.create(NewTask(userID: "u", request: try GenerationRequest(
+            text: "a red fox running through snow", params: .init(resolution: "720P", fps: 24, duration: 1, steps: 4, seed: 2, preset: "ultrafast")
+        ).validated(limits: .oneShot), callbackURL: "https://hooks.example/done")).task.id
+        let worker = Worker(
+            store: store, objects: objects,
+            renderer: VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"), executable: slowFFmpeg.path)),
+            configuration: WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 0.5, pollSeconds: 0.05, workDirectory: directory),
+            logger: Logger(label: "test")
+        )
+        let running = Task { try await worker.run() }
+        let encoding = try await waitFor(id) { $0.stage == "encoding" }
+        #expect(encoding.status == .processing)
+        _ = try await store.cancel(id, userID: "u")
+        let done = try await waitFor(id) { $0.status.isTerminal }
+        running.cancel()
+        _ = try? await running.value
+        #expect(done.status == .cancelled, "\(done.status)")
+        #expect(done.result == nil && done.attempt == 0)
+        #expect(try await objects.head(try ObjectKey("videos/\(id)/video.mp4")) == nil, "nothing uploaded")
+        #expect(try await store.callbacks(of: id).map(\.event) == ["task.cancelled"])
+    }
+
     @Test("A task cancelled while it uploads (its last step long past: no step boundary left to stop at) ends cancelled, with no result and no callback saying succeeded")
     func cancelWhileUploading() async throws {
         let id = try await store.create(NewTask(userID: "u", request: try GenerationRequest(
@@ -259,6 +288,36 @@ final class WorkerTests: Sendable {
         _ = try? await running.value
         #expect(!stillRunning, "readiness must see that no device is in service")
         #expect(back.status == .queued && back.attempt == 0 && back.leaseOwner == nil, "\(back.status) attempt \(back.attempt)")
+    }
+
+    @Test("The lease sweep runs on the worker's clocks: a task held by a worker that died is taken back once the store's time passes its lease and the sweep's next pass comes round — neither waited out — and this worker renders it")
+    func leaseSweepOnInjectedClocks() async throws {
+        // The store's time starts a year ahead: a sweep judging leases by the system's time would
+        // never see this lease run out, and one sleeping on the system's clock would not come
+        // round again within the hour.
+        let wall = ManualWallClock(start: Date().addingTimeInterval(365 * 86_400))
+        let store = try SQLiteTaskStore(path: directory.appendingPathComponent("swept.sqlite").path, clock: wall, durability: .normal)
+        let spec = try GenerationRequest(text: "a lost lease", params: .init(resolution: "720P", fps: 24, duration: 1, steps: 4, seed: 5, preset: "ultrafast"))
+            .validated(limits: .oneShot)
+        let id = try await store.create(NewTask(userID: "u", request: spec)).task.id
+        #expect(try await store.claim(worker: "dead/cpu0", capacity: 1, leaseSeconds: 30, filter: ClaimFilter()).map(\.id) == [id])
+        let manual = ManualClock()
+        let worker = Worker(
+            store: store, objects: objects, renderer: VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"))),
+            configuration: WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 1, pollSeconds: 0.05, reapSeconds: 3600, workDirectory: directory),
+            clock: MonotonicClock(manual), wallClock: wall, logger: Logger(label: "test")
+        )
+        let running = Task { try await worker.run() }
+        // The sweep's first pass is done (the lease still good) and it sleeps for its hour.
+        #expect(try await manual.sleeper(until: .init(offset: .seconds(3600))))
+        #expect(try await store.get(id)?.leaseOwner == "dead/cpu0")
+        wall.advance(by: 31)
+        manual.advance(by: .seconds(3600))
+        let done = try await poll(store, id) { $0.status.isTerminal }
+        running.cancel()
+        _ = try? await running.value
+        #expect(done.status == .succeeded && done.attempt == 1, "\(done.status) attempt \(done.attempt)")
+        #expect(done.result?.videoKey != nil)
     }
 
     @Test("A render that outlasts its lease several times keeps it (heartbeats beside the progress writes) and succeeds on its first attempt")

@@ -8,6 +8,7 @@ import VideoGenXCore
 import VideoGenXServer
 import VideoGenXStore
 import VideoGenXStoreSQLite
+import VideoGenXTestSupport
 
 @Suite("Authentication: API-key request signatures")
 struct AuthenticationTests {
@@ -123,6 +124,30 @@ struct AuthenticationTests {
                 #expect(response.status == .unauthorized && AccessFixture.message(response) == "API key revoked")
             }
         }
+    }
+
+    @Test("A key read from the store is trusted for keyCacheSeconds on the cache's clock: its revocation is refused once that time has passed, not before")
+    func keyCacheAge() async throws {
+        let f = try await AccessFixture.make()
+        let ages = ManualClock()
+        let authenticator = APIKeyAuthenticator(
+            credentials: f.credentials, secrets: AccessFixture.box, clock: f.clock, keyCacheSeconds: 1, cacheClock: MonotonicClock(ages)
+        )
+        /// The refusal of a freshly signed request, or nil when it is accepted.
+        func refusal() async throws -> String? {
+            do {
+                _ = try await authenticator.authenticate(method: "GET", pathAndQuery: Self.path, headers: f.signed(f.free, .get, Self.path), body: Data())
+                return nil
+            } catch let error as APIError {
+                return error.message
+            }
+        }
+        #expect(try await refusal() == nil)
+        _ = try await f.credentials.revokeAPIKey(id: f.free.id, at: Date())
+        ages.advance(by: .milliseconds(999))
+        #expect(try await refusal() == nil, "still trusted from the cache")
+        ages.advance(by: .milliseconds(1))
+        #expect(try await refusal() == "API key revoked")
     }
 
     @Test("Bearer tokens are refused unless enabled; enabled, the secret must match")

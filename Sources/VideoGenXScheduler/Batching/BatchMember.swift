@@ -120,6 +120,12 @@ final class BatchMember: Sendable {
                 throw error
             }
             await renderer.done(with: model)
+            if control.cancelRequested(task) {
+                // Cancelled while encoding: nothing to upload.
+                guard claimReport() else { return }
+                await control.cancelled(task)
+                return
+            }
             control.progress(task, percent: 95, stage: "uploading")
             let result = try await upload(outcome)
             guard claimReport() else { return }

@@ -38,6 +38,14 @@ public protocol BatchControl: Sendable {
 
     /// Where `task` stands; the loop writes it to the store at most every progress interval.
     func progress(_ task: TaskRecord, percent: Int, stage: String)
+
+    /// Whether the user of `task` asked to cancel it (as the store's events or the last lease
+    /// renewal told): a task past its last step asks before it uploads.
+    func cancelRequested(_ task: TaskRecord) -> Bool
+
+    /// `task` stopped for its cancel request away from a step boundary (encoded, not uploaded);
+    /// the loop confirms it cancelled.
+    func cancelled(_ task: TaskRecord) async
 }
 
 /// What changes in a running batch at a step boundary.

@@ -25,16 +25,22 @@ public struct BatchScheduler: Service {
     let store: any TaskStore
     let lanes: [Lane]
     let configuration: BatchingConfiguration
+    let clock: MonotonicClock
     let logger: Logger
     /// What the scheduler did.
     public let counters: SchedulerCounters
 
-    /// Creates a scheduler over `lanes`.
-    public init(store: any TaskStore, lanes: [Lane], configuration: BatchingConfiguration, counters: SchedulerCounters = SchedulerCounters(), logger: Logger) {
+    /// Creates a scheduler over `lanes` whose windows, watchdog, renewals and shutdown grace run
+    /// on `clock` (the system's monotonic clock by default).
+    public init(
+        store: any TaskStore, lanes: [Lane], configuration: BatchingConfiguration, counters: SchedulerCounters = SchedulerCounters(),
+        clock: MonotonicClock = .continuous, logger: Logger
+    ) {
         self.store = store
         self.lanes = lanes
         self.configuration = configuration
         self.counters = counters
+        self.clock = clock
         self.logger = logger
     }
 
@@ -44,7 +50,7 @@ public struct BatchScheduler: Service {
     /// and released to the queue (no attempt charged).
     public func run() async throws {
         let coordination = BatchCoordination(counters: counters)
-        let doorbells = lanes.map { _ in Doorbell() }
+        let doorbells = lanes.map { _ in Doorbell(clock: clock) }
         let grace = configuration.shutdownGraceSeconds
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await watchQueue(doorbells: doorbells, coordination: coordination) }
@@ -53,7 +59,7 @@ public struct BatchScheduler: Service {
                     for (lane, doorbell) in zip(lanes, doorbells) {
                         let loop = DeviceBatchLoop(
                             device: lane.device, runner: lane.runner, store: store, configuration: configuration,
-                            coordination: coordination, doorbell: doorbell, logger: logger
+                            coordination: coordination, doorbell: doorbell, clock: clock, logger: logger
                         )
                         loops.addTask { await loop.run() }
                     }
@@ -62,7 +68,7 @@ public struct BatchScheduler: Service {
             group.addTask {
                 // Returns once the grace period after a shutdown request ran out (or at once when cancelled).
                 guard (try? await gracefulShutdown()) != nil else { return }
-                try? await Task.sleep(for: .seconds(grace))
+                try? await clock.sleep(for: .seconds(grace))
             }
             // The loops ended (shut down, or every device lost), or the grace period ran out.
             _ = await group.next()

@@ -20,6 +20,8 @@ struct DeviceBatchLoop: Sendable {
     let configuration: BatchingConfiguration
     let coordination: BatchCoordination
     let doorbell: Doorbell
+    /// The clock of the window, the watchdog, renewals and progress writes.
+    let clock: MonotonicClock
     let logger: Logger
 
     var workerName: String { "\(configuration.workerName)/\(device.name)" }
@@ -65,10 +67,10 @@ struct DeviceBatchLoop: Sendable {
         var batch = [first]
         let cap = memoryLimited(cap, for: first)
         guard cap > 1 else { return batch }
-        let deadline = ContinuousClock.now + .seconds(configuration.windowSeconds)
+        let deadline = clock.now.advanced(by: .seconds(configuration.windowSeconds))
         while batch.count < cap {
             batch += await claim(capacity: cap - batch.count, filter: ClaimFilter(batchKey: first.batchKey))
-            let left = deadline - ContinuousClock.now
+            let left = clock.now.duration(to: deadline)
             guard batch.count < cap, left > Duration.zero, !Task.isCancelled else { break }
             await doorbell.wait(timeout: left)
         }
@@ -157,16 +159,16 @@ struct DeviceBatchLoop: Sendable {
         let renewal = Duration.seconds(configuration.heartbeatSeconds ?? configuration.leaseSeconds / 3)
         let progress = Duration.seconds(configuration.progressSeconds)
         let tick = min(.milliseconds(100), watchdog / 4, progress)
-        var renewed = ContinuousClock.now
-        var reported = ContinuousClock.now
+        var renewed = clock.now
+        var reported = clock.now
         while true {
-            try await Task.sleep(for: tick)
-            let now = ContinuousClock.now
-            if control.isStepping, now - control.lastStep > watchdog {
+            try await clock.sleep(for: tick)
+            let now = clock.now
+            if control.isStepping, control.lastStep.duration(to: now) > watchdog {
                 throw DeviceError(code: .hung, message: "\(device.name): no sampler step ended in \(configuration.stepWatchdogSeconds) s")
             }
-            let renew = now - renewed >= renewal
-            if renew || now - reported >= progress {
+            let renew = renewed.duration(to: now) >= renewal
+            if renew || reported.duration(to: now) >= progress {
                 reported = now
                 if renew { renewed = now }
                 await control.report(renew: renew, leaseSeconds: configuration.leaseSeconds)

@@ -1,4 +1,5 @@
 import Synchronization
+import VideoGenXStore
 
 /// Wakes one waiter when something it waits for may have happened — a device loop when a task
 /// was queued (it claims at once instead of on its next poll), a rendering batch when a member
@@ -10,6 +11,12 @@ final class Doorbell: Sendable {
     }
 
     private let state = Mutex(State())
+    private let clock: MonotonicClock
+
+    /// A doorbell whose waits time out on `clock`.
+    init(clock: MonotonicClock) {
+        self.clock = clock
+    }
 
     /// Wakes the waiter, or the next one to wait.
     func ring() {
@@ -24,11 +31,12 @@ final class Doorbell: Sendable {
         waiter?.resume()
     }
 
-    /// Returns after a ring (one since the last wait counts) or after `timeout`.
+    /// Returns after a ring (one since the last wait counts) or after `timeout` on the doorbell's clock.
     func wait(timeout: Duration) async {
+        let clock = clock
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForRing() }
-            group.addTask { try? await Task.sleep(for: timeout) }
+            group.addTask { try? await clock.sleep(for: timeout) }
             await group.next()
             group.cancelAll()
         }

@@ -32,13 +32,15 @@ final class LoopControl: BatchControl {
     private var key: String { first.batchKey }
     private let cap: CapState
     private let state: Mutex<State>
-    private let timer = Mutex(ContinuousClock.now)
-    private let started = ContinuousClock.now
+    private let timer: Mutex<MonotonicClock.Instant>
+    private let started: MonotonicClock.Instant
 
     init(loop: DeviceBatchLoop, batch: [TaskRecord], cap: CapState) {
         self.loop = loop
         first = batch[0]
         self.cap = cap
+        started = loop.clock.now
+        timer = Mutex(started)
         state = Mutex(State(
             members: Dictionary(uniqueKeysWithValues: batch.map { ($0.id, $0) }), stepped: Set(batch.map(\.id)),
             queuedSeen: loop.coordination.queuedEvents.load(ordering: .relaxed)
@@ -48,10 +50,10 @@ final class LoopControl: BatchControl {
     /// The tasks in the batch now.
     var members: [TaskRecord] { state.withLock { Array($0.members.values) } }
     /// When the last sampler step ended (or the batch started).
-    var lastStep: ContinuousClock.Instant { timer.withLock { $0 } }
+    var lastStep: MonotonicClock.Instant { timer.withLock { $0 } }
     /// Whether free places are still refilled (batching on, batch younger than ``BatchingConfiguration/refillSeconds``).
     private var isRefilling: Bool {
-        loop.configuration.batching && ContinuousClock.now - started < .seconds(loop.configuration.refillSeconds)
+        loop.configuration.batching && started.duration(to: loop.clock.now) < .seconds(loop.configuration.refillSeconds)
     }
     /// Whether the whole batch was paused for a P0 of another key.
     var isPausingAll: Bool { state.withLock { $0.pausingAll } }
@@ -72,7 +74,8 @@ final class LoopControl: BatchControl {
     }
 
     func afterStep(running: [TaskRecord]) async -> BatchChange {
-        timer.withLock { $0 = .now }
+        let now = loop.clock.now
+        timer.withLock { $0 = now }
         let counters = loop.coordination.counters
         // Tasks that left the batch's steps since the last boundary (finished sampling or failed;
         // a rendering runner completes them later, after their upload).
@@ -137,6 +140,28 @@ final class LoopControl: BatchControl {
 
     func progress(_ task: TaskRecord, percent: Int, stage: String) {
         state.withLock { $0.progress[task.id] = (percent, stage) }
+    }
+
+    func cancelRequested(_ task: TaskRecord) -> Bool {
+        let noted = !loop.coordination.takeCancels(among: [task.id]).isEmpty
+        return state.withLock { state in
+            if noted { state.cancelRequested.insert(task.id) }
+            return state.cancelRequested.contains(task.id)
+        }
+    }
+
+    func cancelled(_ task: TaskRecord) async {
+        state.withLock { state in
+            state.members[task.id] = nil
+            state.progress[task.id] = nil
+            state.cancelRequested.remove(task.id)
+        }
+        do {
+            _ = try await loop.store.confirmCancelled(task.id, token: task.fencingToken)
+            loop.logger.info("task cancelled at the user's request before its upload", metadata: ["task.id": "\(task.id)"])
+        } catch {
+            loop.logger.warning("confirming a cancel failed", metadata: ["task.id": "\(task.id)", "error": "\(error)"])
+        }
     }
 
     /// Whether the runner still runs sampler steps (the step watchdog then applies).

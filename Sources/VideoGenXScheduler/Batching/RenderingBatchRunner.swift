@@ -26,14 +26,17 @@ public struct RenderingBatchRunner: BatchRunner {
     public let workDirectory: URL
     /// Counts the tasks being rendered (the device monitor shows it).
     let health: WorkerHealth
+    /// The clock of the wait for an opening member (its scheduler's clock).
+    let clock: MonotonicClock
     let logger: Logger
 
     /// Creates a runner.
     public init(
         device: any BatchDevice, renderer: VideoRenderer, fallbackRenderer: VideoRenderer? = nil, objects: any ObjectStore, workDirectory: URL,
-        health: WorkerHealth = WorkerHealth(), logger: Logger
+        health: WorkerHealth = WorkerHealth(), clock: MonotonicClock = .continuous, logger: Logger
     ) {
         self.health = health
+        self.clock = clock
         self.device = device
         self.renderer = renderer
         self.fallbackRenderer = fallbackRenderer
@@ -52,7 +55,7 @@ public struct RenderingBatchRunner: BatchRunner {
     /// Steps the batch until no member is left, then waits for the members' uploads. Members
     /// open (assets, model, ffmpeg) beside the batch and join its steps once ready.
     public func run(_ batch: [TaskRecord], control: any BatchControl) async throws {
-        let opened = Doorbell()
+        let opened = Doorbell(clock: clock)
         try await withThrowingTaskGroup(of: Void.self) { children in
             var opening = start(batch, control: control, opened: opened, children: &children)
             var stepping: [BatchMember] = []

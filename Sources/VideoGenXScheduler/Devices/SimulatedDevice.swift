@@ -1,4 +1,5 @@
 import Synchronization
+import VideoGenXStore
 
 /// A device that costs what its ``DeviceCostModel`` says: a sampler step waits on the injected
 /// clock for `(a + b·n)·frames` seconds, utilisation and memory follow from what runs, and
@@ -43,18 +44,18 @@ public final class SimulatedDevice: Sendable {
     public let name: String
     /// The cost model.
     public let cost: DeviceCostModel
-    private let clock: any Clock<Duration>
+    private let clock: MonotonicClock
     private let state = Mutex(State())
-    private let now: @Sendable () -> Double
 
-    /// Creates a device on `clock` (a virtual clock in benchmarks); `now` reads the same clock in
-    /// seconds for utilisation.
-    public init(name: String, cost: DeviceCostModel, clock: any Clock<Duration>, now: @escaping @Sendable () -> Double) {
+    /// Creates a device whose steps take their time on `clock` (a virtual clock in tests and
+    /// benchmarks), which also times its utilisation.
+    public init(name: String, cost: DeviceCostModel, clock: MonotonicClock) {
         self.name = name
         self.cost = cost
         self.clock = clock
-        self.now = now
     }
+
+    private func now() -> Double { clock.seconds }
 
     /// Injects `fault`.
     public func inject(_ fault: Fault) {
@@ -95,7 +96,7 @@ public final class SimulatedDevice: Sendable {
             }
         }
         if hang {
-            while true { try await clock.sleep(for: .seconds(3600), tolerance: nil) }
+            while true { try await clock.sleep(for: .seconds(3600)) }
         }
         try await clock.sleep(for: .seconds(cost.stepSeconds(batch: batch, latentFrames: latentFrames)), tolerance: nil)
     }

@@ -19,17 +19,19 @@ public struct APIKeyAuthenticator: Sendable {
     /// Whether `Authorization: Bearer <key>:<secret>` is accepted. Default false.
     let allowBearer: Bool
     /// Recently read keys with their opened secrets, each trusted for `keyCacheSeconds`.
-    private let cache = KeyCache()
+    private let cache: KeyCache
     /// How long a key read from the store is trusted before it is read again, so a revocation
     /// takes effect within this time on every replica. Default 1 s.
     let keyCacheSeconds: Double
 
-    /// Creates an authenticator; defaults as documented on the properties.
+    /// Creates an authenticator; defaults as documented on the properties. `clock` judges
+    /// timestamps; `cacheClock` ages cached keys (default the system's monotonic clock).
     public init(
         credentials: any CredentialStore, secrets: SecretBox, clock: any WallClock = SystemWallClock(), toleranceSeconds: Double = 300,
-        allowBearer: Bool = false, keyCacheSeconds: Double = 1
+        allowBearer: Bool = false, keyCacheSeconds: Double = 1, cacheClock: MonotonicClock = .continuous
     ) {
         self.keyCacheSeconds = keyCacheSeconds
+        cache = KeyCache(clock: cacheClock)
         self.credentials = credentials
         self.secrets = secrets
         self.clock = clock
@@ -119,7 +121,7 @@ public struct APIKeyAuthenticator: Sendable {
     }
 
     /// The unrevoked key `id` and its secret (from the cache when read less than
-    /// `keyCacheSeconds` ago, using the system's monotonic clock).
+    /// `keyCacheSeconds` ago on the cache's clock).
     private func liveKey(_ id: String) async throws -> (APIKeyRecord, String) {
         let entry: KeyCache.Entry
         if let cached = cache.entry(for: id, maxAge: keyCacheSeconds) {
@@ -127,7 +129,7 @@ public struct APIKeyAuthenticator: Sendable {
         } else {
             guard let key = try await credentials.apiKey(id: id) else { throw Self.refuse("unknown API key") }
             do {
-                entry = KeyCache.Entry(key: key, secret: try secrets.open(key.sealedSecret), readAt: .now)
+                entry = KeyCache.Entry(key: key, secret: try secrets.open(key.sealedSecret), readAt: cache.clock.now)
             } catch {
                 throw APIError(.internalServerError, code: "internal", message: "the key store cannot be read with this server's secrets key")
             }
@@ -147,16 +149,22 @@ final class KeyCache: Sendable {
     struct Entry: Sendable {
         var key: APIKeyRecord
         var secret: String
-        var readAt: ContinuousClock.Instant
+        var readAt: MonotonicClock.Instant
     }
 
     private let entries = Mutex<[String: Entry]>([:])
+    /// What entries' ages are read on.
+    let clock: MonotonicClock
+
+    init(clock: MonotonicClock) {
+        self.clock = clock
+    }
 
     /// The entry of `id` if it was read less than `maxAge` seconds ago.
     func entry(for id: String, maxAge: Double) -> Entry? {
         guard maxAge > 0 else { return nil }
         return entries.withLock { entries in
-            guard let entry = entries[id], ContinuousClock.now - entry.readAt < .seconds(maxAge) else { return nil }
+            guard let entry = entries[id], entry.readAt.duration(to: clock.now) < .seconds(maxAge) else { return nil }
             return entry
         }
     }
