@@ -221,6 +221,56 @@ final class ClusterTests: Sendable {
         }
     }
 
+    @Test("A cancel on api B stops a task rendering on a worker in the stages away from a sampler step: while it opens (its image still downloading) and while it encodes (ffmpeg finishing the file) — cancelled, no attempt charged, no video", .enabled(if: PostgresTestServer.enabled))
+    func cancelAcrossProcessesAwayFromSteps() async throws {
+        let database = try await PostgresTestServer.makeDatabase()
+        let directory = self.directory
+        // An ffmpeg first on the worker's PATH that lingers 4 s after encoding a video (raw frames
+        // in), not after a thumbnail: the encoding stage, held.
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let real = try #require(path.split(separator: ":").map { "\($0)/ffmpeg" }.first { FileManager.default.isExecutableFile(atPath: $0) })
+        let tools = directory.appendingPathComponent("tools")
+        try FileManager.default.createDirectory(at: tools, withIntermediateDirectories: true)
+        let wrapper = tools.appendingPathComponent("ffmpeg")
+        try "#!/bin/sh\n\"\(real)\" \"$@\"\nstatus=$?\ncase \"$*\" in *rawvideo*) sleep 4;; esac\nexit $status\n"
+            .write(to: wrapper, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
+        let image = directory.appendingPathComponent("fox.png")
+        let made = try await Subprocess.run(
+            .path(FilePath(real)), arguments: ["-v", "error", "-f", "lavfi", "-i", "color=red:s=64x64", "-frames:v", "1", image.path],
+            output: .discarded, error: .discarded
+        )
+        #expect(made.terminationStatus.isSuccess)
+        let environment = Self.environment(database.url).merging([
+            "VIDEOGENX_SECURITY_URL_ALLOWLIST": "127.0.0.1", "PATH": "\(tools.path):\(path)",
+        ]) { $1 }
+        let server = SlowFileServer(bytes: Array(try Data(contentsOf: image)), contentType: "image/png", delay: .seconds(5))
+        try await server.run { imagePort in
+            try await ServeProcess.with("api", dataDirectory: directory, environment: environment) { apiA in
+                try await ServeProcess.with("api", dataDirectory: directory, environment: environment) { apiB in
+                    try await ServeProcess.with("worker", dataDirectory: directory, environment: environment) { _ in
+                        let videos = directory.appendingPathComponent("objects/objects/videos")
+                        func cancelled(_ id: String, in stage: String) async throws {
+                            let seen = try await apiA.waitFor(id) { $0["stage"] as? String == stage }
+                            #expect(seen["status"] as? String == "processing", "\(seen)")
+                            let (status, body) = try await apiB.request("POST", "/api/v1/video/task/\(id)/cancel")
+                            #expect(status == 200, "\(body)")
+                            let done = try await apiA.waitFor(id) { ["succeeded", "failed", "cancelled"].contains($0["status"] as? String) }
+                            #expect(done["status"] as? String == "cancelled" && done["attempts"] as? Int == 0, "\(stage): \(done)")
+                            #expect(done["result"] == nil || done["result"] is NSNull, "\(stage): \(done)")
+                            #expect(!FileManager.default.fileExists(atPath: videos.appendingPathComponent("\(id)/video.mp4").path), "\(stage): no video")
+                        }
+                        let opening = try await apiA.submit(
+                            #"{"text":"a red fox","image":"http://127.0.0.1:\#(imagePort)/fox.png","params":{"resolution":"720P","fps":24,"duration":1,"steps":2,"seed":21}}"#
+                        )
+                        try await cancelled(opening, in: "claimed")
+                        try await cancelled(try await apiA.submit(Self.body(seed: 22)), in: "encoding")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("A worker SIGSTOPped past its lease loses the task to the other worker; after SIGCONT its late writes are refused (stale lease): the task succeeds once, with the second attempt's result", .enabled(if: PostgresTestServer.enabled))
     func zombieWorkerIsFenced() async throws {
         let database = try await PostgresTestServer.makeDatabase()
