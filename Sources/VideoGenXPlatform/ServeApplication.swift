@@ -57,7 +57,7 @@ public enum ServeApplication {
         let objects = try FileObjectStore(root: configuration.objectsFolder, publicBaseURL: configuration.baseURL, signer: signer)
         let models = ModelCache(
             device: .cpu, budgetBytes: UInt64(configuration.models.memoryBudgetMiB) << 20, warmCount: configuration.models.warmCount,
-            descriptors: ModelCatalog.descriptors, logger: logger
+            descriptors: ModelBackends.descriptors(configuration.registry, onnx: configuration.onnx), logger: logger
         )
         let runsWorker = role.runsWorker(configuration)
         if runsWorker {
@@ -70,9 +70,10 @@ public enum ServeApplication {
         )
         renderer.models = models
         var fallbackRenderer: VideoRenderer?
-        if let name = configuration.worker.fallbackModel, let model = ModelCatalog.makeModel(named: name) {
+        if let name = configuration.worker.fallbackModel, let entry = configuration.registry.entry(name) {
             fallbackRenderer = renderer
-            fallbackRenderer?.model = model
+            fallbackRenderer?.model = ModelBackends.make(entry, precision: entry.config.variants.first?.precision ?? "fp32", onnx: configuration.onnx)
+            fallbackRenderer?.modelName = name
         }
         let health = WorkerHealth()
         let monitor = runsWorker ? Self.deviceMonitor(configuration.worker.devices, health: health, nvml: nvml, logger: logger) : nil

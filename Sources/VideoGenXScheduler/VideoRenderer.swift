@@ -12,9 +12,12 @@ public struct VideoRenderer: Sendable {
     /// The model to run; without ``models``, ``render(_:to:progress:)`` loads it on the CPU and
     /// releases it after.
     public var model: any VideoModel
-    /// The warm model cache; when set, the model called ``model``'s name is taken from it
+    /// The warm model cache; when set, the model called ``modelName`` is taken from it
     /// (loaded once, kept warm) instead of being loaded for every render.
     public var models: ModelCache?
+    /// The registry name of the model the cache is asked for; default ``model``'s name. The
+    /// worker sets it to each task's model.
+    public var modelName: String?
     /// The ffmpeg encoder (its executable; codec settings come from each request).
     public var encoder: FFmpegEncoder
     /// Fetches assets named by URL; `nil` refuses URLs (data URIs still work).
@@ -84,7 +87,7 @@ public struct VideoRenderer: Sendable {
     /// with ``done(with:)``.
     func acquireModel() async throws -> any VideoModel {
         if let models {
-            return try await models.acquire(model.name)
+            return try await models.acquire(modelName ?? model.name)
         }
         try await model.load(on: .cpu)
         return model

@@ -68,7 +68,7 @@ struct ServeConfigurationTests {
         (["VIDEOGENX_LIMITS_DURATION_MIN": "30", "VIDEOGENX_LIMITS_DURATION_MAX": "20"], "limits.duration_max: must be 30–3600, got 20"),
         (["VIDEOGENX_WORKER_DEVICES": "cpu,tpu:0"], "worker.devices: must list cpu, gpu:N (0–63) or simulated, got 'tpu:0'"),
         (["VIDEOGENX_ASSETS_MAX_IMAGE_BYTES": "10"], "assets.max_image_bytes: must be 1024–1073741824, got 10"),
-        (["VIDEOGENX_MODELS_PRELOAD": "procedural,sora"], "models.preload: must list models of procedural (or none), got 'sora'"),
+        (["VIDEOGENX_MODELS_PRELOAD": "procedural,sora"], "models.preload: must name a registered model (procedural), got 'sora'"),
         (["VIDEOGENX_MODELS_WARM_COUNT": "0"], "models.warm_count: must be 1–64, got 0"),
         (["VIDEOGENX_WORKER_PREEMPTIBLE_TIERS": "free,gold"], "worker.preemptible_tiers: must list tiers of free, paid, admin (or none), got 'gold'"),
     ]
