@@ -39,3 +39,12 @@ public struct RegisteredModel: Sendable, Hashable, Codable {
         self.unavailableReason = unavailableReason
     }
 }
+
+extension RegisteredModel {
+    /// The built-in procedural model as listed when no registry was read.
+    public static let builtInProcedural = RegisteredModel(
+        name: ModelCapabilities.proceduralName, backend: "procedural", version: "builtin",
+        description: "built-in analytic reference model: no weights, deterministic, CPU", variants: ["fp32"], maxBatch: 8,
+        memoryMBPerTask: 64, capabilities: .procedural, available: true, unavailableReason: nil
+    )
+}

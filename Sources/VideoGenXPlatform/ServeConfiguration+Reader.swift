@@ -117,6 +117,7 @@ extension ServeConfiguration {
         try requireModel(models.defaultModel, key: "models.default")
         server.limits.models = Dictionary(registry.entries.map { ($0.config.name, $0.config.capabilities) }, uniquingKeysWith: { first, _ in first })
         server.limits.defaultModel = models.defaultModel
+        server.models = registry.listings
         if let fallback = values.optionalString("worker.fallback_model"), !fallback.isEmpty {
             try requireModel(fallback, key: "worker.fallback_model")
             worker.fallbackModel = fallback

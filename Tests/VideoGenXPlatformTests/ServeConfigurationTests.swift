@@ -14,6 +14,9 @@ import VideoGenXScheduler
 struct ServeConfigurationTests {
     /// A reader like `serve`'s: flags, then environment (`VIDEOGENX_` prefix), then a JSON file.
     func reader(flags: [AbsoluteConfigKey: ConfigValue] = [:], environment: [String: String] = [:], json: String? = nil) async throws -> ConfigReader {
+        // No model configs unless a test gives some: ./models may hold a developer's.
+        var environment = environment
+        if environment["VIDEOGENX_MODELS_DIR"] == nil { environment["VIDEOGENX_MODELS_DIR"] = "/nonexistent/vgx-models" }
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: flags),
             EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "videogenx"),
