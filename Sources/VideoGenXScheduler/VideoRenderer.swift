@@ -64,10 +64,7 @@ public struct VideoRenderer: Sendable {
                 job, model: model, spec: spec, assets: assets, workDirectory: workDirectory.path, to: path, progress: progress
             )
         } catch {
-            if let models, let failure = error as? ModelError, failure.code == ModelError.outOfMemory {
-                // The retry (per the store's contract) gets the model at a lower precision, if it has one.
-                await models.reportPressure(model.name)
-            }
+            await reportMemoryPressure(after: error)
             await done(with: model)
             throw error
         }
@@ -120,6 +117,14 @@ public struct VideoRenderer: Sendable {
             return ReferenceGrid(columns: ImagePalette.columns, rows: ImagePalette.rows, cells: palette.cells)
         } catch let error as MediaError where error.code != .toolNotFound {
             throw AssetError(code: .unreadable, field: field, message: "is not an image ffmpeg can decode")
+        }
+    }
+
+    /// After an out-of-memory error of the model, tells the cache, which loads its next
+    /// precision variant for the retry (per the store's contract), if it has one.
+    func reportMemoryPressure(after error: any Error) async {
+        if let models, let failure = error as? ModelError, failure.code == ModelError.outOfMemory {
+            await models.reportPressure(modelName ?? model.name)
         }
     }
 

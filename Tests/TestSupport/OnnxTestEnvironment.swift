@@ -76,7 +76,7 @@ actor TinyModelCache {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-tiny-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try await OnnxTestEnvironment.runTool(
-                "make_tiny.py", [folder.appendingPathComponent("tiny-onnx").path],
+                "make_tiny.py", [folder.appendingPathComponent("tiny-onnx").path, "--oom-variant"],
                 environment: ["OPEN_CLIP_VOCAB": OnnxTestEnvironment.vocabulary]
             )
             return folder

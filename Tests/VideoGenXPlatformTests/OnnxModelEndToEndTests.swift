@@ -68,4 +68,42 @@ struct OnnxModelEndToEndTests {
             }
         }
     }
+
+    @Test("An out-of-memory error of the fp32 variant (a real ONNX Runtime allocation failure) loads the next variant: the task's retry runs on fp16 and succeeds; the cache shows fp16")
+    func outOfMemoryFallsBackToTheNextPrecision() async throws {
+        let built = try await OnnxTestEnvironment.tinyModel().appendingPathComponent("tiny-onnx")
+        let models = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-oom-models-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: models) }
+        func file(_ path: String) -> String { built.appendingPathComponent(path).path }
+        let yaml = """
+            name: tiny-onnx-oom
+            backend: onnx
+            version: "1"
+            tokenizer: {kind: clip_bpe, vocabulary: \(file("bpe_simple_vocab_16e6.txt.gz")), max_length: 77}
+            schedule: {prediction: epsilon}
+            supports: {resolutions: [720P], fps: [24], max_frames: 48, max_batch: 8}
+            memory_mb_per_task: 256
+            variants:
+              - {precision: fp32, text_encoder: \(file("fp32/text_encoder.onnx")), denoiser: \(file("oom/denoiser.onnx")), vae_decoder: \(file("fp32/vae_decoder.onnx"))}
+              - {precision: fp16, text_encoder: \(file("fp16/text_encoder.onnx")), denoiser: \(file("fp16/denoiser.onnx")), vae_decoder: \(file("fp16/vae_decoder.onnx"))}
+            """
+        try Data(yaml.utf8).write(to: models.appendingPathComponent("tiny-onnx-oom.yaml"))
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-oom-serve-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let environment = [
+            "VIDEOGENX_MODELS_DIR": models.path, "VIDEOGENX_LIMITS_DURATION_MIN": "1", "VIDEOGENX_LIMITS_STEPS_MIN": "1",
+            "VIDEOGENX_MODELS_PRELOAD": "none",
+        ]
+        try await ServeProcess.with(dataDirectory: data, environment: environment) { server in
+            let body = #"{"text":"a red fox","params":{"model":"tiny-onnx-oom","resolution":"720P","fps":24,"duration":1,"steps":2,"seed":5,"preset":"ultrafast"}}"#
+            let id = try await server.submit(body)
+            let done = try await server.waitFor(id) { ["succeeded", "failed"].contains($0["status"] as? String) }
+            #expect(done["status"] as? String == "succeeded" && done["attempts"] as? Int == 2, "\(done)")
+            let (_, devices) = try await server.request("GET", "/api/v1/admin/devices")
+            let cached = ((devices["data"] as? [String: Any])?["models"] as? [[String: Any]]) ?? []
+            let status = try #require(cached.first { $0["name"] as? String == "tiny-onnx-oom" })
+            #expect(status["precision"] as? String == "fp16", "\(status)")
+        }
+    }
 }

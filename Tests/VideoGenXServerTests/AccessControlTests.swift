@@ -11,6 +11,8 @@ import VideoGenXCore
 import VideoGenXServer
 import VideoGenXStore
 import VideoGenXStoreSQLite
+import VideoGenXTestSupport
+import Synchronization
 
 @Suite("Access control: tiers, rate limits, caps and load shedding")
 struct AccessControlTests {
@@ -134,6 +136,7 @@ struct AccessControlTests {
         let f = try await AccessFixture.make { $0.maxInFlight = 2 }
         let body = Self.body()
         try await f.app.test(.live) { client in
+            let ended = EndTimes()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // Two submissions that hold their handler (Prefer: wait, no worker), each on a
                 // connection of its own.
@@ -147,21 +150,31 @@ struct AccessControlTests {
                         request.setValue(field.value, forHTTPHeaderField: field.name.rawName)
                     }
                     let blocking = request
-                    group.addTask { _ = try await URLSession.shared.data(for: blocking) }
+                    group.addTask {
+                        _ = try await URLSession.shared.data(for: blocking)
+                        ended.times.withLock { $0.append(ContinuousClock.now) }
+                    }
                 }
-                try await Task.sleep(for: .milliseconds(500))
+                // Both handlers are busy once both tasks exist (each then holds for its 3 s wait).
+                let store = f.store
+                try await eventually(seconds: 10) { try await store.list(userID: "root", status: nil, limit: 10, after: nil).tasks.count == 2 }
                 let path = "/api/v1/video/tasks"
-                let started = ContinuousClock.now
                 let response = try await client.execute(uri: path, method: .get, headers: f.signed(f.admin, .get, path))
+                let answered = ContinuousClock.now
                 #expect(response.status == .serviceUnavailable && response.headers[.retryAfter] == "1")
-                // The busy handlers hold for 3 s from half a second before `started`: an answer
-                // well before they end was not queued behind them (a loaded CI machine took 1.5 s).
-                #expect(ContinuousClock.now - started < .seconds(2), "refused at once, not after the busy handlers")
                 #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
                 try await group.waitForAll()
+                // Order, not a time bound: the refusal came while both busy handlers still held
+                // their slots, so it was not queued behind them.
+                #expect(ended.times.withLock { $0.count == 2 && $0.allSatisfy { answered < $0 } }, "refused at once, before the busy handlers ended")
             }
             let path = "/api/v1/video/tasks"
             #expect(try await client.execute(uri: path, method: .get, headers: f.signed(f.admin, .get, path)).status == .ok, "slots come back")
         }
     }
+}
+
+/// When requests ended, shared with the tasks that made them.
+final class EndTimes: Sendable {
+    let times = Mutex<[ContinuousClock.Instant]>([])
 }

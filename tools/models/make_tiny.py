@@ -4,6 +4,9 @@ CLIP-tokenised text encoder, conv denoiser (epsilon prediction), VAE-style decod
 with the onnx helper API from a fixed seed, without torch. Its weights are RANDOM (seed 20261129):
 it is a test model, not a product; its videos are coloured noise shaped by the prompt.
 
+With --oom-variant it also writes oom/denoiser.onnx: the denoiser plus a buffer too large to
+allocate, for the tests of the out-of-memory fallback to the next precision.
+
 Also writes the fp16 variant (onnxconverter-common, inputs and outputs kept fp32) and the int8
 variant (onnxruntime.quantization dynamic quantisation) when those packages are installed, and
 the YAML config beside them. Usage: python tools/models/make_tiny.py [OUT_DIR] (default
@@ -57,7 +60,7 @@ def text_encoder(rng):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=IR_VERSION)
 
 
-def denoiser(rng):
+def denoiser(rng, oom=False):
     """sample [B, C, T, H, W], timestep [B], encoder_hidden_states [B, L, D] -> noise_pred
     [B, C, T, H, W]: conv3d, plus a conditioning vector from the mean text embedding and
     sinusoidal timestep features, SiLU, a channel attention gate, conv3d back."""
@@ -95,8 +98,17 @@ def denoiser(rng):
         helper.make_node("Sigmoid", ["gate_logits"], ["gate"]),
         helper.make_node("Reshape", ["gate", "cond_shape"], ["gate_5d"]),
         helper.make_node("Mul", ["h2", "gate_5d"], ["h3"]),
-        helper.make_node("Conv", ["h3", "conv_out_w", "conv_out_b"], ["noise_pred"], pads=[1, 1, 1, 1, 1, 1]),
+        helper.make_node("Conv", ["h3", "conv_out_w", "conv_out_b"], ["noise_pred" if not oom else "raw_pred"], pads=[1, 1, 1, 1, 1, 1]),
     ]
+    if oom:
+        # Test only: the same network plus a 4 TiB buffer ONNX Runtime cannot allocate at run
+        # time (a real out-of-memory error), added as 0 so the output is unchanged.
+        inits.append(numpy_helper.from_array(np.array([1 << 40], dtype=np.int64), "huge_shape"))
+        nodes += [
+            helper.make_node("ConstantOfShape", ["huge_shape"], ["huge"], value=helper.make_tensor("zero", TensorProto.FLOAT, [1], [0.0])),
+            helper.make_node("ReduceSum", ["huge"], ["nothing"], keepdims=0),
+            helper.make_node("Add", ["raw_pred", "nothing"], ["noise_pred"]),
+        ]
     latent = ["batch", CHANNELS, "frames", "height", "width"]
     graph = helper.make_graph(
         nodes, "denoiser",
@@ -165,10 +177,17 @@ variants:
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join("models", "tiny-onnx")
+    positional = [a for a in sys.argv[1:] if not a.startswith("--")]
+    out = positional[0] if positional else os.path.join("models", "tiny-onnx")
     os.makedirs(os.path.join(out, "fp32"), exist_ok=True)
     rng = np.random.default_rng(SEED)
     components = {"text_encoder": text_encoder(rng), "denoiser": denoiser(rng), "vae_decoder": vae_decoder(rng)}
+    if "--oom-variant" in sys.argv:
+        # The tests' out-of-memory denoiser (same weights: the generator is re-seeded).
+        os.makedirs(os.path.join(out, "oom"), exist_ok=True)
+        again = np.random.default_rng(SEED)
+        text_encoder(again)
+        onnx.save(denoiser(again, oom=True), os.path.join(out, "oom", "denoiser.onnx"))
     for name, model in components.items():
         onnx.checker.check_model(model)
         onnx.save(model, os.path.join(out, "fp32", f"{name}.onnx"))
