@@ -31,10 +31,12 @@ public final class OnnxRuntime: @unchecked Sendable {
     public var version: String { library.version }
 
     /// A session over the graph in `path` with `intraOpThreads` threads (0: ONNX Runtime's
-    /// choice) and every graph optimisation on.
+    /// choice, one per core) and every graph optimisation on. One thread (the default) runs on
+    /// the calling thread; more make a pool whose threads spin-wait between runs, which starves
+    /// everything else on a small machine (ffmpeg, the other members of a batch).
     /// - Throws: ``OnnxError`` `onnx_session_failed` naming the file and the runtime's reason
     ///   (missing file, not a model, unsupported operator), or `out_of_memory`.
-    public func session(path: String, intraOpThreads: Int = 0) throws -> OnnxSession {
+    public func session(path: String, intraOpThreads: Int = 1) throws -> OnnxSession {
         typealias CreateOptions = @convention(c) (UnsafeMutablePointer<OpaquePointer?>) -> Status
         typealias SetInt = @convention(c) (OpaquePointer, Int32) -> Status
         typealias Release = @convention(c) (OpaquePointer) -> Void

@@ -1,3 +1,4 @@
+import Logging
 import Synchronization
 import VideoGenXCore
 import VideoGenXInference
@@ -45,6 +46,21 @@ enum ModelBackends {
             default:
                 return nil
             }
+        }
+    }
+
+    /// Says, once at start-up, which execution provider ONNX models run on here: this build has
+    /// the CPU provider only, so a GPU device (or a config asking for `cuda` or `tensorrt`)
+    /// falls back to it, with the reason logged.
+    static func logProviders(_ configuration: ServeConfiguration, logger: Logger) {
+        let onnxModels = configuration.registry.entries.filter { $0.config.backend == "onnx" && $0.unavailableReason == nil }
+        guard !onnxModels.isEmpty else { return }
+        let asked = Set(onnxModels.flatMap { $0.config.providers ?? configuration.onnx.providers }).subtracting(["cpu"])
+        let gpus = configuration.worker.devices.filter { if case .gpu = $0.kind { true } else { false } }
+        if !asked.isEmpty || !gpus.isEmpty {
+            logger.warning("ONNX models run on ONNX Runtime's cpu execution provider: this build does not load the cuda or tensorrt providers", metadata: [
+                "onnx.providers.asked": "\(asked.sorted().joined(separator: ","))", "worker.devices": "\(gpus.map(\.name).joined(separator: ","))",
+            ])
         }
     }
 

@@ -34,7 +34,7 @@ extension ServeConfiguration {
         ("callbacks.max_delay_seconds", "3600"), ("callbacks.timeout_seconds", "10"), ("callbacks.poll_seconds", "1"),
         ("models.dir", "./models"), ("models.default", "procedural"),
         ("models.preload", "procedural"), ("models.warm_count", "2"), ("models.memory_budget_mb", "4096"),
-        ("onnx.library", "the onnxruntime wheel's"), ("onnx.providers", "cpu"), ("onnx.threads", "0"),
+        ("onnx.library", "the onnxruntime wheel's"), ("onnx.providers", "cpu"), ("onnx.threads", "1"),
         ("assets.max_image_bytes", "10485760"), ("assets.max_audio_bytes", "52428800"), ("assets.fetch_timeout_seconds", "20"),
     ]
 
@@ -137,7 +137,7 @@ extension ServeConfiguration {
             return tier
         })
         worker.devices = try values.strings("worker.devices", default: ["cpu"]).map { text in
-            guard let device = DeviceSpec(text) else {
+            guard let device = ComputeDevice(text) else {
                 throw ConfigurationError(key: "worker.devices", reason: "must list cpu, gpu:N (0–63) or simulated, got '\(text)'")
             }
             return device

@@ -119,8 +119,9 @@ public struct OnnxSettings: Sendable, Hashable {
     /// Execution providers in order of preference (`onnx.providers`), for models whose config
     /// names none. Default `cpu`.
     public var providers = ["cpu"]
-    /// Intra-op threads per session (`onnx.threads`); 0: one per core. Default 0.
-    public var threads = 0
+    /// Intra-op threads per session (`onnx.threads`); 0: one per core. Default 1: the members of
+    /// a batch run side by side, one thread each (a larger pool spin-waits between runs).
+    public var threads = 1
 
     /// The defaults.
     public init() {}

@@ -3,6 +3,7 @@ import Foundation
 import SystemPackage
 import Testing
 import VideoGenXCore
+import VideoGenXInference
 import Logging
 import VideoGenXPlatform
 import VideoGenXServer
@@ -85,14 +86,14 @@ struct ServeConfigurationTests {
         // exists, index 63 is out of range instead.
         var failure: DeviceError?
         do {
-            _ = try DeviceSpec.openNVML(for: [.cpu, .gpu(index: 63)])
+            _ = try ComputeDevice.openNVML(for: [.cpu, .gpu(index: 63)])
         } catch {
             failure = error
         }
         let error = try #require(failure)
         #expect(error.code == .driverMissing || error.code == .noSuchDevice)
         #expect(error.message.contains("libnvidia-ml.so.1") || error.message.contains("gpu:63"))
-        #expect(try DeviceSpec.openNVML(for: [.cpu, .simulated]) == nil)
+        #expect(try ComputeDevice.openNVML(for: [.cpu, .simulated]) == nil)
     }
 
     @Test("A bad value fails start-up with its key, the accepted values and what was given", arguments: badValues)

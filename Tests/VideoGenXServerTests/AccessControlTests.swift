@@ -145,7 +145,7 @@ struct AccessControlTests {
                     var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(Self.generate)")!)
                     request.httpMethod = "POST"
                     request.httpBody = Data(body.utf8)
-                    request.setValue("wait=3", forHTTPHeaderField: "Prefer")
+                    request.setValue("wait=10", forHTTPHeaderField: "Prefer")
                     for field in f.signed(f.admin, .post, Self.generate, body: body) {
                         request.setValue(field.value, forHTTPHeaderField: field.name.rawName)
                     }
@@ -155,7 +155,7 @@ struct AccessControlTests {
                         ended.times.withLock { $0.append(ContinuousClock.now) }
                     }
                 }
-                // Both handlers are busy once both tasks exist (each then holds for its 3 s wait).
+                // Both handlers are busy once both tasks exist (each then holds for its 10 s wait).
                 let store = f.store
                 try await eventually(seconds: 10) { try await store.list(userID: "root", status: nil, limit: 10, after: nil).tasks.count == 2 }
                 let path = "/api/v1/video/tasks"

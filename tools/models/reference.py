@@ -4,6 +4,7 @@ Hugging Face tokenizers (both from .venv-models; nothing is fetched from a hub).
 
   reference.py components MODEL_DIR OUT_DIR   inputs and outputs of each component (seeded)
   reference.py tokens VOCAB_GZ OUT_JSON [N]   CLIP token ids of N (default 1000) prompts
+  reference.py run MODEL_DIR IO_DIR           a whole sampling run (see sampling_run)
 
 Tensors are written as OUT_DIR/<component>.<tensor>.bin (little-endian float32 or int64) with
 a manifest.json of names, dtypes and shapes.
@@ -48,6 +49,41 @@ def components(model_dir, out):
                                             "output": tensor in [o.name for o in session.get_outputs()]}
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
+
+
+def sampling_run(model_dir, io_dir):
+    """A whole sampling run written independently of the Swift backend: Euler steps with
+    classifier-free guidance over the given σ levels, the denoiser's ε turned into the clean
+    latent, the training timestep of each σ interpolated in log σ (scaled-linear βs, 1000
+    steps), then the VAE decoder. Inputs from IO_DIR (ids.i64 [2, 77], x.f32 [1, 4, T, H, W],
+    sigmas.f32, meta.json {"cfg": w, "shape": [...]}); writes latent.f32 and video.f32."""
+    import onnxruntime as ort
+    meta = json.load(open(os.path.join(io_dir, "meta.json")))
+    ids = np.fromfile(os.path.join(io_dir, "ids.i64"), dtype="<i8").reshape(2, 77)
+    x = np.fromfile(os.path.join(io_dir, "x.f32"), dtype="<f4").reshape(meta["shape"])
+    sigmas = np.fromfile(os.path.join(io_dir, "sigmas.f32"), dtype="<f4")
+    w = np.float32(meta["cfg"])
+    sess = {name: ort.InferenceSession(os.path.join(model_dir, f"{name}.onnx"), providers=["CPUExecutionProvider"])
+            for name in ["text_encoder", "denoiser", "vae_decoder"]}
+    text = sess["text_encoder"].run(None, {"input_ids": ids})[0]
+    betas = np.linspace(0.00085 ** 0.5, 0.012 ** 0.5, 1000, dtype=np.float64) ** 2
+    cumulative = np.cumprod(1 - betas)
+    train = np.sqrt((1 - cumulative) / cumulative).astype(np.float32)
+    log_train = np.log(train.astype(np.float64))
+    for i in range(len(sigmas) - 1):
+        sigma, following = np.float32(sigmas[i]), np.float32(sigmas[i + 1])
+        t = np.float32(np.interp(np.log(np.float64(sigma)), log_train, np.arange(1000)))
+        scaled = (x / np.sqrt(sigma * sigma + 1)).astype(np.float32)
+        eps = sess["denoiser"].run(None, {"sample": np.concatenate([scaled, scaled]), "timestep": np.array([t, t], dtype=np.float32),
+                                          "encoder_hidden_states": text})[0]
+        clean_cond = x - sigma * eps[:1]
+        clean_uncond = x - sigma * eps[1:]
+        clean = clean_uncond + w * (clean_cond - clean_uncond)
+        x = (x + (x - clean) / sigma * (following - sigma)).astype(np.float32)
+    video = sess["vae_decoder"].run(None, {"latent": x})[0]
+    x.astype("<f4").tofile(os.path.join(io_dir, "latent.f32"))
+    video.astype("<f4").tofile(os.path.join(io_dir, "video.f32"))
+    json.dump({"video_shape": list(video.shape)}, open(os.path.join(io_dir, "out.json"), "w"))
 
 
 def clip_tokenizer(vocab_gz):
@@ -106,6 +142,8 @@ def tokens(vocab_gz, out, n):
 if __name__ == "__main__":
     if sys.argv[1] == "components":
         components(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "run":
+        sampling_run(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "tokens":
         tokens(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 1000)
     else:

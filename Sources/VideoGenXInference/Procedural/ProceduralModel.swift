@@ -60,11 +60,9 @@ public final class ProceduralModel: VideoModel {
         self.configuration = configuration
     }
 
-    /// Loads on the CPU or a simulated device; a GPU is refused (the model has no GPU kernels).
+    /// Loads for any device's warm cache; it computes on the host CPU whatever the device (it has
+    /// no GPU kernels), as the README's devices section says.
     public func load(on device: ComputeDevice) async throws {
-        if case .gpu = device.kind {
-            throw ModelError(code: "unsupported_device", message: "the procedural model runs on the CPU only, not on \(device)")
-        }
         self.device.withLock { $0 = device }
     }
 
