@@ -27,10 +27,10 @@ public struct VideoRenderer: Sendable {
     /// Where object keys a request names are read from; `nil` refuses keys (one-shot runs).
     public var objects: (any ObjectStore)?
 
-    /// Creates a renderer; defaults to the built-in procedural model, no URL fetching and no
-    /// object store.
+    /// Creates a renderer of `model` (the composition root picks it); by default no URL
+    /// fetching and no object store.
     public init(
-        model: any VideoModel = ProceduralModel(), encoder: FFmpegEncoder = FFmpegEncoder(),
+        model: any VideoModel, encoder: FFmpegEncoder = FFmpegEncoder(),
         fetcher: (any AssetFetcher)? = nil, assetLimits: AssetLimits = AssetLimits(), objects: (any ObjectStore)? = nil
     ) {
         self.model = model

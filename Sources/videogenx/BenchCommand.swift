@@ -87,11 +87,14 @@ struct ModelBench: AsyncParsableCommand {
     @Option(help: "Intra-op threads of both sides (with --model; 0: one per core).")
     var threads = 1
 
+    @Option(help: "Timed sampler steps per batch size (with --model), after two warm-up steps.")
+    var steps = 10
+
     func run() async throws {
         if let model {
             var onnx = OnnxSettings()
             onnx.threads = threads
-            let lines = try await OnnxStepBenchmark(model: model, modelsDirectory: URL(fileURLWithPath: modelsDir), onnx: onnx).run {
+            let lines = try await OnnxStepBenchmark(model: model, modelsDirectory: URL(fileURLWithPath: modelsDir), onnx: onnx, steps: steps).run {
                 FileHandle.standardError.write(Data(($0 + "\n").utf8))
             }
             print("| batch | ours s/step | Python onnxruntime s/step | ours vs Python (throughput) | ours steps·members/s |")

@@ -44,18 +44,19 @@ public enum OnnxTestEnvironment {
         installed || ProcessInfo.processInfo.environment["CI"] == "true"
     }
 
-    /// Runs `tools/models/<script>` with the venv's Python.
+    /// Runs `tools/models/<script>` with the venv's Python; its stdout goes to `stdout` when given.
     /// - Throws: when it exits non-zero (its stderr in the message).
-    public static func runTool(_ script: String, _ arguments: [String], environment: [String: String] = [:]) async throws {
+    public static func runTool(_ script: String, _ arguments: [String], environment: [String: String] = [:], stdout: URL? = nil) async throws {
         var updates: [Environment.Key: String?] = [:]
         for (key, value) in environment { updates[Environment.Key(rawValue: key)!] = value }
         let result = try await Subprocess.run(
             .path(FilePath(python)), arguments: Arguments([root.appendingPathComponent("tools/models/\(script)").path] + arguments),
-            environment: .inherit.updating(updates), output: .discarded, error: .string(limit: 1 << 16)
+            environment: .inherit.updating(updates), output: .string(limit: 1 << 22), error: .string(limit: 1 << 16)
         )
         guard result.terminationStatus.isSuccess else {
             throw POSIXError(.EIO, userInfo: [NSLocalizedDescriptionKey: "\(script) failed: \(result.standardError ?? "")"])
         }
+        if let stdout { try Data((result.standardOutput ?? "").utf8).write(to: stdout) }
     }
 
     /// The tiny test model (`tools/models/make_tiny.py`), built once per test process into a

@@ -100,4 +100,24 @@ struct ModelRegistryTests {
         #expect(serve.status == .exited(2), "\(serve.stderr)")
         #expect(serve.stderr.contains(bad.appendingPathComponent("model.yaml").path) && serve.stderr.contains("backend: is required"), "\(serve.stderr)")
     }
+
+    @Test("export.py turns fp32 graphs into optimised fp32, fp16 and int8 variants and writes a config the registry takes", .enabled(if: OnnxTestEnvironment.enabled))
+    func exportTool() async throws {
+        let built = try await OnnxTestEnvironment.tinyModel().appendingPathComponent("tiny-onnx")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-export-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let folder = out.appendingPathComponent("exported")
+        try await OnnxTestEnvironment.runTool("export.py", ["variants", "--fp32", built.appendingPathComponent("fp32").path, "--out", folder.path, "--fp16", "--int8"])
+        try FileManager.default.copyItem(at: built.appendingPathComponent("bpe_simple_vocab_16e6.txt.gz"), to: folder.appendingPathComponent("bpe_simple_vocab_16e6.txt.gz"))
+        let config = out.appendingPathComponent("exported.yaml")
+        try await OnnxTestEnvironment.runTool(
+            "export.py", ["config", "--name", "exported", "--folder", folder.path, "--vocabulary", folder.appendingPathComponent("bpe_simple_vocab_16e6.txt.gz").path],
+            stdout: config
+        )
+        var onnx = OnnxSettings()
+        onnx.library = try #require(OnnxTestEnvironment.library)
+        let registry = try ModelRegistry.load(directory: out, availability: ModelRegistry.availability(onnx))
+        let listing = try #require(registry.entry("exported")?.listing)
+        #expect(listing.variants == ["fp32", "fp16", "int8"] && listing.available, "\(listing)")
+    }
 }

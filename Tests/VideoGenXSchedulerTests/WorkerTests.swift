@@ -113,7 +113,7 @@ final class WorkerTests: Sendable {
         for (spec, task) in zip(specs, done) {
             #expect(task.status == .succeeded && task.attempt == 0, "\(String(describing: task.error))")
             let reference = directory.appendingPathComponent("alone-\(spec.seed).mp4")
-            _ = try await VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"))).render(spec, to: reference.path)
+            _ = try await VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"))).render(spec, to: reference.path)
             let bytes = try await objects.get(try ObjectKey(try #require(task.result?.videoKey)), range: nil).collect()
             #expect(bytes == Array(try Data(contentsOf: reference)), "the batched video of seed \(spec.seed) differs from its render alone")
         }
@@ -150,7 +150,7 @@ final class WorkerTests: Sendable {
             text: "a red fox running through snow", image: "https://assets.example/fox.png",
             params: .init(resolution: "720P", fps: 24, duration: 1, steps: 4, seed: 2, preset: "ultrafast")
         ).validated(limits: .oneShot))).task.id
-        var renderer = VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
+        var renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
         renderer.fetcher = DelayedImageFetcher(seconds: 2, image: image)
         let worker = Worker(
             store: store, objects: objects, renderer: renderer,
@@ -199,7 +199,7 @@ final class WorkerTests: Sendable {
         ).validated(limits: .oneShot), callbackURL: "https://hooks.example/done")).task.id
         let worker = Worker(
             store: store, objects: objects,
-            renderer: VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"), executable: slowFFmpeg.path)),
+            renderer: VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"), executable: slowFFmpeg.path)),
             configuration: WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 0.5, pollSeconds: 0.05, workDirectory: directory),
             logger: Logger(label: "test")
         )
@@ -222,7 +222,7 @@ final class WorkerTests: Sendable {
             text: "a red fox running through snow", params: .init(resolution: "720P", fps: 24, duration: 1, steps: 4, seed: 2, preset: "ultrafast")
         ).validated(limits: .oneShot), callbackURL: "https://hooks.example/done")).task.id
         let worker = Worker(
-            store: store, objects: SlowUploads(inner: objects, seconds: 3), renderer: VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"))),
+            store: store, objects: SlowUploads(inner: objects, seconds: 3), renderer: VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"))),
             configuration: WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 0.5, pollSeconds: 0.05, workDirectory: directory),
             logger: Logger(label: "test")
         )
@@ -247,7 +247,7 @@ final class WorkerTests: Sendable {
             params: .init(resolution: "720P", fps: 24, duration: 1, steps: 4, seed: 2, preset: "ultrafast")
         ).validated(limits: .oneShot))).task.id
         let fast = try await enqueue(steps: 4)
-        var renderer = VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
+        var renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
         renderer.fetcher = SlowFetcher(seconds: 15)
         let worker = Worker(
             store: store, objects: objects, renderer: renderer,
@@ -274,7 +274,7 @@ final class WorkerTests: Sendable {
         configuration.stepWatchdogSeconds = 0.001
         var logger = Logger(label: "test")
         logger.logLevel = .error
-        let worker = Worker(store: store, objects: objects, renderer: VideoRenderer(), configuration: configuration, logger: logger)
+        let worker = Worker(store: store, objects: objects, renderer: VideoRenderer(model: ProceduralModel()), configuration: configuration, logger: logger)
         let running = Task { try await worker.run() }
         // The device lost (counted), then the worker out of service: waiting on the count first
         // keeps a worker that has not started yet from reading as stopped.
@@ -303,7 +303,7 @@ final class WorkerTests: Sendable {
         #expect(try await store.claim(worker: "dead/cpu0", capacity: 1, leaseSeconds: 30, filter: ClaimFilter()).map(\.id) == [id])
         let manual = ManualClock()
         let worker = Worker(
-            store: store, objects: objects, renderer: VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"))),
+            store: store, objects: objects, renderer: VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"))),
             configuration: WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 1, pollSeconds: 0.05, reapSeconds: 3600, workDirectory: directory),
             clock: MonotonicClock(manual), wallClock: wall, logger: Logger(label: "test")
         )
@@ -324,7 +324,7 @@ final class WorkerTests: Sendable {
     func keepsLease() async throws {
         let id = try await enqueue(steps: 40, duration: 4)
         let worker = Worker(
-            store: store, objects: objects, renderer: VideoRenderer(),
+            store: store, objects: objects, renderer: VideoRenderer(model: ProceduralModel()),
             configuration: WorkerConfiguration(leaseSeconds: 1.5, heartbeatSeconds: 0.4, pollSeconds: 0.05, reapSeconds: 0.5, workDirectory: directory),
             logger: Logger(label: "test")
         )
@@ -375,7 +375,7 @@ final class WorkerTests: Sendable {
         let broken = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(executable: "/nonexistent/ffmpeg"))
 
         let rescued = try await store.create(NewTask(userID: "u", request: spec)).task.id
-        let worker = Worker(store: store, objects: objects, renderer: broken, fallbackRenderer: VideoRenderer(), configuration: configuration, logger: Logger(label: "test"))
+        let worker = Worker(store: store, objects: objects, renderer: broken, fallbackRenderer: VideoRenderer(model: ProceduralModel()), configuration: configuration, logger: Logger(label: "test"))
         let running = Task { try await worker.run() }
         let done = try await poll(store, rescued) { $0.status == .succeeded || $0.status == .failed }
         running.cancel()
@@ -423,7 +423,7 @@ final class WorkerTests: Sendable {
 
         // The resumed video is the video an uninterrupted render makes.
         let reference = directory.appendingPathComponent("reference.mp4")
-        _ = try await VideoRenderer().render(slow, to: reference.path)
+        _ = try await VideoRenderer(model: ProceduralModel()).render(slow, to: reference.path)
         let bytes = try await objects.get(try ObjectKey(try #require(lowDone.result?.videoKey)), range: nil).collect()
         #expect(bytes == Array(try Data(contentsOf: reference)))
     }
