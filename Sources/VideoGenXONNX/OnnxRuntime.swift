@@ -30,6 +30,23 @@ public final class OnnxRuntime: @unchecked Sendable {
     /// The runtime's version, e.g. `1.31.1`.
     public var version: String { library.version }
 
+    /// The execution providers this build of ONNX Runtime has, e.g. `CPUExecutionProvider`
+    /// (the `onnxruntime` wheel) or also `CUDAExecutionProvider` (`onnxruntime-gpu`).
+    public var availableProviders: [String] {
+        typealias Get = @convention(c) (UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>, UnsafeMutablePointer<Int32>) -> OpaquePointer?
+        typealias Release = @convention(c) (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, Int32) -> OpaquePointer?
+        var names: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+        var count: Int32 = 0
+        guard (try? check(library.function(.getAvailableProviders, as: Get.self)(&names, &count), "listing providers")) != nil, let names else {
+            return []
+        }
+        let providers = (0..<Int(count)).compactMap { names[$0].map { String(cString: $0) } }
+        if let status = library.function(.releaseAvailableProviders, as: Release.self)(names, count) {
+            library.function(.releaseStatus, as: (@convention(c) (OpaquePointer) -> Void).self)(status)
+        }
+        return providers
+    }
+
     /// A session over the graph in `path` with `intraOpThreads` threads (0: ONNX Runtime's
     /// choice, one per core) and every graph optimisation on. One thread (the default) runs on
     /// the calling thread; more make a pool whose threads spin-wait between runs, which starves

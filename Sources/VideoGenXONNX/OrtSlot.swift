@@ -1,6 +1,7 @@
-/// Positions in ONNX Runtime's `OrtApi` function table of the functions this backend calls
-/// (the version-1 part of the table, fixed since ONNX Runtime 1.0: `onnxruntime_c_api.h`
-/// declares them in this order). Checked by the tests against a live runtime.
+/// Positions in ONNX Runtime's `OrtApi` function table of the functions this backend calls:
+/// the version-1 part of the table (fixed since ONNX Runtime 1.0: `onnxruntime_c_api.h`
+/// declares them in this order) and the two provider-listing functions of version 2, which the
+/// table has kept at 125 and 126 since. Checked by the tests against a live runtime.
 enum OrtSlot: Int {
     case getErrorCode = 1
     case getErrorMessage = 2
@@ -35,4 +36,6 @@ enum OrtSlot: Int {
     case releaseTypeInfo = 98
     case releaseTensorTypeAndShapeInfo = 99
     case releaseSessionOptions = 100
+    case getAvailableProviders = 125
+    case releaseAvailableProviders = 126
 }

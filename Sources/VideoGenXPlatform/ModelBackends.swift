@@ -58,8 +58,11 @@ enum ModelBackends {
         let asked = Set(onnxModels.flatMap { $0.config.providers ?? configuration.onnx.providers }).subtracting(["cpu"])
         let gpus = configuration.worker.devices.filter { if case .gpu = $0.kind { true } else { false } }
         if !asked.isEmpty || !gpus.isEmpty {
+            var available = ""
+            if case .success(let runtime) = onnxRuntime(configuration.onnx) { available = runtime.availableProviders.joined(separator: ",") }
             logger.warning("ONNX models run on ONNX Runtime's cpu execution provider: this build does not load the cuda or tensorrt providers", metadata: [
                 "onnx.providers.asked": "\(asked.sorted().joined(separator: ","))", "worker.devices": "\(gpus.map(\.name).joined(separator: ","))",
+                "onnx.providers.available": "\(available)",
             ])
         }
     }

@@ -17,6 +17,7 @@ struct OnnxRuntimeTests {
     func loading() throws {
         let runtime = try Self.runtime()
         #expect(runtime.version == "1.31.1")
+        #expect(runtime.availableProviders.contains("CPUExecutionProvider"), "\(runtime.availableProviders)")
         #expect(throws: OnnxError.self) { try OrtLibrary(path: "/nonexistent/libonnxruntime.so") }
         do {
             _ = try OrtLibrary(path: "/nonexistent/libonnxruntime.so")

@@ -194,45 +194,39 @@ final class WorkerTests: Sendable {
         let slowFFmpeg = directory.appendingPathComponent("slow-ffmpeg.sh")
         try "#!/bin/sh\nffmpeg \"$@\"\nstatus=$?\nsleep 3\nexit $status\n".write(to: slowFFmpeg, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: slowFFmpeg.path)
-        let id = try await store.create(NewTask(userID: "u", request: try GenerationRequest(
-            text: "a red fox running through snow", params: .init(resolution: "720P", fps: 24, duration: 1, steps: 4, seed: 2, preset: "ultrafast")
-        ).validated(limits: .oneShot), callbackURL: "https://hooks.example/done")).task.id
-        let worker = Worker(
-            store: store, objects: objects,
-            renderer: VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"), executable: slowFFmpeg.path)),
-            configuration: WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 0.5, pollSeconds: 0.05, workDirectory: directory),
-            logger: Logger(label: "test")
-        )
-        let running = Task { try await worker.run() }
-        let encoding = try await waitFor(id) { $0.stage == "encoding" }
-        #expect(encoding.status == .processing)
-        _ = try await store.cancel(id, userID: "u")
-        let done = try await waitFor(id) { $0.status.isTerminal }
-        running.cancel()
-        _ = try? await running.value
+        let renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"), executable: slowFFmpeg.path))
+        let (id, done) = try await cancelled(in: "encoding", renderer: renderer, objects: objects)
         #expect(done.status == .cancelled, "\(done.status)")
         #expect(done.result == nil && done.attempt == 0)
         #expect(try await objects.head(try ObjectKey("videos/\(id)/video.mp4")) == nil, "nothing uploaded")
         #expect(try await store.callbacks(of: id).map(\.event) == ["task.cancelled"])
     }
 
-    @Test("A task cancelled while it uploads (its last step long past: no step boundary left to stop at) ends cancelled, with no result and no callback saying succeeded")
-    func cancelWhileUploading() async throws {
+    /// Runs a worker on a short task with a callback, cancels the task once it reaches `stage`,
+    /// and returns its id and its final record.
+    private func cancelled(in stage: String, renderer: VideoRenderer, objects: any ObjectStore) async throws -> (TaskID, TaskRecord) {
         let id = try await store.create(NewTask(userID: "u", request: try GenerationRequest(
             text: "a red fox running through snow", params: .init(resolution: "720P", fps: 24, duration: 1, steps: 4, seed: 2, preset: "ultrafast")
         ).validated(limits: .oneShot), callbackURL: "https://hooks.example/done")).task.id
         let worker = Worker(
-            store: store, objects: SlowUploads(inner: objects, seconds: 3), renderer: VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"))),
+            store: store, objects: objects, renderer: renderer,
             configuration: WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 0.5, pollSeconds: 0.05, workDirectory: directory),
             logger: Logger(label: "test")
         )
         let running = Task { try await worker.run() }
-        let uploading = try await waitFor(id) { $0.stage == "uploading" }
-        #expect(uploading.status == .processing)
+        let reached = try await waitFor(id) { $0.stage == stage }
+        #expect(reached.status == .processing)
         _ = try await store.cancel(id, userID: "u")
         let done = try await waitFor(id) { $0.status.isTerminal }
         running.cancel()
         _ = try? await running.value
+        return (id, done)
+    }
+
+    @Test("A task cancelled while it uploads (its last step long past: no step boundary left to stop at) ends cancelled, with no result and no callback saying succeeded")
+    func cancelWhileUploading() async throws {
+        let renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
+        let (id, done) = try await cancelled(in: "uploading", renderer: renderer, objects: SlowUploads(inner: objects, seconds: 3))
         #expect(done.status == .cancelled, "\(done.status)")
         #expect(done.result == nil && done.attempt == 0)
         #expect(try await store.callbacks(of: id).map(\.event) == ["task.cancelled"])

@@ -145,23 +145,30 @@ struct AccessControlTests {
                     var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(Self.generate)")!)
                     request.httpMethod = "POST"
                     request.httpBody = Data(body.utf8)
-                    request.setValue("wait=10", forHTTPHeaderField: "Prefer")
+                    request.setValue("wait=20", forHTTPHeaderField: "Prefer")
                     for field in f.signed(f.admin, .post, Self.generate, body: body) {
                         request.setValue(field.value, forHTTPHeaderField: field.name.rawName)
                     }
                     let blocking = request
                     group.addTask {
-                        _ = try await URLSession.shared.data(for: blocking)
+                        // A session of its own, so the two never share (or queue on) one connection.
+                        let session = URLSession(configuration: .ephemeral)
+                        defer { session.finishTasksAndInvalidate() }
+                        let (data, response) = try await session.data(for: blocking)
                         ended.times.withLock { $0.append(ContinuousClock.now) }
+                        ended.answers.withLock { $0.append("\((response as? HTTPURLResponse)?.statusCode ?? 0) \(String(decoding: data.prefix(200), as: UTF8.self))") }
                     }
                 }
-                // Both handlers are busy once both tasks exist (each then holds for its 10 s wait).
+                // Both handlers are busy once both tasks exist (each then holds for its 20 s wait: long, because
+                // CI runs every suite at once on two cores and a handler may wait seconds to be scheduled).
                 let store = f.store
                 try await eventually(seconds: 10) { try await store.list(userID: "root", status: nil, limit: 10, after: nil).tasks.count == 2 }
                 let path = "/api/v1/video/tasks"
+                let stillBusy = ended.times.withLock { $0.isEmpty }
                 let response = try await client.execute(uri: path, method: .get, headers: f.signed(f.admin, .get, path))
                 let answered = ContinuousClock.now
-                #expect(response.status == .serviceUnavailable && response.headers[.retryAfter] == "1")
+                #expect(response.status == .serviceUnavailable && response.headers[.retryAfter] == "1",
+                        "got \(response.status) (busy handlers still holding when sent: \(stillBusy); they answered \(ended.answers.withLock { $0 })): \(String(buffer: response.body).prefix(200))")
                 #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
                 try await group.waitForAll()
                 // Order, not a time bound: the refusal came while both busy handlers still held
@@ -177,4 +184,5 @@ struct AccessControlTests {
 /// When requests ended, shared with the tasks that made them.
 final class EndTimes: Sendable {
     let times = Mutex<[ContinuousClock.Instant]>([])
+    let answers = Mutex<[String]>([])
 }
