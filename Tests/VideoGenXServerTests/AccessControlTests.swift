@@ -145,7 +145,7 @@ struct AccessControlTests {
                     var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(Self.generate)")!)
                     request.httpMethod = "POST"
                     request.httpBody = Data(body.utf8)
-                    request.setValue("wait=20", forHTTPHeaderField: "Prefer")
+                    request.setValue("wait=60", forHTTPHeaderField: "Prefer")
                     for field in f.signed(f.admin, .post, Self.generate, body: body) {
                         request.setValue(field.value, forHTTPHeaderField: field.name.rawName)
                     }
@@ -159,8 +159,9 @@ struct AccessControlTests {
                         ended.answers.withLock { $0.append("\((response as? HTTPURLResponse)?.statusCode ?? 0) \(String(decoding: data.prefix(200), as: UTF8.self))") }
                     }
                 }
-                // Both handlers are busy once both tasks exist (each then holds for its 20 s wait: long, because
-                // CI runs every suite at once on two cores and a handler may wait seconds to be scheduled).
+                // Both handlers are busy once both tasks exist (each then holds for its 60 s wait, the most: long,
+                // because in CI every suite runs at once on two cores, and this test task was seen to wait
+                // 20 s to be scheduled while suites ran CPU-bound work on the cooperative threads).
                 let store = f.store
                 try await eventually(seconds: 10) { try await store.list(userID: "root", status: nil, limit: 10, after: nil).tasks.count == 2 }
                 let path = "/api/v1/video/tasks"
