@@ -146,6 +146,7 @@ struct AccessControlTests {
                     request.httpMethod = "POST"
                     request.httpBody = Data(body.utf8)
                     request.setValue("wait=60", forHTTPHeaderField: "Prefer")
+                    request.timeoutInterval = 120
                     for field in f.signed(f.admin, .post, Self.generate, body: body) {
                         request.setValue(field.value, forHTTPHeaderField: field.name.rawName)
                     }
