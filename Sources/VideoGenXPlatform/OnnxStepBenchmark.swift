@@ -92,11 +92,11 @@ public struct OnnxStepBenchmark: Sendable {
             ],
             output: .string(limit: 1 << 16), error: .string(limit: 1 << 16)
         )
-        let json = reference.standardOutput ?? ""
+        let json = reference.standardOutput
         guard reference.terminationStatus.isSuccess,
               let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Double]
         else {
-            throw ReferenceFailure(description: "the Python reference failed: \(reference.standardError ?? "") (run make model-deps)")
+            throw ReferenceFailure(description: "the Python reference failed: \(reference.standardError) (run make model-deps)")
         }
         return batches.map { batch in Line(batch: batch, ours: ours[batch] ?? .nan, python: parsed[String(batch)] ?? .nan) }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Subprocess
 import SystemPackage
 import Testing
@@ -47,6 +48,10 @@ public enum OnnxTestEnvironment {
     /// Runs `tools/models/<script>` with the venv's Python; its stdout goes to `stdout` when given.
     /// - Throws: when it exits non-zero (its stderr in the message).
     public static func runTool(_ script: String, _ arguments: [String], environment: [String: String] = [:], stdout: URL? = nil) async throws {
+        // One Python tool at a time: each loads numpy and onnxruntime (seconds of CPU), and the
+        // suites run at once on two cores beside time-bounded ones.
+        await toolGate.acquire()
+        defer { toolGate.release() }
         var updates: [Environment.Key: String?] = [:]
         for (key, value) in environment { updates[Environment.Key(rawValue: key)!] = value }
         let result = try await Subprocess.run(
@@ -58,6 +63,9 @@ public enum OnnxTestEnvironment {
         }
         if let stdout { try Data((result.standardOutput ?? "").utf8).write(to: stdout) }
     }
+
+    /// Serialises ``runTool(_:_:environment:stdout:)``.
+    static let toolGate = AsyncGate()
 
     /// The tiny test model (`tools/models/make_tiny.py`), built once per test process into a
     /// temporary folder: returns the folder holding `tiny-onnx.yaml` and `tiny-onnx/`.
@@ -84,5 +92,37 @@ actor TinyModelCache {
         }
         built = task
         return try await task.value
+    }
+}
+
+/// A one-permit gate for async code: `acquire` waits its turn, `release` hands the permit on.
+final class AsyncGate: Sendable {
+    private let state = Mutex<(busy: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    /// Waits until the permit is this caller's.
+    func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                guard state.busy else {
+                    state.busy = true
+                    return true
+                }
+                state.waiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    /// Hands the permit to the next waiter, or frees it.
+    func release() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.waiters.isEmpty else {
+                state.busy = false
+                return nil
+            }
+            return state.waiters.removeFirst()
+        }
+        next?.resume()
     }
 }

@@ -14,7 +14,7 @@ import VideoGenXStoreSQLite
 import VideoGenXTestSupport
 
 /// The worker against a real SQLite store, folder object store, procedural model and ffmpeg.
-@Suite("Worker", .serialized, .timeLimit(.minutes(2)))
+@Suite("Worker", .serialized, .timeLimit(.minutes(4)))
 final class WorkerTests: Sendable {
     let directory: URL
     let store: SQLiteTaskStore
@@ -386,8 +386,10 @@ final class WorkerTests: Sendable {
         #expect(failed.error?.message.hasSuffix("(tried procedural ×1, then fallback procedural ×1)") == true, "\(String(describing: failed.error))")
     }
 
+    /// The task once `done` holds, polling every 50 ms for up to 3 minutes (a liveness bound:
+    /// CI runs every suite at once on two cores, and a render can wait long for a thread).
     private func poll(_ store: SQLiteTaskStore, _ id: TaskID, _ done: (TaskRecord) -> Bool) async throws -> TaskRecord {
-        for _ in 0..<1200 {
+        for _ in 0..<3600 {
             if let task = try await store.get(id), done(task) { return task }
             try await Task.sleep(for: .milliseconds(50))
         }

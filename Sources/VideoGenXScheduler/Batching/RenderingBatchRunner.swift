@@ -108,11 +108,12 @@ public struct RenderingBatchRunner: BatchRunner {
         }
     }
 
-    /// One batch step: every member's sampler step and frame hand-off, at once; the errors by task.
+    /// One batch step: every member's sampler step and frame hand-off, at once, on the compute
+    /// threads (``ComputeExecutor``); the errors by task.
     private func step(_ members: [BatchMember]) async -> [TaskID: any Error] {
         await withTaskGroup(of: (TaskID, (any Error)?).self) { group in
             for member in members {
-                group.addTask {
+                group.addTask(executorPreference: ComputeExecutor.shared) {
                     do {
                         try await member.feed()
                         return (member.task.id, nil)
