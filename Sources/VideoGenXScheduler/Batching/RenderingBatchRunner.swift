@@ -108,12 +108,11 @@ public struct RenderingBatchRunner: BatchRunner {
         }
     }
 
-    /// One batch step: every member's sampler step and frame hand-off, at once, on the compute
-    /// threads (``ComputeExecutor``); the errors by task.
+    /// One batch step: every member's sampler step and frame hand-off, at once; the errors by task.
     private func step(_ members: [BatchMember]) async -> [TaskID: any Error] {
         await withTaskGroup(of: (TaskID, (any Error)?).self) { group in
             for member in members {
-                group.addTask(executorPreference: ComputeExecutor.shared) {
+                group.addTask {
                     do {
                         try await member.feed()
                         return (member.task.id, nil)
