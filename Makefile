@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEMO_PROMPT ?= a red fox running through snow
 DEMO_ARGS ?= --resolution 720P --fps 24 --duration 6 --steps 30 --seed 7
 
-.PHONY: deps build serve demo test fuzz bench bench-cluster clean
+.PHONY: deps model-deps model-tiny build serve demo test fuzz bench bench-cluster clean
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -13,6 +13,14 @@ DATA_DIR ?= ./data
 ## Install missing system packages (ffmpeg, GNU time).
 deps:
 	@bash scripts/install-deps.sh
+
+## Install the ONNX backend's Python side in .venv-models (ONNX Runtime 1.31.1, onnx, the CLIP vocabulary).
+model-deps:
+	@bash scripts/install-model-deps.sh
+
+## Build models/tiny-onnx (+ models/tiny-onnx.yaml): the random-weight test model, without torch.
+model-tiny: model-deps
+	OPEN_CLIP_VOCAB=.venv-models/share/bpe_simple_vocab_16e6.txt.gz .venv-models/bin/python tools/models/make_tiny.py models/tiny-onnx
 
 ## Build the videogenx binary (debug; hot loops are optimised, see Package.swift).
 build: deps
@@ -29,7 +37,7 @@ demo: build
 	@echo "demo video: $(CURDIR)/out/demo.mp4"
 
 ## Run the whole test suite, beside a throwaway PostgreSQL cluster (scripts/with-postgres.sh).
-test: deps
+test: deps model-deps
 	bash scripts/with-postgres.sh $(SWIFT) test
 
 ## Validate openapi.yaml and fuzz a live API-only server with schemathesis (pip, in .venv-fuzz).

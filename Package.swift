@@ -35,6 +35,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "VideoGenXCore", swiftSettings: sharedSettings),
@@ -73,6 +76,15 @@ let package = Package(
             swiftSettings: sharedSettings
         ),
         .target(
+            name: "VideoGenXONNX",
+            dependencies: [
+                "VideoGenXCore", "VideoGenXInference",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: sharedSettings
+        ),
+        .target(
             name: "VideoGenXObjects",
             dependencies: ["VideoGenXCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: sharedSettings
@@ -103,7 +115,7 @@ let package = Package(
             name: "VideoGenXPlatform",
             dependencies: [
                 "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects",
-                "VideoGenXStoreSQLite", "VideoGenXStorePostgres", "VideoGenXScheduler", "VideoGenXServer",
+                "VideoGenXStoreSQLite", "VideoGenXStorePostgres", "VideoGenXScheduler", "VideoGenXServer", "VideoGenXONNX",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -112,6 +124,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: sharedSettings
         ),
@@ -137,6 +150,11 @@ let package = Package(
         .testTarget(
             name: "VideoGenXMediaTests",
             dependencies: ["VideoGenXMedia", .product(name: "Subprocess", package: "swift-subprocess")],
+            swiftSettings: sharedSettings
+        ),
+        .testTarget(
+            name: "VideoGenXONNXTests",
+            dependencies: ["VideoGenXONNX", "VideoGenXInference", "VideoGenXCore", "VideoGenXTestSupport"],
             swiftSettings: sharedSettings
         ),
         .testTarget(

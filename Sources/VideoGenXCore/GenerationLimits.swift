@@ -13,6 +13,11 @@ public struct GenerationLimits: Sendable, Hashable {
     public var resolutions: [Resolution]
     /// Largest accepted `image` reference (URL or data URI) in characters. Default 10 MiB.
     public var maxImageReferenceLength: Int
+    /// The models a request may name in `params.model`, by name. Default the built-in
+    /// procedural model only.
+    public var models: [String: ModelCapabilities]
+    /// The model of a request that names none. Default `procedural`.
+    public var defaultModel: String
 
     /// Creates limits; every argument defaults to the platform's value.
     public init(
@@ -21,8 +26,11 @@ public struct GenerationLimits: Sendable, Hashable {
         steps: ClosedRange<Int> = 20...100,
         frameRates: [Int] = [24, 30],
         resolutions: [Resolution] = Resolution.allCases,
-        maxImageReferenceLength: Int = 10 * 1024 * 1024
+        maxImageReferenceLength: Int = 10 * 1024 * 1024,
+        models: [ModelCapabilities] = [.procedural], defaultModel: String = ModelCapabilities.proceduralName
     ) {
+        self.models = Dictionary(models.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.defaultModel = defaultModel
         self.resolutions = resolutions
         self.textLength = textLength
         self.durationSeconds = durationSeconds

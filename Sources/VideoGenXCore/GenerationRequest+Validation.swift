@@ -37,6 +37,15 @@ extension GenerationRequest {
         Self.check(steps, in: limits.steps, field: "params.steps", unit: "", into: &issues)
         let sampler = Self.choice(p.sampler, default: GenerationSpec.Defaults.sampler, field: "params.sampler", into: &issues)
         let finishing = p.validatedFinishing(duration: Double(duration), limits: limits, into: &issues)
+        let model = p.model ?? limits.defaultModel
+        if let capabilities = limits.models[model] {
+            if let resolution, limits.resolutions.contains(resolution), limits.frameRates.contains(fps) {
+                issues += capabilities.issues(resolution: resolution, fps: fps, frames: fps * duration)
+            }
+        } else {
+            let known = limits.models.keys.sorted().joined(separator: ", ")
+            issues.append(FieldIssue(field: "params.model", reason: "must be a registered model (\(known)), got '\(model)'"))
+        }
 
         guard issues.isEmpty, let text, let resolution, let style, let sampler else {
             throw ValidationFailure(issues: issues)
@@ -46,7 +55,7 @@ extension GenerationRequest {
             style: style, saturation: saturation, contrast: contrast, cfgScale: cfgScale,
             steps: steps, sampler: sampler, seed: p.seed ?? makeSeed(), brightness: finishing.brightness,
             denoise: finishing.denoise, subtitle: finishing.subtitle, watermark: finishing.watermark,
-            music: finishing.music, output: finishing.output
+            music: finishing.music, output: finishing.output, model: model
         )
     }
 

@@ -72,6 +72,8 @@ public struct GenerationRequest: Codable, Sendable, Hashable {
         public var preset: String?
         /// `aac` (the default and only choice).
         public var audioCodec: String?
+        /// The registered model to render with (default: the server's default model).
+        public var model: String?
 
         /// Creates parameters; `nil` means "use the default".
         public init(
@@ -80,8 +82,9 @@ public struct GenerationRequest: Codable, Sendable, Hashable {
             steps: Int? = nil, sampler: String? = nil, seed: UInt64? = nil, brightness: Double? = nil,
             denoise: String? = nil, subtitle: SubtitleRequest? = nil, watermark: WatermarkRequest? = nil,
             backgroundMusic: MusicRequest? = nil, codec: String? = nil, crf: Int? = nil, bitrate: String? = nil,
-            preset: String? = nil, audioCodec: String? = nil
+            preset: String? = nil, audioCodec: String? = nil, model: String? = nil
         ) {
+            self.model = model
             self.resolution = resolution
             self.fps = fps
             self.duration = duration
@@ -111,6 +114,7 @@ public struct GenerationRequest: Codable, Sendable, Hashable {
             case backgroundMusic = "background_music"
             case codec, crf, bitrate, preset
             case audioCodec = "audio_codec"
+            case model
         }
     }
 }

@@ -37,6 +37,8 @@ public struct GenerationSpec: Sendable, Hashable, Codable {
     public var music: BackgroundMusic?
     /// Codec, rate control, preset and audio codec.
     public var output = OutputSettings()
+    /// The registered model that renders it.
+    public var model: String = ModelCapabilities.proceduralName
 
     /// Clip length in seconds as the encoder sees it (frames ÷ fps).
     public var exactDuration: Double { Double(frameCount) / Double(fps) }
@@ -88,5 +90,6 @@ extension GenerationSpec {
         watermark = try c.decodeIfPresent(Watermark.self, forKey: .watermark)
         music = try c.decodeIfPresent(BackgroundMusic.self, forKey: .music)
         output = try c.decodeIfPresent(OutputSettings.self, forKey: .output) ?? OutputSettings()
+        model = try c.decodeIfPresent(String.self, forKey: .model) ?? ModelCapabilities.proceduralName
     }
 }

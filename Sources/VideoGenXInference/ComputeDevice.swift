@@ -1,4 +1,5 @@
-/// A device a model runs on: the CPU, a GPU, or a simulated device for tests and benchmarks.
+/// A device of the node — the CPU, an NVIDIA GPU by index, or a simulated device for tests and
+/// benchmarks — as configured (`worker.devices`), monitored, and given to models to load on.
 public struct ComputeDevice: Sendable, Hashable, CustomStringConvertible {
     /// The kind of a device.
     public enum Kind: Sendable, Hashable {
@@ -12,7 +13,7 @@ public struct ComputeDevice: Sendable, Hashable, CustomStringConvertible {
 
     /// What kind of device this is.
     public var kind: Kind
-    /// A human-readable name, e.g. `cpu` or `cuda:0`.
+    /// Its name and configuration spelling: `cpu`, `gpu:N`, `simulated`.
     public var name: String
 
     /// Creates a device description.
@@ -21,8 +22,28 @@ public struct ComputeDevice: Sendable, Hashable, CustomStringConvertible {
         self.name = name
     }
 
+    /// Parses `cpu`, `gpu:N` (N 0–63) or `simulated`; `nil` for anything else.
+    public init?(_ text: String) {
+        switch text.lowercased() {
+        case "cpu": self = .cpu
+        case "simulated": self = .simulated
+        case let value where value.hasPrefix("gpu:"):
+            guard let index = Int(value.dropFirst(4)), (0...63).contains(index) else { return nil }
+            self = .gpu(index: index)
+        default: return nil
+        }
+    }
+
     /// The host CPU.
     public static let cpu = ComputeDevice(kind: .cpu, name: "cpu")
+
+    /// A simulated device with a cost model.
+    public static let simulated = ComputeDevice(kind: .simulated, name: "simulated")
+
+    /// NVIDIA GPU number `index`.
+    public static func gpu(index: Int) -> ComputeDevice {
+        ComputeDevice(kind: .gpu(index: index), name: "gpu:\(index)")
+    }
 
     /// The device's name.
     public var description: String { name }

@@ -61,7 +61,7 @@ extension VideoModel {
 
 /// An error of a model: not loaded, unsupported device, bad job.
 public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// Stable error code (`model_not_loaded`, `unsupported_device`, `invalid_job`).
+    /// Stable error code (`model_not_loaded`, `model_load_failed`, `model_unavailable`, `invalid_job`, `out_of_memory`).
     public var code: String
     /// Human-readable message.
     public var message: String

@@ -45,7 +45,7 @@ public enum ServeApplication {
     private static func build(_ configuration: ServeConfiguration, role: Role, stores: Stores, logger: Logger) async throws -> ServiceGroup {
         let nvml: NVML?
         do {
-            nvml = try DeviceSpec.openNVML(for: configuration.worker.devices)
+            nvml = try ComputeDevice.openNVML(for: configuration.worker.devices)
         } catch {
             throw ConfigurationError(key: "worker.devices", reason: error.message)
         }
@@ -55,30 +55,36 @@ public enum ServeApplication {
         let store = stores.tasks
         let signer = try URLSigner(secret: try KeyFile.loadOrCreate("url-signing.key", in: data))
         let objects = try FileObjectStore(root: configuration.objectsFolder, publicBaseURL: configuration.baseURL, signer: signer)
-        let models = ModelCache(
-            device: .cpu, budgetBytes: UInt64(configuration.models.memoryBudgetMiB) << 20, warmCount: configuration.models.warmCount,
-            descriptors: ModelCatalog.descriptors, logger: logger
-        )
+        // One warm model cache per device: a model is loaded on the device its task runs on.
+        let descriptors = ModelBackends.descriptors(configuration.registry, onnx: configuration.onnx)
+        let caches = configuration.worker.devices.map { device in
+            ModelCache(
+                device: device, budgetBytes: UInt64(configuration.models.memoryBudgetMiB) << 20, warmCount: configuration.models.warmCount,
+                descriptors: descriptors, logger: logger
+            )
+        }
         let runsWorker = role.runsWorker(configuration)
         if runsWorker {
-            try await models.preload(configuration.models.preload)
+            for cache in caches { try await cache.preload(configuration.models.preload) }
+            ModelBackends.logProviders(configuration, logger: logger)
         }
         var renderer = VideoRenderer(
             model: ProceduralModel(), encoder: FFmpegEncoder(),
             fetcher: GuardedAssetFetcher(allowlist: configuration.urlAllowlist, timeoutSeconds: configuration.assetFetchTimeoutSeconds),
             assetLimits: configuration.assetLimits, objects: objects
         )
-        renderer.models = models
         var fallbackRenderer: VideoRenderer?
-        if let name = configuration.worker.fallbackModel, let model = ModelCatalog.makeModel(named: name) {
+        if let name = configuration.worker.fallbackModel, let entry = configuration.registry.entry(name) {
             fallbackRenderer = renderer
-            fallbackRenderer?.model = model
+            fallbackRenderer?.model = ModelBackends.make(entry, precision: entry.config.variants.first?.precision ?? "fp32", onnx: configuration.onnx)
+            fallbackRenderer?.modelName = name
         }
         let health = WorkerHealth()
         let monitor = runsWorker ? Self.deviceMonitor(configuration.worker.devices, health: health, nvml: nvml, logger: logger) : nil
         let worker = Worker(
             store: store, objects: objects, renderer: renderer, fallbackRenderer: fallbackRenderer,
-            configuration: configuration.worker, devices: monitor?.batchDevices, health: health, logger: logger
+            configuration: configuration.worker, devices: monitor?.batchDevices, health: health,
+            modelCaches: Dictionary(zip(configuration.worker.devices.map(\.name), caches), uniquingKeysWith: { first, _ in first }), logger: logger
         )
         let secrets = configuration.callbacks == nil ? nil : WebhookSecrets(masterKey: try KeyFile.loadOrCreate("webhook-master.key", in: data))
         // Shut down in reverse order: the HTTP side first, then the worker, then the dispatcher
@@ -112,7 +118,7 @@ public enum ServeApplication {
             let api = VideoAPI(
                 store: store, objects: objects, signer: signer, configuration: configuration.server, webhookSecrets: secrets,
                 authenticator: access.authenticator, workerRunning: { !runsWorker || health.isRunning },
-                deviceStatuses: deviceStatuses, modelStatuses: { models.statuses }
+                deviceStatuses: deviceStatuses, modelStatuses: { caches.flatMap(\.statuses) }
             )
             services.append(Application(
                 router: api.buildRouter(),
@@ -137,7 +143,7 @@ public enum ServeApplication {
     }
 
     /// The monitor of the worker's devices; simulated devices get the benchmark's cost model.
-    private static func deviceMonitor(_ devices: [DeviceSpec], health: WorkerHealth, nvml: NVML?, logger: Logger) -> DeviceMonitor {
+    private static func deviceMonitor(_ devices: [ComputeDevice], health: WorkerHealth, nvml: NVML?, logger: Logger) -> DeviceMonitor {
         let clock = MonotonicClock.continuous
         var simulated: [String: SimulatedDevice] = [:]
         for device in devices where device == .simulated {

@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import Logging
 import VideoGenXCore
+import VideoGenXInference
 import VideoGenXScheduler
 import VideoGenXServer
 
@@ -31,7 +32,9 @@ extension ServeConfiguration {
         ("worker.preemptible_tiers", "free,paid,admin"),
         ("callbacks.enabled", "true"), ("callbacks.retry_window_seconds", "86400"), ("callbacks.first_delay_seconds", "5"),
         ("callbacks.max_delay_seconds", "3600"), ("callbacks.timeout_seconds", "10"), ("callbacks.poll_seconds", "1"),
+        ("models.dir", "./models"), ("models.default", "procedural"),
         ("models.preload", "procedural"), ("models.warm_count", "2"), ("models.memory_budget_mb", "4096"),
+        ("onnx.library", "the onnxruntime wheel's"), ("onnx.providers", "cpu"), ("onnx.threads", "1"),
         ("assets.max_image_bytes", "10485760"), ("assets.max_audio_bytes", "52428800"), ("assets.fetch_timeout_seconds", "20"),
     ]
 
@@ -94,10 +97,29 @@ extension ServeConfiguration {
         worker.reapSeconds = max(0.5, min(5, worker.leaseSeconds / 2))
         worker.pollSeconds = try values.seconds("worker.poll_seconds", default: worker.pollSeconds, minimum: 0.01)
         worker.shutdownGraceSeconds = try values.seconds("worker.shutdown_grace_seconds", default: worker.shutdownGraceSeconds, minimum: 0)
-        if let fallback = values.optionalString("worker.fallback_model"), !fallback.isEmpty {
-            guard ModelCatalog.names.contains(fallback) else {
-                throw ConfigurationError(key: "worker.fallback_model", reason: "must be one of \(ModelCatalog.names.joined(separator: ", ")), got '\(fallback)'")
+        onnx.library = values.optionalString("onnx.library").flatMap { $0.isEmpty ? nil : $0 }
+        onnx.providers = try values.strings("onnx.providers", default: onnx.providers).map { name in
+            guard ModelConfig.providerNames.contains(name) else {
+                throw ConfigurationError(key: "onnx.providers", reason: "must list some of \(ModelConfig.providerNames.joined(separator: ", ")), got '\(name)'")
             }
+            return name
+        }
+        onnx.threads = try values.int("onnx.threads", default: onnx.threads, in: 0...1024)
+        models.directory = URL(fileURLWithPath: values.string("models.dir", default: "models"))
+        registry = try ModelRegistry.load(directory: models.directory, availability: ModelBackends.availability(onnx))
+        let known = registry.names
+        func requireModel(_ name: String, key: String) throws {
+            guard known.contains(name) else {
+                throw ConfigurationError(key: key, reason: "must name a registered model (\(known.joined(separator: ", "))), got '\(name)'")
+            }
+        }
+        models.defaultModel = values.string("models.default", default: models.defaultModel)
+        try requireModel(models.defaultModel, key: "models.default")
+        server.limits.models = Dictionary(registry.entries.map { ($0.config.name, $0.config.capabilities) }, uniquingKeysWith: { first, _ in first })
+        server.limits.defaultModel = models.defaultModel
+        server.models = registry.listings
+        if let fallback = values.optionalString("worker.fallback_model"), !fallback.isEmpty {
+            try requireModel(fallback, key: "worker.fallback_model")
             worker.fallbackModel = fallback
         }
         worker.preemptiblePriorities = Set(try values.strings("worker.preemptible_priorities", default: ["1", "2", "3"]).compactMap { text in
@@ -115,15 +137,15 @@ extension ServeConfiguration {
             return tier
         })
         worker.devices = try values.strings("worker.devices", default: ["cpu"]).map { text in
-            guard let device = DeviceSpec(text) else {
+            guard let device = ComputeDevice(text) else {
                 throw ConfigurationError(key: "worker.devices", reason: "must list cpu, gpu:N (0–63) or simulated, got '\(text)'")
             }
             return device
         }
 
         models.preload = try values.strings("models.preload", default: models.preload).filter { $0 != "none" }
-        for name in models.preload where !ModelCatalog.names.contains(name) {
-            throw ConfigurationError(key: "models.preload", reason: "must list models of \(ModelCatalog.names.joined(separator: ", ")) (or none), got '\(name)'")
+        for name in models.preload {
+            try requireModel(name, key: "models.preload")
         }
         models.warmCount = try values.int("models.warm_count", default: models.warmCount, in: 1...64)
         models.memoryBudgetMiB = try values.int("models.memory_budget_mb", default: models.memoryBudgetMiB, in: 64...(1 << 24))

@@ -37,6 +37,10 @@ public struct ServeConfiguration: Sendable {
     public var assetFetchTimeoutSeconds: Double = 20
     /// The warm model cache (`models.*`).
     public var models = ModelCacheSettings()
+    /// The model registry read from `models.dir` (the built-in model alone until read).
+    public var registry = ModelRegistry(entries: [.init(config: ModelRegistry.procedural, directory: nil, file: nil, unavailableReason: nil)])
+    /// The ONNX Runtime backend (`onnx.*`).
+    public var onnx = OnnxSettings()
     /// The task and credential store (`store.url`). Default `sqlite://<data_dir>/tasks.sqlite`.
     public var store: StoreLocation?
     /// The PostgreSQL password: `VIDEOGENX_STORE_PASSWORD`, else the file `store.password_file`
@@ -97,7 +101,44 @@ public struct ModelCacheSettings: Sendable, Hashable {
     public var warmCount = 2
     /// Memory the loaded models may hold together, in MiB. Default 4096.
     public var memoryBudgetMiB = 4096
+    /// Where model configs (`*.yaml`) are read from (`models.dir`). Default `./models`.
+    public var directory = URL(fileURLWithPath: "models")
+    /// The model of a request without `params.model` (`models.default`). Default `procedural`.
+    public var defaultModel = "procedural"
 
     /// The defaults.
     public init() {}
+}
+
+/// The ONNX Runtime backend's settings (`onnx.*` keys).
+public struct OnnxSettings: Sendable, Hashable {
+    /// The runtime's shared library (`onnx.library`). Default: the `libonnxruntime.so.*` of the
+    /// onnxruntime wheel in `./.venv-models` (`make model-deps`), else `libonnxruntime.so` on
+    /// the library path.
+    public var library: String?
+    /// Execution providers in order of preference (`onnx.providers`), for models whose config
+    /// names none. Default `cpu`.
+    public var providers = ["cpu"]
+    /// Intra-op threads per session (`onnx.threads`); 0: one per core. Default 1: the members of
+    /// a batch run side by side, one thread each (a larger pool spin-waits between runs).
+    public var threads = 1
+
+    /// The defaults.
+    public init() {}
+
+    /// `library`, or the default described on it.
+    public var libraryPath: String {
+        if let library { return library }
+        let lib = URL(fileURLWithPath: ".venv-models/lib")
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: lib.path)) ?? []
+        for version in versions.sorted() where version.hasPrefix("python") {
+            let capi = lib.appendingPathComponent("\(version)/site-packages/onnxruntime/capi")
+            if let names = try? FileManager.default.contentsOfDirectory(atPath: capi.path),
+               let name = names.sorted().last(where: { $0.hasPrefix("libonnxruntime.so.") })
+            {
+                return capi.appendingPathComponent(name).path
+            }
+        }
+        return "libonnxruntime.so"
+    }
 }

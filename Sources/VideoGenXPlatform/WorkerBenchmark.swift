@@ -75,7 +75,7 @@ public struct WorkerBenchmark: Sendable {
         var logger = Logger(label: "bench")
         logger.logLevel = .error
         let configuration = WorkerConfiguration(name: "bench", pollSeconds: 0.05, workDirectory: directory, capacity: capacity)
-        let worker = Worker(store: store, objects: objects, renderer: VideoRenderer(), configuration: configuration, logger: logger)
+        let worker = Worker(store: store, objects: objects, renderer: VideoRenderer(model: ProceduralModel()), configuration: configuration, logger: logger)
         let clock = ContinuousClock()
         let started = clock.now
         let running = Task { try await worker.run() }

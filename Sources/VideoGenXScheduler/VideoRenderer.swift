@@ -12,9 +12,12 @@ public struct VideoRenderer: Sendable {
     /// The model to run; without ``models``, ``render(_:to:progress:)`` loads it on the CPU and
     /// releases it after.
     public var model: any VideoModel
-    /// The warm model cache; when set, the model called ``model``'s name is taken from it
+    /// The warm model cache; when set, the model called ``modelName`` is taken from it
     /// (loaded once, kept warm) instead of being loaded for every render.
     public var models: ModelCache?
+    /// The registry name of the model the cache is asked for; default ``model``'s name. The
+    /// worker sets it to each task's model.
+    public var modelName: String?
     /// The ffmpeg encoder (its executable; codec settings come from each request).
     public var encoder: FFmpegEncoder
     /// Fetches assets named by URL; `nil` refuses URLs (data URIs still work).
@@ -24,10 +27,10 @@ public struct VideoRenderer: Sendable {
     /// Where object keys a request names are read from; `nil` refuses keys (one-shot runs).
     public var objects: (any ObjectStore)?
 
-    /// Creates a renderer; defaults to the built-in procedural model, no URL fetching and no
-    /// object store.
+    /// Creates a renderer of `model` (the composition root picks it); by default no URL
+    /// fetching and no object store.
     public init(
-        model: any VideoModel = ProceduralModel(), encoder: FFmpegEncoder = FFmpegEncoder(),
+        model: any VideoModel, encoder: FFmpegEncoder = FFmpegEncoder(),
         fetcher: (any AssetFetcher)? = nil, assetLimits: AssetLimits = AssetLimits(), objects: (any ObjectStore)? = nil
     ) {
         self.model = model
@@ -61,10 +64,7 @@ public struct VideoRenderer: Sendable {
                 job, model: model, spec: spec, assets: assets, workDirectory: workDirectory.path, to: path, progress: progress
             )
         } catch {
-            if let models, let failure = error as? ModelError, failure.code == ModelError.outOfMemory {
-                // The retry (per the store's contract) gets the model at a lower precision, if it has one.
-                await models.reportPressure(model.name)
-            }
+            await reportMemoryPressure(after: error)
             await done(with: model)
             throw error
         }
@@ -84,7 +84,7 @@ public struct VideoRenderer: Sendable {
     /// with ``done(with:)``.
     func acquireModel() async throws -> any VideoModel {
         if let models {
-            return try await models.acquire(model.name)
+            return try await models.acquire(modelName ?? model.name)
         }
         try await model.load(on: .cpu)
         return model
@@ -117,6 +117,14 @@ public struct VideoRenderer: Sendable {
             return ReferenceGrid(columns: ImagePalette.columns, rows: ImagePalette.rows, cells: palette.cells)
         } catch let error as MediaError where error.code != .toolNotFound {
             throw AssetError(code: .unreadable, field: field, message: "is not an image ffmpeg can decode")
+        }
+    }
+
+    /// After an out-of-memory error of the model, tells the cache, which loads its next
+    /// precision variant for the retry (per the store's contract), if it has one.
+    func reportMemoryPressure(after error: any Error) async {
+        if let models, let failure = error as? ModelError, failure.code == ModelError.outOfMemory {
+            await models.reportPressure(modelName ?? model.name)
         }
     }
 

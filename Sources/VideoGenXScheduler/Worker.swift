@@ -42,13 +42,16 @@ public struct Worker: Service {
     ///   - devices: what each of ``WorkerConfiguration/devices`` reads as (the device monitor's
     ///     readings); `nil`: always online, load unknown.
     ///   - health: shared with the API's readiness check and the device monitor.
+    ///   - modelCaches: each device's warm model cache, by device name: a device's lane takes
+    ///     the task's model from its own cache (default: the renderers' cache, if any).
     ///   - clock: what batch windows, the step watchdog, lease renewals and the sweep's cadence
     ///     run on; default the system's monotonic clock.
     ///   - wallClock: the time expired leases are judged by (the store's); default the system's.
     public init(
         store: any TaskStore, objects: any ObjectStore, renderer: VideoRenderer, fallbackRenderer: VideoRenderer? = nil,
         configuration: WorkerConfiguration = WorkerConfiguration(), devices: [any BatchDevice]? = nil, health: WorkerHealth = WorkerHealth(),
-        clock: MonotonicClock = .continuous, wallClock: any WallClock = SystemWallClock(), logger: Logger
+        modelCaches: [String: ModelCache] = [:], clock: MonotonicClock = .continuous, wallClock: any WallClock = SystemWallClock(),
+        logger: Logger
     ) {
         self.store = store
         self.configuration = configuration
@@ -58,7 +61,13 @@ public struct Worker: Service {
         self.health = health
         let devices = devices ?? configuration.devices.map { UnmonitoredDevice(name: $0.description) }
         let lanes = devices.map { device in
-            BatchScheduler.Lane(device: device, runner: RenderingBatchRunner(
+            var renderer = renderer
+            var fallbackRenderer = fallbackRenderer
+            if let cache = modelCaches[device.name] {
+                renderer.models = cache
+                fallbackRenderer?.models = cache
+            }
+            return BatchScheduler.Lane(device: device, runner: RenderingBatchRunner(
                 device: device, renderer: renderer, fallbackRenderer: fallbackRenderer, objects: objects,
                 workDirectory: configuration.workDirectory, health: health, clock: clock, logger: logger
             ))

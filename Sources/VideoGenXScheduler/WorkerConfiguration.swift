@@ -1,5 +1,6 @@
 import Foundation
 import VideoGenXCore
+import VideoGenXInference
 
 /// Settings of the in-process worker. Every value is documented in the README's configuration
 /// table with its default.
@@ -33,7 +34,7 @@ public struct WorkerConfiguration: Sendable {
     public var shutdownGraceSeconds: Double
     /// The devices to run on (`worker.devices`). Default one `cpu`. GPUs are checked at start-up
     /// (NVML must load and know the index); the procedural model runs on the CPU whatever is listed.
-    public var devices: [DeviceSpec] = [.cpu]
+    public var devices: [ComputeDevice] = [.cpu]
     /// The model that runs a task's last attempt after its plain retries failed
     /// (`worker.fallback_model`). Default `nil`: the last attempt runs the primary model again.
     public var fallbackModel: String?

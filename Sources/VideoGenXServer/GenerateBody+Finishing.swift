@@ -7,6 +7,7 @@ extension GenerateBody {
     static let parameterKeys: Set<String> = [
         "resolution", "fps", "duration", "style", "saturation", "contrast", "cfg_scale", "steps", "sampler", "seed",
         "brightness", "denoise", "subtitle", "watermark", "background_music", "codec", "crf", "bitrate", "preset", "audio_codec",
+        "model",
     ]
 
     /// Reads the finishing fields of `reader`'s `params` object into `params`.

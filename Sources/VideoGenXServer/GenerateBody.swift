@@ -58,7 +58,7 @@ struct GenerateBody {
                 resolution: reader.string("resolution"), fps: reader.integer("fps"), duration: reader.integer("duration"),
                 style: reader.string("style"), saturation: reader.number("saturation"), contrast: reader.number("contrast"),
                 cfgScale: reader.number("cfg_scale"), steps: reader.integer("steps"), sampler: reader.string("sampler"),
-                seed: reader.unsigned("seed")
+                seed: reader.unsigned("seed"), model: reader.string("model")
             )
             Self.readFinishing(&reader, into: &params)
             issues += reader.issues

@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var maxPendingPerUser: Int
     /// Tasks pending in all before submissions are shed (503). Default 10,000.
     public var maxQueueDepth: Int
+    /// The registered models `GET /api/v1/models` lists. Default the built-in procedural model.
+    public var models: [RegisteredModel] = [.builtInProcedural]
 
     /// Creates a configuration; defaults as documented on each property.
     public init(

@@ -40,10 +40,11 @@ struct TaskView: Encodable, Sendable {
             var steps: Int
             var sampler: String
             var seed: UInt64
+            var model: String
             var finishing: FinishingEcho
 
             enum CodingKeys: String, CodingKey {
-                case resolution, fps, duration, style, saturation, contrast, cfgScale = "cfg_scale", steps, sampler, seed
+                case resolution, fps, duration, style, saturation, contrast, cfgScale = "cfg_scale", steps, sampler, seed, model
             }
 
             /// The base parameters, then the finishing ones at the same level (the request's shape).
@@ -59,6 +60,7 @@ struct TaskView: Encodable, Sendable {
                 try container.encode(steps, forKey: .steps)
                 try container.encode(sampler, forKey: .sampler)
                 try container.encode(seed, forKey: .seed)
+                try container.encode(model, forKey: .model)
                 try finishing.encode(to: encoder)
             }
         }
@@ -109,7 +111,7 @@ struct TaskView: Encodable, Sendable {
         request = RequestEcho(text: spec.text, image: spec.image, params: .init(
             resolution: spec.resolution.rawValue, fps: spec.fps, duration: spec.durationSeconds, style: spec.style.rawValue,
             saturation: spec.saturation, contrast: spec.contrast, cfgScale: spec.cfgScale, steps: spec.steps,
-            sampler: spec.sampler.rawValue, seed: spec.seed, finishing: FinishingEcho(spec)
+            sampler: spec.sampler.rawValue, seed: spec.seed, model: spec.model, finishing: FinishingEcho(spec)
         ))
         self.result = task.status == .succeeded ? result : nil
         error = task.status == .failed ? task.error.map { ErrorView(code: $0.code, message: $0.message) } : nil

@@ -75,6 +75,7 @@ public struct VideoAPI: Sendable {
         video.get("/tasks") { request, context in try await list(request, userID: context.userID) }
         router.group("/api/v1/webhooks").add(middleware: access).get("/secret") { _, context in try webhookSecret(userID: context.userID) }
         router.group("/api/v1/admin").add(middleware: access).get("/devices") { _, context in try await devices(context: context) }
+        router.group("/api/v1/models").add(middleware: access).get { _, _ in ModelRoutes.list(configuration.models) }
         router.get("/api/v1/objects/**") { request, context in try await signedObject(request, context: context) }
         return router
     }

@@ -160,7 +160,7 @@ public struct NewTask: Sendable, Hashable {
     public var request: GenerationSpec
     /// Priority lane. Default P2.
     public var priority: TaskPriority
-    /// Registry name of the model. Default `procedural`.
+    /// Registry name of the model. Default the request's (`params.model`).
     public var model: String
     /// Batch key; default ``BatchKey`` of the request on `model` (resolution, frames, steps,
     /// sampler, fp32).
@@ -176,13 +176,14 @@ public struct NewTask: Sendable, Hashable {
 
     /// Creates a new-task description; defaults as documented on each property.
     public init(
-        userID: String, request: GenerationSpec, priority: TaskPriority = .p2, model: String = "procedural",
+        userID: String, request: GenerationSpec, priority: TaskPriority = .p2, model: String? = nil,
         batchKey: String? = nil, idempotencyKey: String? = nil, callbackURL: String? = nil, traceContext: String? = nil, tier: Tier? = nil
     ) {
         self.tier = tier
         self.userID = userID
         self.request = request
         self.priority = priority
+        let model = model ?? request.model
         self.model = model
         self.batchKey = batchKey ?? BatchKey(spec: request, model: model).description
         self.idempotencyKey = idempotencyKey

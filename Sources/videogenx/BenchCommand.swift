@@ -78,7 +78,32 @@ struct ModelBench: AsyncParsableCommand {
     @Flag(help: "Instead, the per-item cost of the batched path: batches of 1, 2, 4, 8 (720P, 8 latent frames) vs the same jobs one by one.")
     var batchCurve = false
 
+    @Option(help: "Instead, an ONNX model's sampler step vs Python onnxruntime on the same graph, batches 1, 2, 4, 8 (720P, 2 latent frames).")
+    var model: String?
+
+    @Option(help: "Folder of model configs (with --model).")
+    var modelsDir = "models"
+
+    @Option(help: "Intra-op threads of both sides (with --model; 0: one per core).")
+    var threads = 1
+
+    @Option(help: "Timed sampler steps per batch size (with --model), after two warm-up steps.")
+    var steps = 10
+
     func run() async throws {
+        if let model {
+            var onnx = OnnxSettings()
+            onnx.threads = threads
+            let lines = try await OnnxStepBenchmark(model: model, modelsDirectory: URL(fileURLWithPath: modelsDir), onnx: onnx, steps: steps).run {
+                FileHandle.standardError.write(Data(($0 + "\n").utf8))
+            }
+            print("| batch | ours s/step | Python onnxruntime s/step | ours vs Python (throughput) | ours steps·members/s |")
+            print("|---:|---:|---:|---:|---:|")
+            for line in lines {
+                print(String(format: "| %d | %.4f | %.4f | %.2f | %.1f |", line.batch, line.ours, line.python, line.ratio, Double(line.batch) / line.ours))
+            }
+            return
+        }
         if batchCurve {
             let lines = try await BatchCostBenchmark(repetitions: repetitions).run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             let base = lines.first?.perItemSeconds ?? 1

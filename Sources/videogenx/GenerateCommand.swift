@@ -3,13 +3,14 @@ import Foundation
 import VideoGenXCore
 import VideoGenXMedia
 import VideoGenXPlatform
+import VideoGenXScheduler
 
-/// `videogenx generate`: prompt in, MP4 out, no server. Runs the built-in procedural reference
-/// model and the same encoder the platform uses.
+/// `videogenx generate`: prompt in, MP4 out, no server. Runs a registered model (the built-in
+/// procedural reference model by default) and the same encoder the platform uses.
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Generate a video from a prompt with the built-in procedural reference model.",
+        abstract: "Generate a video from a prompt with a registered model (default: the built-in procedural reference model).",
         discussion: """
             Unset parameters take the API's defaults (1080P, 30 fps, 30 s, 50 steps, cfg 7.5, \
             sampler auto, style natural). Unlike the API, clips may be 1–60 s and use 1–100 steps. \
@@ -29,21 +30,32 @@ struct GenerateCommand: AsyncParsableCommand {
     @OptionGroup(title: "Finishing (subtitles, watermark, music, colour, output)")
     var finishing: FinishingOptions
 
-    @Option(help: "Model to run: \(ModelCatalog.names.joined(separator: ", ")).")
-    var model = ModelCatalog.names[0]
+    @Option(help: "Registered model to run: procedural, or one declared in --models-dir (videogenx models lists them).")
+    var model = "procedural"
+
+    @Option(help: "Folder of model configs (*.yaml).")
+    var modelsDir = "models"
+
+    @Option(help: "ONNX Runtime's shared library (default: the onnxruntime wheel's in ./.venv-models).")
+    var onnxLibrary: String?
 
     @Flag(name: .shortAndLong, help: "No progress bar.")
     var quiet = false
 
     func run() async throws {
-        let spec = try validatedSpec()
-        guard let videoModel = ModelCatalog.makeModel(named: model) else {
-            FileHandle.standardError.write(Data("error: --model: must be one of \(ModelCatalog.names.joined(separator: ", ")), got '\(model)'\n".utf8))
+        var onnx = OnnxSettings()
+        onnx.library = onnxLibrary
+        let renderer: VideoRenderer
+        let limits: GenerationLimits
+        do {
+            (renderer, limits) = try OneShotRenderer.make(modelNamed: model, modelsDirectory: URL(fileURLWithPath: modelsDir), onnx: onnx)
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("error: \(error.key): \(error.reason)\n".utf8))
             throw ExitCode(2)
         }
+        let spec = try validatedSpec(limits: limits)
         try createParentDirectory(of: output)
         let bar = ProgressBar(enabled: !quiet)
-        let renderer = OneShotRenderer.make(model: videoModel)
         do {
             let summary = try await renderer.render(spec, to: output) { bar.update($0) }
             bar.finish()
@@ -67,10 +79,10 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 
     /// Builds and validates the request; prints every problem and exits 2 when it is invalid.
-    private func validatedSpec() throws -> GenerationSpec {
+    private func validatedSpec(limits: GenerationLimits) throws -> GenerationSpec {
         let request = GenerationRequest(text: prompt, params: try finishing.apply(to: parameters.parameters))
         do {
-            return try request.validated(limits: .oneShot)
+            return try request.validated(limits: limits)
         } catch {
             for issue in error.issues {
                 FileHandle.standardError.write(Data("error: \(issue)\n".utf8))

@@ -12,7 +12,7 @@ struct VideoGenX: AsyncParsableCommand {
         discussion: "Exit codes: 0 success, 1 runtime failure (ffmpeg, I/O), 2 bad arguments.",
         subcommands: [
             GenerateCommand.self, ServeCommand.self, APICommand.self, WorkerCommand.self, MigrateCommand.self, SubmitCommand.self, StatusCommand.self, CancelCommand.self, WatchCommand.self,
-            DevicesCommand.self, KeysCommand.self, LoadTestCommand.self, BenchCommand.self,
+            DevicesCommand.self, ModelsCommand.self, KeysCommand.self, LoadTestCommand.self, BenchCommand.self,
         ]
     )
 

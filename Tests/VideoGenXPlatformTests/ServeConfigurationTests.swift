@@ -3,6 +3,7 @@ import Foundation
 import SystemPackage
 import Testing
 import VideoGenXCore
+import VideoGenXInference
 import Logging
 import VideoGenXPlatform
 import VideoGenXServer
@@ -14,6 +15,9 @@ import VideoGenXScheduler
 struct ServeConfigurationTests {
     /// A reader like `serve`'s: flags, then environment (`VIDEOGENX_` prefix), then a JSON file.
     func reader(flags: [AbsoluteConfigKey: ConfigValue] = [:], environment: [String: String] = [:], json: String? = nil) async throws -> ConfigReader {
+        // No model configs unless a test gives some: ./models may hold a developer's.
+        var environment = environment
+        if environment["VIDEOGENX_MODELS_DIR"] == nil { environment["VIDEOGENX_MODELS_DIR"] = "/nonexistent/vgx-models" }
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: flags),
             EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "videogenx"),
@@ -68,7 +72,7 @@ struct ServeConfigurationTests {
         (["VIDEOGENX_LIMITS_DURATION_MIN": "30", "VIDEOGENX_LIMITS_DURATION_MAX": "20"], "limits.duration_max: must be 30–3600, got 20"),
         (["VIDEOGENX_WORKER_DEVICES": "cpu,tpu:0"], "worker.devices: must list cpu, gpu:N (0–63) or simulated, got 'tpu:0'"),
         (["VIDEOGENX_ASSETS_MAX_IMAGE_BYTES": "10"], "assets.max_image_bytes: must be 1024–1073741824, got 10"),
-        (["VIDEOGENX_MODELS_PRELOAD": "procedural,sora"], "models.preload: must list models of procedural (or none), got 'sora'"),
+        (["VIDEOGENX_MODELS_PRELOAD": "procedural,sora"], "models.preload: must name a registered model (procedural), got 'sora'"),
         (["VIDEOGENX_MODELS_WARM_COUNT": "0"], "models.warm_count: must be 1–64, got 0"),
         (["VIDEOGENX_WORKER_PREEMPTIBLE_TIERS": "free,gold"], "worker.preemptible_tiers: must list tiers of free, paid, admin (or none), got 'gold'"),
     ]
@@ -82,14 +86,14 @@ struct ServeConfigurationTests {
         // exists, index 63 is out of range instead.
         var failure: DeviceError?
         do {
-            _ = try DeviceSpec.openNVML(for: [.cpu, .gpu(index: 63)])
+            _ = try ComputeDevice.openNVML(for: [.cpu, .gpu(index: 63)])
         } catch {
             failure = error
         }
         let error = try #require(failure)
         #expect(error.code == .driverMissing || error.code == .noSuchDevice)
         #expect(error.message.contains("libnvidia-ml.so.1") || error.message.contains("gpu:63"))
-        #expect(try DeviceSpec.openNVML(for: [.cpu, .simulated]) == nil)
+        #expect(try ComputeDevice.openNVML(for: [.cpu, .simulated]) == nil)
     }
 
     @Test("A bad value fails start-up with its key, the accepted values and what was given", arguments: badValues)

@@ -255,9 +255,11 @@ final class ServeEndToEndTests: Sendable {
 
 /// Runs the `videogenx` binary and collects its output.
 enum CLI {
-    static func run(_ arguments: [String]) async throws -> (status: TerminationStatus, stdout: String, stderr: String) {
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: TerminationStatus, stdout: String, stderr: String) {
+        var updates: [Environment.Key: String?] = [:]
+        for (key, value) in environment { updates[Environment.Key(rawValue: key)!] = value }
         let result = try await Subprocess.run(
-            .path(FilePath(GenerateCommandTests.binary)), arguments: Arguments(arguments),
+            .path(FilePath(GenerateCommandTests.binary)), arguments: Arguments(arguments), environment: .inherit.updating(updates),
             output: .string(limit: 1 << 20), error: .string(limit: 1 << 20)
         )
         return (result.terminationStatus, result.standardOutput, result.standardError)

@@ -51,8 +51,9 @@ struct BatchSchedulerTests {
             return try await body()
         }
 
-        /// Waits up to `seconds` for `condition`.
-        func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
+        /// Waits up to `seconds` for `condition` (a liveness bound, generous: CI runs every suite
+        /// at once on two cores, the ONNX and encoder suites among them).
+        func eventually(_ seconds: Double = 30, _ condition: () async throws -> Bool) async throws -> Bool {
             let deadline = ContinuousClock.now + .seconds(seconds)
             while ContinuousClock.now < deadline {
                 if try await condition() { return true }
@@ -63,7 +64,7 @@ struct BatchSchedulerTests {
 
         /// Expects `condition` to hold within `seconds`.
         func expectEventually(
-            _ seconds: Double = 10, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
+            _ seconds: Double = 30, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
         ) async throws {
             let held = try await eventually(seconds, condition)
             #expect(held, sourceLocation: sourceLocation)

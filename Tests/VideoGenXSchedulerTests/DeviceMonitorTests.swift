@@ -2,6 +2,7 @@ import Logging
 import Synchronization
 import Testing
 import VideoGenXCore
+import VideoGenXInference
 import VideoGenXScheduler
 import VideoGenXStore
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VideoGenXCore
+import VideoGenXInference
 import VideoGenXMedia
 import VideoGenXObjects
 import VideoGenXScheduler
@@ -42,7 +43,7 @@ final class RendererFinishingTests {
     func everything() async throws {
         let image = try await pngDataURI(width: 320, height: 180)
         let logo = try await pngDataURI(width: 120, height: 60)
-        let renderer = VideoRenderer()
+        let renderer = VideoRenderer(model: ProceduralModel())
         let plain = try await renderer.render(try spec(), to: directory.appendingPathComponent("plain.mp4").path)
         let conditioned = try await renderer.render(try spec(image: image), to: directory.appendingPathComponent("image.mp4").path)
         let a = try await FirstFrameReader.frame(plain.path), b = try await FirstFrameReader.frame(conditioned.path)
@@ -62,7 +63,7 @@ final class RendererFinishingTests {
 
     @Test("Asset failures name the field: URL without a fetcher, undecodable image, over the size cap")
     func assetFailures() async throws {
-        let renderer = VideoRenderer()
+        let renderer = VideoRenderer(model: ProceduralModel())
         await #expect(throws: AssetError(code: .refused, field: "image", message: "URLs cannot be fetched here (no asset fetcher configured)")) {
             _ = try await renderer.render(try self.spec(image: "https://example.com/a.png"), to: self.directory.appendingPathComponent("u.mp4").path)
         }
@@ -70,7 +71,7 @@ final class RendererFinishingTests {
         await #expect(throws: AssetError(code: .unreadable, field: "params.watermark.image", message: "is not an image ffmpeg can decode")) {
             _ = try await renderer.render(try self.spec(.init(watermark: WatermarkRequest(image: text))), to: self.directory.appendingPathComponent("n.mp4").path)
         }
-        var small = VideoRenderer()
+        var small = VideoRenderer(model: ProceduralModel())
         small.assetLimits = AssetLimits(maxImageBytes: 8)
         do {
             _ = try await small.render(try spec(image: text), to: directory.appendingPathComponent("s.mp4").path)
@@ -88,13 +89,13 @@ final class RendererFinishingTests {
         try await TestPattern.writePNG(to: png, width: 64, height: 36)
         _ = try await objects.put(try ObjectKey("videos/T1/thumbnail.png"), fromFile: URL(fileURLWithPath: png), contentType: "image/png")
         let spec = try spec(image: "videos/T1/thumbnail.png")
-        let summary = try await VideoRenderer(objects: objects).render(spec, to: directory.appendingPathComponent("k.mp4").path)
+        let summary = try await VideoRenderer(model: ProceduralModel(), objects: objects).render(spec, to: directory.appendingPathComponent("k.mp4").path)
         #expect(summary.frames == 24)
         await #expect(throws: AssetError(code: .refused, field: "image", message: "object keys need the platform's object store (use a URL or data URI here)")) {
-            _ = try await VideoRenderer().render(spec, to: self.directory.appendingPathComponent("k2.mp4").path)
+            _ = try await VideoRenderer(model: ProceduralModel()).render(spec, to: self.directory.appendingPathComponent("k2.mp4").path)
         }
         await #expect(throws: AssetError(code: .unreadable, field: "image", message: "no object 'videos/T2/x.png' exists")) {
-            _ = try await VideoRenderer(objects: objects).render(try self.spec(image: "videos/T2/x.png"), to: self.directory.appendingPathComponent("k3.mp4").path)
+            _ = try await VideoRenderer(model: ProceduralModel(), objects: objects).render(try self.spec(image: "videos/T2/x.png"), to: self.directory.appendingPathComponent("k3.mp4").path)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VideoGenXCore
+import VideoGenXInference
 import VideoGenXMedia
 import VideoGenXScheduler
 
@@ -28,7 +29,7 @@ final class VideoRendererTests {
         ).validated(limits: .oneShot)
         let path = directory.appendingPathComponent("\(name).mp4").path
         var reports: [RenderProgress] = []
-        let renderer = VideoRenderer()
+        let renderer = VideoRenderer(model: ProceduralModel())
         let summary = try await renderer.render(spec, to: path) { reports.append($0) }
 
         #expect(summary.frames == 48)
@@ -54,7 +55,7 @@ final class VideoRendererTests {
     func reproducibleFile() async throws {
         let spec = try GenerationRequest(text: "a tech city", params: .init(resolution: "720P", fps: 24, duration: 1, steps: 3, seed: 99, preset: "ultrafast"))
             .validated(limits: .oneShot)
-        let renderer = VideoRenderer()
+        let renderer = VideoRenderer(model: ProceduralModel())
         let a = directory.appendingPathComponent("a.mp4").path
         let b = directory.appendingPathComponent("b.mp4").path
         _ = try await renderer.render(spec, to: a)

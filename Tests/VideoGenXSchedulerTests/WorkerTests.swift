@@ -14,7 +14,7 @@ import VideoGenXStoreSQLite
 import VideoGenXTestSupport
 
 /// The worker against a real SQLite store, folder object store, procedural model and ffmpeg.
-@Suite("Worker", .serialized, .timeLimit(.minutes(2)))
+@Suite("Worker", .serialized, .timeLimit(.minutes(4)))
 final class WorkerTests: Sendable {
     let directory: URL
     let store: SQLiteTaskStore
@@ -113,7 +113,7 @@ final class WorkerTests: Sendable {
         for (spec, task) in zip(specs, done) {
             #expect(task.status == .succeeded && task.attempt == 0, "\(String(describing: task.error))")
             let reference = directory.appendingPathComponent("alone-\(spec.seed).mp4")
-            _ = try await VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"))).render(spec, to: reference.path)
+            _ = try await VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"))).render(spec, to: reference.path)
             let bytes = try await objects.get(try ObjectKey(try #require(task.result?.videoKey)), range: nil).collect()
             #expect(bytes == Array(try Data(contentsOf: reference)), "the batched video of seed \(spec.seed) differs from its render alone")
         }
@@ -150,7 +150,7 @@ final class WorkerTests: Sendable {
             text: "a red fox running through snow", image: "https://assets.example/fox.png",
             params: .init(resolution: "720P", fps: 24, duration: 1, steps: 4, seed: 2, preset: "ultrafast")
         ).validated(limits: .oneShot))).task.id
-        var renderer = VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
+        var renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
         renderer.fetcher = DelayedImageFetcher(seconds: 2, image: image)
         let worker = Worker(
             store: store, objects: objects, renderer: renderer,
@@ -194,7 +194,7 @@ final class WorkerTests: Sendable {
         let slowFFmpeg = directory.appendingPathComponent("slow-ffmpeg.sh")
         try "#!/bin/sh\nffmpeg \"$@\"\nstatus=$?\nsleep 3\nexit $status\n".write(to: slowFFmpeg, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: slowFFmpeg.path)
-        let renderer = VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"), executable: slowFFmpeg.path))
+        let renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"), executable: slowFFmpeg.path))
         let (id, done) = try await cancelled(in: "encoding", renderer: renderer, objects: objects)
         #expect(done.status == .cancelled, "\(done.status)")
         #expect(done.result == nil && done.attempt == 0)
@@ -225,7 +225,7 @@ final class WorkerTests: Sendable {
 
     @Test("A task cancelled while it uploads (its last step long past: no step boundary left to stop at) ends cancelled, with no result and no callback saying succeeded")
     func cancelWhileUploading() async throws {
-        let renderer = VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
+        let renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
         let (id, done) = try await cancelled(in: "uploading", renderer: renderer, objects: SlowUploads(inner: objects, seconds: 3))
         #expect(done.status == .cancelled, "\(done.status)")
         #expect(done.result == nil && done.attempt == 0)
@@ -241,7 +241,7 @@ final class WorkerTests: Sendable {
             params: .init(resolution: "720P", fps: 24, duration: 1, steps: 4, seed: 2, preset: "ultrafast")
         ).validated(limits: .oneShot))).task.id
         let fast = try await enqueue(steps: 4)
-        var renderer = VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
+        var renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
         renderer.fetcher = SlowFetcher(seconds: 15)
         let worker = Worker(
             store: store, objects: objects, renderer: renderer,
@@ -268,7 +268,7 @@ final class WorkerTests: Sendable {
         configuration.stepWatchdogSeconds = 0.001
         var logger = Logger(label: "test")
         logger.logLevel = .error
-        let worker = Worker(store: store, objects: objects, renderer: VideoRenderer(), configuration: configuration, logger: logger)
+        let worker = Worker(store: store, objects: objects, renderer: VideoRenderer(model: ProceduralModel()), configuration: configuration, logger: logger)
         let running = Task { try await worker.run() }
         // The device lost (counted), then the worker out of service: waiting on the count first
         // keeps a worker that has not started yet from reading as stopped.
@@ -297,7 +297,7 @@ final class WorkerTests: Sendable {
         #expect(try await store.claim(worker: "dead/cpu0", capacity: 1, leaseSeconds: 30, filter: ClaimFilter()).map(\.id) == [id])
         let manual = ManualClock()
         let worker = Worker(
-            store: store, objects: objects, renderer: VideoRenderer(encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"))),
+            store: store, objects: objects, renderer: VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"))),
             configuration: WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 1, pollSeconds: 0.05, reapSeconds: 3600, workDirectory: directory),
             clock: MonotonicClock(manual), wallClock: wall, logger: Logger(label: "test")
         )
@@ -318,7 +318,7 @@ final class WorkerTests: Sendable {
     func keepsLease() async throws {
         let id = try await enqueue(steps: 40, duration: 4)
         let worker = Worker(
-            store: store, objects: objects, renderer: VideoRenderer(),
+            store: store, objects: objects, renderer: VideoRenderer(model: ProceduralModel()),
             configuration: WorkerConfiguration(leaseSeconds: 1.5, heartbeatSeconds: 0.4, pollSeconds: 0.05, reapSeconds: 0.5, workDirectory: directory),
             logger: Logger(label: "test")
         )
@@ -369,7 +369,7 @@ final class WorkerTests: Sendable {
         let broken = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(executable: "/nonexistent/ffmpeg"))
 
         let rescued = try await store.create(NewTask(userID: "u", request: spec)).task.id
-        let worker = Worker(store: store, objects: objects, renderer: broken, fallbackRenderer: VideoRenderer(), configuration: configuration, logger: Logger(label: "test"))
+        let worker = Worker(store: store, objects: objects, renderer: broken, fallbackRenderer: VideoRenderer(model: ProceduralModel()), configuration: configuration, logger: Logger(label: "test"))
         let running = Task { try await worker.run() }
         let done = try await poll(store, rescued) { $0.status == .succeeded || $0.status == .failed }
         running.cancel()
@@ -386,8 +386,10 @@ final class WorkerTests: Sendable {
         #expect(failed.error?.message.hasSuffix("(tried procedural ×1, then fallback procedural ×1)") == true, "\(String(describing: failed.error))")
     }
 
+    /// The task once `done` holds, polling every 50 ms for up to 3 minutes (a liveness bound:
+    /// CI runs every suite at once on two cores, and a render can wait long for a thread).
     private func poll(_ store: SQLiteTaskStore, _ id: TaskID, _ done: (TaskRecord) -> Bool) async throws -> TaskRecord {
-        for _ in 0..<1200 {
+        for _ in 0..<3600 {
             if let task = try await store.get(id), done(task) { return task }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -417,7 +419,7 @@ final class WorkerTests: Sendable {
 
         // The resumed video is the video an uninterrupted render makes.
         let reference = directory.appendingPathComponent("reference.mp4")
-        _ = try await VideoRenderer().render(slow, to: reference.path)
+        _ = try await VideoRenderer(model: ProceduralModel()).render(slow, to: reference.path)
         let bytes = try await objects.get(try ObjectKey(try #require(lowDone.result?.videoKey)), range: nil).collect()
         #expect(bytes == Array(try Data(contentsOf: reference)))
     }

@@ -17,12 +17,16 @@ public struct ModelStatus: Sendable, Hashable, Codable {
     public var warmSeconds: Double?
     /// The precision it was last loaded at, e.g. `fp32`.
     public var precision: String?
+    /// The device whose warm cache holds it (each device has its own).
+    public var device: String?
 
     /// Creates a status.
     public init(
-        name: String, loaded: Bool, inUse: Int, uses: Int, loads: Int, firstUseSeconds: Double?, warmSeconds: Double?, precision: String? = nil
+        name: String, loaded: Bool, inUse: Int, uses: Int, loads: Int, firstUseSeconds: Double?, warmSeconds: Double?, precision: String? = nil,
+        device: String? = nil
     ) {
         self.precision = precision
+        self.device = device
         self.name = name
         self.loaded = loaded
         self.inUse = inUse

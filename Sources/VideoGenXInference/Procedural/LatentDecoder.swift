@@ -5,7 +5,7 @@ import VideoGenXCore
 /// (linear between latent frames), maps colour channels to RGB and renders the detail channel as
 /// the style's texture. It holds only the latent frames still needed, so frames stream out as
 /// soon as the windows they depend on are sampled.
-struct LatentDecoder {
+public struct LatentDecoder: LatentFrameDecoder {
     /// Latent geometry of the video.
     let geometry: LatentGeometry
     /// Output width.
@@ -22,7 +22,7 @@ struct LatentDecoder {
     /// Highest latent frame received so far.
     private var highestReceived = -1
     /// Next video frame to decode.
-    private(set) var nextFrame = 0
+    public private(set) var nextFrame = 0
 
     private let xLower: [Int32]
     private let xUpper: [Int32]
@@ -53,7 +53,7 @@ struct LatentDecoder {
     var isFinished: Bool { nextFrame >= frameCount }
 
     /// Takes the sampled latent frames of `block`.
-    mutating func receive(_ block: LatentBlock) {
+    public mutating func receive(_ block: LatentBlock) {
         let perFrame = block.valuesPerFrame
         for f in 0..<block.frameCount {
             let start = f * perFrame
@@ -63,7 +63,7 @@ struct LatentDecoder {
     }
 
     /// Decodes up to `limit` next frames whose latents have all arrived; empty when none can be.
-    mutating func decodeAvailable(limit: Int) -> [RGBFrame] {
+    public mutating func decodeAvailable(limit: Int) -> [RGBFrame] {
         var frames: [RGBFrame] = []
         while frames.count < limit, nextFrame < frameCount {
             let position = geometry.latentPosition(ofVideoFrame: nextFrame)

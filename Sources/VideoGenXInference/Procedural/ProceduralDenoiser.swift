@@ -9,7 +9,7 @@
 /// Few steps therefore leave the video blurrier and noisier; more steps converge on `x₀`.
 /// The unconditional branch knows less: its `x₀` is pulled toward grey by
 /// ``unconditionalPull``, so guidance pushes colours away from grey.
-struct ProceduralDenoiser: Denoiser {
+public struct ProceduralDenoiser: Denoiser, Sendable {
     /// Prior width `s`: noise that survives as texture.
     static let textureSigma: Float = 0.05
     /// Noise level `σ_d` at which half the detail is resolved.
@@ -57,7 +57,8 @@ struct ProceduralDenoiser: Denoiser {
         return target
     }
 
-    func predictClean(_ noisy: LatentBlock, sigma: Float, branch: GuidanceBranch, into prediction: inout LatentBlock) {
+    /// The posterior-mean prediction described on the type.
+    public func predictClean(_ noisy: LatentBlock, sigma: Float, branch: GuidanceBranch, into prediction: inout LatentBlock) {
         let s2 = Self.textureSigma * Self.textureSigma
         let keepNoise = s2 / (s2 + sigma * sigma)
         let ratio = sigma / Self.detailSigma

@@ -60,11 +60,9 @@ public final class ProceduralModel: VideoModel {
         self.configuration = configuration
     }
 
-    /// Loads on the CPU or a simulated device; a GPU is refused (the model has no GPU kernels).
+    /// Loads for any device's warm cache; it computes on the host CPU whatever the device (it has
+    /// no GPU kernels), as the README's devices section says.
     public func load(on device: ComputeDevice) async throws {
-        if case .gpu = device.kind {
-            throw ModelError(code: "unsupported_device", message: "the procedural model runs on the CPU only, not on \(device)")
-        }
         self.device.withLock { $0 = device }
     }
 
@@ -250,7 +248,7 @@ public final class ProceduralModel: VideoModel {
     }
 
     /// The sampling loop of `job`: its sampler (`auto` resolved), guidance and step count.
-    func samplingLoop(for job: GenerationJob) -> SamplingLoop {
+    public func samplingLoop(for job: GenerationJob) -> SamplingLoop {
         SamplingLoop(
             sampler: job.sampler.makeSampler(preferred: Self.preferredSampler),
             guidance: ClassifierFreeGuidance(scale: job.cfgScale),
@@ -258,39 +256,13 @@ public final class ProceduralModel: VideoModel {
         )
     }
 
-    /// Where sampling `latentFrames` of `job` starts: `checkpoint`'s latents and step when given,
-    /// else the seed's noise (stream 0) at the loop's first σ and step 0.
-    /// - Throws: ``ModelError`` `invalid_checkpoint` when the checkpoint was not taken from this
-    ///   job and window (another seed, shape, or a step past the end).
+    /// Where a window's sampling starts (``WindowStart``).
     static func start(
         of job: GenerationJob, latentFrames: Range<Int>, loop: SamplingLoop, from checkpoint: SamplerCheckpoint?
     ) throws -> (latents: LatentBlock, step: Int) {
-        let geometry = job.latentGeometry
-        guard let checkpoint else {
-            return (initialLatent(for: job, latentFrames: latentFrames, loop: loop), 0)
-        }
-        let latents = checkpoint.latents
-        guard checkpoint.seed == job.seed, (0...loop.steps).contains(checkpoint.nextStep), latents.firstFrame == latentFrames.lowerBound,
-              latents.frameCount == latentFrames.count, latents.height == geometry.height, latents.width == geometry.width
-        else {
-            throw ModelError(code: "invalid_checkpoint", message: "the checkpoint was not taken from this job and window")
-        }
-        return (latents, checkpoint.nextStep)
+        try WindowStart.latent(of: job, latentFrames: latentFrames, loop: loop, from: checkpoint)
     }
 
-    /// The starting latent of a window: the seed's noise (stream 0) at the loop's first σ.
-    private static func initialLatent(for job: GenerationJob, latentFrames: Range<Int>, loop: SamplingLoop) -> LatentBlock {
-        let geometry = job.latentGeometry
-        var x = LatentBlock(firstFrame: latentFrames.lowerBound, frameCount: latentFrames.count, height: geometry.height, width: geometry.width)
-        GaussianNoise(seed: job.seed).fill(&x, stream: 0)
-        let sigma = loop.initialSigma
-        for i in x.values.indices {
-            x.values[i] *= sigma
-        }
-        return x
-    }
-
-    /// The latents of a run that was never asked to pause.
     private static func finished(_ outcome: SamplingOutcome) throws -> LatentBlock {
         guard case .finished(let latents) = outcome else {
             throw ModelError(code: "invalid_job", message: "sampling paused without being asked to")

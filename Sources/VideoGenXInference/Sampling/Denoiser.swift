@@ -14,6 +14,22 @@ public protocol Denoiser {
     func predictClean(
         _ noisy: LatentBlock, sigma: Float, branch: GuidanceBranch, into prediction: inout LatentBlock
     ) throws
+
+    /// Both guidance branches for `noisy` at `sigma`. A network evaluates them as one batch of
+    /// two; the default asks ``predictClean(_:sigma:branch:into:)`` twice, conditional first.
+    func predictBoth(
+        _ noisy: LatentBlock, sigma: Float, conditional: inout LatentBlock, unconditional: inout LatentBlock
+    ) throws
+}
+
+extension Denoiser {
+    /// Two calls of ``predictClean(_:sigma:branch:into:)``, conditional first.
+    public func predictBoth(
+        _ noisy: LatentBlock, sigma: Float, conditional: inout LatentBlock, unconditional: inout LatentBlock
+    ) throws {
+        try predictClean(noisy, sigma: sigma, branch: .conditional, into: &conditional)
+        try predictClean(noisy, sigma: sigma, branch: .unconditional, into: &unconditional)
+    }
 }
 
 /// Which of the two classifier-free-guidance branches a denoiser call evaluates.

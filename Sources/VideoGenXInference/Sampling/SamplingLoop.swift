@@ -69,10 +69,11 @@ public struct SamplingLoop: Sendable {
         _ step: Int, _ x: inout LatentBlock, denoiser: D, scratch: inout Scratch, stepNoise: (Int, inout LatentBlock) -> Void
     ) throws {
         let sigma = sigmas[step]
-        try denoiser.predictClean(x, sigma: sigma, branch: .conditional, into: &scratch.conditional)
         if guidance.needsUnconditional {
-            try denoiser.predictClean(x, sigma: sigma, branch: .unconditional, into: &scratch.unconditional)
+            try denoiser.predictBoth(x, sigma: sigma, conditional: &scratch.conditional, unconditional: &scratch.unconditional)
             guidance.combine(conditional: &scratch.conditional, unconditional: scratch.unconditional)
+        } else {
+            try denoiser.predictClean(x, sigma: sigma, branch: .conditional, into: &scratch.conditional)
         }
         let wantsNoise = sampler.needsStepNoise
         if wantsNoise {

@@ -204,6 +204,7 @@ final class BatchMember: Sendable {
     func report(_ error: any Error, control: any BatchControl) async {
         guard claimReport() else { return }
         input.continuation.finish(throwing: Stopped())
+        await renderer.reportMemoryPressure(after: error)
         var (failure, retryable) = RenderFailure.classify(error)
         failure.message += " (\(tried))"
         await control.failed(task, failure: failure, retryable: retryable)

@@ -135,8 +135,13 @@ public struct RenderingBatchRunner: BatchRunner {
         _ tasks: [TaskRecord], control: any BatchControl, opened: Doorbell, children: inout ThrowingTaskGroup<Void, any Error>
     ) -> [BatchMember] {
         tasks.map { task in
-            let renderer = task.useFallback ? fallbackRenderer ?? self.renderer : self.renderer
-            let tried = RenderFailure.tried(task, primary: self.renderer.model.name, fallback: renderer.model.name)
+            // The task's own model; its last attempt on the fallback model when one is configured.
+            var renderer = self.renderer
+            renderer.modelName = task.model
+            if task.useFallback, let fallback = fallbackRenderer {
+                renderer = fallback
+            }
+            let tried = RenderFailure.tried(task, primary: task.model, fallback: renderer.modelName ?? renderer.model.name)
             let member = BatchMember(task, renderer: renderer, objects: objects, in: workDirectory, tried: tried, opened: opened)
             let (health, logger) = (self.health, self.logger)
             health.runningTasks.add(1, ordering: .relaxed)

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import VideoGenXCore
+import VideoGenXInference
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +13,7 @@ import Glibc
 /// from this process's CPU time and resident memory. A device whose reading fails is shown
 /// offline and logged once per change.
 public final class DeviceMonitor: Service, Sendable {
-    let devices: [DeviceSpec]
+    let devices: [ComputeDevice]
     private let nvml: NVML?
     private let simulated: [String: SimulatedDevice]
     private let health: WorkerHealth
@@ -23,10 +24,10 @@ public final class DeviceMonitor: Service, Sendable {
 
     /// Creates a monitor.
     ///
-    /// - Parameter nvml: the library GPUs are read through (``DeviceSpec/openNVML(for:open:)``);
+    /// - Parameter nvml: the library GPUs are read through (``ComputeDevice/openNVML(for:open:)``);
     ///   `nil` shows every GPU offline.
     public init(
-        devices: [DeviceSpec], health: WorkerHealth, nvml: NVML? = nil, simulated: [String: SimulatedDevice] = [:],
+        devices: [ComputeDevice], health: WorkerHealth, nvml: NVML? = nil, simulated: [String: SimulatedDevice] = [:],
         interval: Duration = .milliseconds(100), logger: Logger
     ) {
         self.devices = devices
@@ -64,7 +65,7 @@ public final class DeviceMonitor: Service, Sendable {
     /// Reads every device once.
     func sample() -> [DeviceStatus] {
         devices.map { device in
-            switch device {
+            switch device.kind {
             case .cpu:
                 return cpuStatus()
             case .gpu(let index):

@@ -1,4 +1,5 @@
 import VideoGenXCore
+import VideoGenXInference
 
 /// A configured device as its batch loop reads it: the device monitor's latest reading of it
 /// (online, utilisation, memory).

@@ -75,7 +75,7 @@ public actor ModelCache {
         self.descriptors = Dictionary(descriptors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.logger = logger
         report = Mutex(Dictionary(uniqueKeysWithValues: descriptors.map {
-            ($0.name, ModelStatus(name: $0.name, loaded: false, inUse: 0, uses: 0, loads: 0, firstUseSeconds: nil, warmSeconds: nil))
+            ($0.name, ModelStatus(name: $0.name, loaded: false, inUse: 0, uses: 0, loads: 0, firstUseSeconds: nil, warmSeconds: nil, device: device.name))
         }))
     }
 
@@ -223,7 +223,7 @@ public actor ModelCache {
 
     private func update(_ name: String, _ change: (inout ModelStatus) -> Void) {
         report.withLock { report in
-            var status = report[name] ?? ModelStatus(name: name, loaded: false, inUse: 0, uses: 0, loads: 0, firstUseSeconds: nil, warmSeconds: nil)
+            var status = report[name] ?? ModelStatus(name: name, loaded: false, inUse: 0, uses: 0, loads: 0, firstUseSeconds: nil, warmSeconds: nil, device: device.name)
             change(&status)
             report[name] = status
         }

@@ -1,50 +1,51 @@
 import Synchronization
 
-/// The procedural model's ``GenerationStepper``: the sampling loop of ``ProceduralModel/sampleLatents(for:latentFrames:resumingFrom:pauseWhen:canvas:afterStep:)``
-/// cut at its steps — the same initial noise, loop, denoiser and step noise, so every window's
-/// latents, and so every frame, are bit-identical to an uninterrupted run. A window is set up
-/// (noise, clean latent) as soon as the one before it ends, so a checkpoint is always a window
-/// and a step within it.
-final class ProceduralStepper: GenerationStepper {
+/// The ``GenerationStepper`` of every ``WindowedLatentModel``: the shared sampling loop cut at
+/// its steps — the same initial noise, loop, denoiser and step noise as an uninterrupted run,
+/// so every window's latents, and so every frame, are bit-identical to it. A window is set up
+/// (noise, denoiser) as soon as the one before it ends, so a checkpoint is always a window and
+/// a step within it.
+final class WindowedStepper<Model: WindowedLatentModel>: GenerationStepper {
     private struct Window {
         var index: Int
         var nextStep: Int
         var x: LatentBlock
-        var denoiser: ProceduralDenoiser
+        var denoiser: Model.WindowDenoiser
         var scratch: SamplingLoop.Scratch
     }
 
     private struct State {
         /// The window being sampled; `nil` once every window has run.
         var window: Window?
-        var decoder: LatentDecoder
+        var decoder: Model.FrameDecoder
     }
 
-    private let model: ProceduralModel
+    private let model: Model
     private let job: GenerationJob
+    private let context: Model.JobContext
     private let index: Int
     private let windows: [Range<Int>]
     private let loop: SamplingLoop
     private let resume: VideoCheckpoint?
     private let state: Mutex<State>
 
-    init(model: ProceduralModel, job: GenerationJob, index: Int, resumingFrom checkpoint: VideoCheckpoint?) throws {
-        try ProceduralModel.check(job)
+    init(model: Model, job: GenerationJob, index: Int, resumingFrom checkpoint: VideoCheckpoint?) throws {
+        let context = try model.prepare(job)
         let windows = model.windows(for: job)
         if let checkpoint, !windows.indices.contains(checkpoint.window) {
             throw ModelError(code: "invalid_checkpoint", message: "the checkpoint's window \(checkpoint.window) is not one of this job's \(windows.count)")
         }
         self.model = model
         self.job = job
+        self.context = context
         self.index = index
         self.windows = windows
         self.resume = checkpoint
         loop = model.samplingLoop(for: job)
-        let decoder = LatentDecoder(width: job.width, height: job.height, frameCount: job.frameCount, style: job.style, seed: job.seed)
-        state = Mutex(State(window: nil, decoder: decoder))
+        state = Mutex(State(window: nil, decoder: try model.decoder(for: job, context: context)))
         if let checkpoint {
             // Refused now, not when sampling reaches its window.
-            _ = try ProceduralModel.start(of: job, latentFrames: windows[checkpoint.window], loop: loop, from: checkpoint.sampler)
+            _ = try WindowStart.latent(of: job, latentFrames: windows[checkpoint.window], loop: loop, from: checkpoint.sampler)
         }
         let first = try window(0)
         state.withLock { $0.window = first }
@@ -53,11 +54,9 @@ final class ProceduralStepper: GenerationStepper {
     /// Window `index` ready to sample: from the checkpoint when it was taken there, else from noise.
     private func window(_ index: Int) throws -> Window {
         let frames = windows[index]
-        let (x, nextStep) = try ProceduralModel.start(of: job, latentFrames: frames, loop: loop, from: resume?.window == index ? resume?.sampler : nil)
-        let clean = model.cleanLatent(for: job, latentFrames: frames)
-        let geometry = job.latentGeometry
+        let (x, nextStep) = try WindowStart.latent(of: job, latentFrames: frames, loop: loop, from: resume?.window == index ? resume?.sampler : nil)
         return Window(
-            index: index, nextStep: nextStep, x: x, denoiser: ProceduralDenoiser(clean: clean, valid: (geometry.height, geometry.width)),
+            index: index, nextStep: nextStep, x: x, denoiser: try model.denoiser(for: job, latentFrames: frames, context: context),
             scratch: SamplingLoop.Scratch(like: x, loop: loop)
         )
     }
@@ -80,8 +79,14 @@ final class ProceduralStepper: GenerationStepper {
             guard var window = state.window else { return nil }
             state.window = nil
             if window.nextStep < loop.steps {
-                try loop.step(window.nextStep, &window.x, denoiser: window.denoiser, scratch: &window.scratch) { step, block in
-                    noise.fill(&block, stream: UInt64(step) + 1)
+                do {
+                    try loop.step(window.nextStep, &window.x, denoiser: window.denoiser, scratch: &window.scratch) { step, block in
+                        noise.fill(&block, stream: UInt64(step) + 1)
+                    }
+                } catch {
+                    // Keep the window (and its checkpoint) as it was before the failed step.
+                    state.window = window
+                    throw error
                 }
                 window.nextStep += 1
             }
@@ -89,7 +94,7 @@ final class ProceduralStepper: GenerationStepper {
                 state.window = window
                 return nil
             }
-            state.decoder.receive(window.x)
+            try state.decoder.receive(window.x)
             return window.index
         }
         // Set up the next window outside the lock's critical work on the decoder.
@@ -100,7 +105,7 @@ final class ProceduralStepper: GenerationStepper {
     }
 
     func nextChunk() -> FrameChunk? {
-        let chunkFrames = model.configuration.chunkFrames
+        let chunkFrames = model.chunkFrames
         return state.withLock { state in
             let start = state.decoder.nextFrame
             let frames = state.decoder.decodeAvailable(limit: chunkFrames)
@@ -112,16 +117,5 @@ final class ProceduralStepper: GenerationStepper {
         state.withLock { state in
             state.window.map { VideoCheckpoint(window: $0.index, sampler: SamplerCheckpoint(nextStep: $0.nextStep, seed: job.seed, latents: $0.x)) }
         }
-    }
-}
-
-extension ProceduralModel {
-    /// The job a sampler step at a time, for a continuous batch (``GenerationStepper``).
-    /// - Throws: ``ModelError`` when not loaded, for a bad job, or a checkpoint that does not fit.
-    public func stepper(for job: GenerationJob, index: Int, resumingFrom checkpoint: VideoCheckpoint?) throws -> any GenerationStepper {
-        guard isLoaded else {
-            throw ModelError(code: "model_not_loaded", message: "load the procedural model on a device before generating")
-        }
-        return try ProceduralStepper(model: self, job: job, index: index, resumingFrom: checkpoint)
     }
 }
