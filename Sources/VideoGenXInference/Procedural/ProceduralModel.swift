@@ -122,7 +122,9 @@ public final class ProceduralModel: VideoModel {
         let width = batch.map(\.job.latentGeometry.width).max() ?? 0
         return try await withThrowingTaskGroup(of: (Int, LatentBlock).self) { group in
             for (index, item) in batch.enumerated() {
-                group.addTask { (index, try self.sampleLatents(for: item.job, latentFrames: item.latentFrames, paddedTo: (height, width))) }
+                group.addTask {
+                    (index, try await ComputeThreads.run { try self.sampleLatents(for: item.job, latentFrames: item.latentFrames, paddedTo: (height, width)) })
+                }
             }
             var blocks = [LatentBlock?](repeating: nil, count: batch.count)
             for try await (index, block) in group { blocks[index] = block }

@@ -52,7 +52,8 @@ extension WindowedLatentModel {
     }
 
     /// Runs the job through its stepper, streaming each finished window's frames, pausing with a
-    /// checkpoint at the next step once `pause` is raised.
+    /// checkpoint at the next step once `pause` is raised. Steps and decoding run on
+    /// ``ComputeThreads``.
     public func generate(
         _ job: GenerationJob, index: Int = 0, resumingFrom checkpoint: VideoCheckpoint?, pause: PauseSignal,
         progress: (SamplingProgress) -> Void, frames: (FrameChunk) async throws -> Void
@@ -62,9 +63,9 @@ extension WindowedLatentModel {
             if pause.isRequested, let checkpoint = stepper.checkpoint() {
                 return .paused(checkpoint)
             }
-            try stepper.step()
+            try await ComputeThreads.run { try stepper.step() }
             progress(stepper.progress)
-            while let chunk = stepper.nextChunk() {
+            while let chunk = try await ComputeThreads.run({ stepper.nextChunk() }) {
                 try Task.checkCancellation()
                 try await frames(chunk)
             }

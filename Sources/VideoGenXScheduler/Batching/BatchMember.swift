@@ -176,11 +176,11 @@ final class BatchMember: Sendable {
     private var path: String { workDirectory.appendingPathComponent("video.mp4").path }
 
     /// Runs one sampler step and writes the frames of a window it finished to ffmpeg (waiting
-    /// while ffmpeg's pipe is full).
+    /// while ffmpeg's pipe is full). The step and the decoding run on ``ComputeThreads``.
     func feed() async throws {
         guard case .ready(let stepper, let writer) = phase.withLock({ $0 }) else { throw Stopped() }
-        try stepper.step()
-        while let chunk = stepper.nextChunk() {
+        try await ComputeThreads.run { try stepper.step() }
+        while let chunk = try await ComputeThreads.run({ stepper.nextChunk() }) {
             for frame in chunk.frames {
                 try await writer.write(frame)
             }
