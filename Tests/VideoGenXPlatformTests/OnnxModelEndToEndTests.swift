@@ -69,8 +69,8 @@ struct OnnxModelEndToEndTests {
         }
     }
 
-    @Test("An out-of-memory error of the fp32 variant (a real ONNX Runtime allocation failure) loads the next variant: the task's retry runs on fp16 and succeeds; the cache shows fp16")
-    func outOfMemoryFallsBackToTheNextPrecision() async throws {
+    @Test("Faults: a model whose graph file is corrupt fails its task with an error naming the file, and the worker goes on serving; an out-of-memory error of the fp32 variant (a real ONNX Runtime allocation failure) loads the next variant: the task's retry runs on fp16 and succeeds; the cache shows fp16")
+    func faults() async throws {
         let built = try await OnnxTestEnvironment.tinyModel().appendingPathComponent("tiny-onnx")
         let models = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-oom-models-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
@@ -89,6 +89,12 @@ struct OnnxModelEndToEndTests {
               - {precision: fp16, text_encoder: \(file("fp16/text_encoder.onnx")), denoiser: \(file("fp16/denoiser.onnx")), vae_decoder: \(file("fp16/vae_decoder.onnx"))}
             """
         try Data(yaml.utf8).write(to: models.appendingPathComponent("tiny-onnx-oom.yaml"))
+        let corrupt = models.appendingPathComponent("corrupt-denoiser.onnx")
+        try Data("not a graph".utf8).write(to: corrupt)
+        let broken = yaml.replacingOccurrences(of: "name: tiny-onnx-oom", with: "name: tiny-onnx-broken")
+            .replacingOccurrences(of: file("oom/denoiser.onnx"), with: corrupt.path)
+            .replacingOccurrences(of: file("fp16/denoiser.onnx"), with: corrupt.path)
+        try Data(broken.utf8).write(to: models.appendingPathComponent("tiny-onnx-broken.yaml"))
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-oom-serve-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
         let environment = [
@@ -96,6 +102,13 @@ struct OnnxModelEndToEndTests {
             "VIDEOGENX_MODELS_PRELOAD": "none",
         ]
         try await ServeProcess.with(dataDirectory: data, environment: environment) { server in
+            let brokenID = try await server.submit(
+                #"{"text":"a red fox","params":{"model":"tiny-onnx-broken","resolution":"720P","fps":24,"duration":1,"steps":2,"seed":5,"preset":"ultrafast"}}"#
+            )
+            let failed = try await server.waitFor(brokenID) { ["succeeded", "failed"].contains($0["status"] as? String) }
+            let error = (failed["error"] as? [String: Any]) ?? [:]
+            #expect(failed["status"] as? String == "failed" && (error["message"] as? String ?? "").contains(corrupt.path), "\(failed)")
+
             let body = #"{"text":"a red fox","params":{"model":"tiny-onnx-oom","resolution":"720P","fps":24,"duration":1,"steps":2,"seed":5,"preset":"ultrafast"}}"#
             let id = try await server.submit(body)
             let done = try await server.waitFor(id) { ["succeeded", "failed"].contains($0["status"] as? String) }
