@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEMO_PROMPT ?= a red fox running through snow
 DEMO_ARGS ?= --resolution 720P --fps 24 --duration 6 --steps 30 --seed 7
 
-.PHONY: deps model-deps model-tiny build serve demo test fuzz bench bench-cluster clean
+.PHONY: deps model-deps model-tiny s3-deps build serve demo test fuzz bench bench-cluster clean
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -42,9 +42,14 @@ demo: build
 ## manual clock took 62 s). 4 keeps the cores busy and the run as long (6m13s against 5m57s).
 TEST_WIDTH ?= 4
 
-## Run the whole test suite, beside a throwaway PostgreSQL cluster (scripts/with-postgres.sh).
-test: deps model-deps
-	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) bash scripts/with-postgres.sh $(SWIFT) test
+## Run the whole test suite, beside a throwaway PostgreSQL cluster (scripts/with-postgres.sh) and
+## an S3-compatible server (moto with signature checking, scripts/with-s3.sh).
+test: deps model-deps s3-deps
+	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) bash scripts/with-postgres.sh bash scripts/with-s3.sh $(SWIFT) test
+
+## Install the S3 test tools (moto's server, botocore, boto3) in .venv-s3.
+s3-deps:
+	bash scripts/install-s3-deps.sh
 
 ## Validate openapi.yaml and fuzz a live API-only server with schemathesis (pip, in .venv-fuzz).
 fuzz: build

@@ -90,6 +90,18 @@ let package = Package(
             swiftSettings: sharedSettings
         ),
         .target(
+            name: "VideoGenXObjectsS3",
+            dependencies: [
+                "VideoGenXCore", "VideoGenXObjects",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: sharedSettings
+        ),
+        .target(
             name: "VideoGenXScheduler",
             dependencies: [
                 "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects",
@@ -159,7 +171,15 @@ let package = Package(
         ),
         .testTarget(
             name: "VideoGenXObjectsTests",
-            dependencies: ["VideoGenXObjects"],
+            dependencies: [
+                "VideoGenXCore", "VideoGenXObjects", "VideoGenXObjectsS3", "VideoGenXTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: sharedSettings
         ),
         .testTarget(

@@ -97,6 +97,21 @@ public struct FileObjectStore: ObjectStore {
         )
     }
 
+    public func list(prefix: String) async throws -> [ObjectInfo] {
+        let objects = root.appendingPathComponent("objects")
+        guard let walker = FileManager.default.enumerator(at: objects, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
+        var found: [ObjectInfo] = []
+        let base = objects.resolvingSymlinksInPath().path + "/"
+        for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+            let path = url.resolvingSymlinksInPath().path
+            guard path.hasPrefix(base), let key = try? ObjectKey(String(path.dropFirst(base.count))), key.rawValue.hasPrefix(prefix),
+                  let info = try await head(key)
+            else { continue }
+            found.append(info)
+        }
+        return found.sorted { $0.key.rawValue < $1.key.rawValue }
+    }
+
     public func get(_ key: ObjectKey, range: ByteRange?) async throws -> ObjectRead {
         guard let info = try await head(key), let handle = FileHandle(forReadingAtPath: dataURL(key).path) else {
             throw ObjectStoreError(.notFound, "no object \(key)")

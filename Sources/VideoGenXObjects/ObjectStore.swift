@@ -22,6 +22,10 @@ public protocol ObjectStore: Sendable {
     /// Removes the object under `key`; removing a missing object is not an error.
     func delete(_ key: ObjectKey) async throws
 
+    /// The objects whose keys start with `prefix` (text, not only whole segments), in key order,
+    /// with key, size and time (content types may be empty: S3's listing carries none).
+    func list(prefix: String) async throws -> [ObjectInfo]
+
     /// A URL that lets anyone holding it GET the object until `expiresIn` seconds from now
     /// (the platform's default is 1,800 s). Whether the object exists is not checked.
     func presignedGet(_ key: ObjectKey, expiresIn: Double) throws -> URL
@@ -81,6 +85,13 @@ public struct ObjectRead: Sendable {
     public var range: ClosedRange<Int>
     /// The bytes, in order, in chunks of at most 64 KiB.
     public var chunks: AsyncThrowingStream<[UInt8], any Error>
+
+    /// Creates a read.
+    public init(info: ObjectInfo, range: ClosedRange<Int>, chunks: AsyncThrowingStream<[UInt8], any Error>) {
+        self.info = info
+        self.range = range
+        self.chunks = chunks
+    }
 
     /// Every byte of ``chunks`` in one array, for small objects (checkpoints, request assets
     /// already checked against a size cap through ``info``).

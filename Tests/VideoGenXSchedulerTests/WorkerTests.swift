@@ -185,6 +185,7 @@ final class WorkerTests: Sendable {
         func head(_ key: ObjectKey) async throws -> ObjectInfo? { try await inner.head(key) }
         func get(_ key: ObjectKey, range: ByteRange?) async throws -> ObjectRead { try await inner.get(key, range: range) }
         func delete(_ key: ObjectKey) async throws { try await inner.delete(key) }
+        func list(prefix: String) async throws -> [ObjectInfo] { try await inner.list(prefix: prefix) }
         func presignedGet(_ key: ObjectKey, expiresIn: Double) throws -> URL { try inner.presignedGet(key, expiresIn: expiresIn) }
     }
 

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the S3 test tools in a git-ignored venv (.venv-s3, or $S3_VENV): moto's standalone
+# server (an S3-compatible server for the tests, run by scripts/with-s3.sh), botocore (the SigV4
+# parity reference) and boto3 (sets moto's IAM user up). Safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${S3_VENV:-.venv-s3}
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV" 2>/dev/null || { apt-get install -y -q python3-venv >/dev/null && python3 -m venv "$VENV"; }
+fi
+if ! "$VENV/bin/python" -c "import moto, boto3, botocore, flask; assert moto.__version__ == '5.2.1'" 2>/dev/null; then
+  "$VENV/bin/pip" install -q --disable-pip-version-check "moto[server]==5.2.1" boto3
+fi

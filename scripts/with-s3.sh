@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs a command beside a throwaway S3-compatible server: moto's server (.venv-s3, from
+# scripts/install-s3-deps.sh) on a random loopback port with signature checking on (IAM auth:
+# every request after the set-up must be signed by the key made here, so a wrong secret is
+# refused). The command sees VIDEOGENX_TEST_S3_ENDPOINT, _S3_BUCKET, _S3_ACCESS_KEY,
+# _S3_SECRET_KEY, _S3_PID. The server is stopped when the command ends, whatever its outcome.
+# Without the venv the command runs alone (the S3 suites then skip; with CI=true it fails).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${S3_VENV:-.venv-s3}
+if [ ! -x "$VENV/bin/moto_server" ]; then
+    echo "with-s3: $VENV/bin/moto_server not found (make s3-deps)" >&2
+    [ "${CI:-}" = "true" ] && exit 1
+    exec "$@"
+fi
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+log=$(mktemp /tmp/vgx-moto.XXXXXX.log)
+# The first 3 requests (IAM: user, policy, key) need no signature; every later one does.
+# Parts may be as small as 1 KiB so the tests' multipart uploads stay small.
+INITIAL_NO_AUTH_ACTION_COUNT=3 S3_UPLOAD_PART_MIN_SIZE=1024 MOTO_ALLOW_NONEXISTENT_REGION=true \
+    "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+pid=$!
+stop() {
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    rm -f "$log"
+}
+trap stop EXIT
+for _ in $(seq 1 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$port/moto-api/" && break
+    sleep 0.1
+done
+keys=$("$VENV/bin/python" tools/s3/setup_moto.py "http://127.0.0.1:$port") || {
+    echo "with-s3: setting moto up failed:" >&2; cat "$log" >&2; exit 1
+}
+read -r access secret <<<"$keys"
+export VIDEOGENX_TEST_S3_ENDPOINT="http://127.0.0.1:$port" VIDEOGENX_TEST_S3_BUCKET=vgx-test \
+    VIDEOGENX_TEST_S3_ACCESS_KEY="$access" VIDEOGENX_TEST_S3_SECRET_KEY="$secret" VIDEOGENX_TEST_S3_PID="$pid"
+"$@"
