@@ -27,7 +27,7 @@ stop() {
 }
 trap stop EXIT
 for _ in $(seq 1 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$port/moto-api/" && break
+    python3 -c "import socket, sys; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
     sleep 0.1
 done
 keys=$("$VENV/bin/python" tools/s3/setup_moto.py "http://127.0.0.1:$port") || {
