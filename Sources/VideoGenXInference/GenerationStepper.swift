@@ -29,3 +29,18 @@ extension VideoModel {
         throw ModelError(code: "invalid_job", message: "the \(name) model cannot run a sampler step at a time")
     }
 }
+
+extension GenerationStepper {
+    /// ``step()`` as the platform runs it: on ``ComputeThreads``, never holding a cooperative
+    /// thread for the whole step.
+    /// - Throws: whatever ``step()`` throws; `CancellationError` when already cancelled.
+    public func stepOnComputeThreads() async throws {
+        try await ComputeThreads.run { try self.step() }
+    }
+
+    /// ``nextChunk()`` on ``ComputeThreads`` (decoding a window is CPU-bound too).
+    /// - Throws: `CancellationError` when already cancelled.
+    public func nextChunkOnComputeThreads() async throws -> FrameChunk? {
+        try await ComputeThreads.run { self.nextChunk() }
+    }
+}

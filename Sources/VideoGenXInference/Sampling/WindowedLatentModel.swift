@@ -63,9 +63,9 @@ extension WindowedLatentModel {
             if pause.isRequested, let checkpoint = stepper.checkpoint() {
                 return .paused(checkpoint)
             }
-            try await ComputeThreads.run { try stepper.step() }
+            try await stepper.stepOnComputeThreads()
             progress(stepper.progress)
-            while let chunk = try await ComputeThreads.run({ stepper.nextChunk() }) {
+            while let chunk = try await stepper.nextChunkOnComputeThreads() {
                 try Task.checkCancellation()
                 try await frames(chunk)
             }

@@ -179,8 +179,8 @@ final class BatchMember: Sendable {
     /// while ffmpeg's pipe is full). The step and the decoding run on ``ComputeThreads``.
     func feed() async throws {
         guard case .ready(let stepper, let writer) = phase.withLock({ $0 }) else { throw Stopped() }
-        try await ComputeThreads.run { try stepper.step() }
-        while let chunk = try await ComputeThreads.run({ stepper.nextChunk() }) {
+        try await stepper.stepOnComputeThreads()
+        while let chunk = try await stepper.nextChunkOnComputeThreads() {
             for frame in chunk.frames {
                 try await writer.write(frame)
             }
