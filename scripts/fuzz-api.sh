@@ -4,6 +4,7 @@
 # response matching its schema. Bounded by FUZZ_EXAMPLES per operation (default 40).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/venv.sh
 
 SPEC=Sources/VideoGenXServer/Resources/openapi.yaml
 VENV=${FUZZ_VENV:-.venv-fuzz}
@@ -11,7 +12,7 @@ EXAMPLES=${FUZZ_EXAMPLES:-40}
 BINARY=${VIDEOGENX_BINARY:-.build/debug/videogenx}
 
 if [ ! -x "$VENV/bin/schemathesis" ]; then
-  python3 -m venv "$VENV" 2>/dev/null || { apt-get install -y -q python3-venv >/dev/null && python3 -m venv "$VENV"; }
+  ensure_venv "$VENV"
   "$VENV/bin/pip" install --quiet schemathesis==4.32.5 openapi-spec-validator==0.9.0
 fi
 "$VENV/bin/openapi-spec-validator" "$SPEC"

@@ -8,10 +8,9 @@
 # $VENV/share/bpe_simple_vocab_16e6.txt.gz. Nothing reaches a model hub. Safe to re-run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/venv.sh
 VENV=${MODELS_VENV:-.venv-models}
-if [ ! -x "$VENV/bin/python" ]; then
-  python3 -m venv "$VENV" 2>/dev/null || { apt-get install -y -q python3-venv >/dev/null && python3 -m venv "$VENV"; }
-fi
+ensure_venv "$VENV"
 if ! "$VENV/bin/python" -c "import onnxruntime, onnx, onnxconverter_common, numpy, tokenizers; assert onnxruntime.__version__ == '1.31.1'" 2>/dev/null; then
   "$VENV/bin/pip" install -q --disable-pip-version-check \
     onnxruntime==1.31.1 onnx==1.23.2 onnxconverter-common==1.16.0 numpy tokenizers==0.23.3

@@ -4,10 +4,9 @@
 # parity reference) and boto3 (sets moto's IAM user up). Safe to re-run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/venv.sh
 VENV=${S3_VENV:-.venv-s3}
-if [ ! -x "$VENV/bin/python" ]; then
-  python3 -m venv "$VENV" 2>/dev/null || { apt-get install -y -q python3-venv >/dev/null && python3 -m venv "$VENV"; }
-fi
+ensure_venv "$VENV"
 if ! "$VENV/bin/python" -c "import moto, boto3, botocore, flask; assert moto.__version__ == '5.2.1'" 2>/dev/null; then
   "$VENV/bin/pip" install -q --disable-pip-version-check "moto[server]==5.2.1" boto3
 fi
