@@ -127,7 +127,7 @@ public struct FileObjectStore: ObjectStore {
             bytes = 0...max(info.size - 1, 0)
         }
         try handle.seek(toOffset: UInt64(bytes.lowerBound))
-        let reader = ChunkReader(handle: handle, remaining: info.size == 0 ? 0 : bytes.count)
+        let reader = FileChunkReader(handle: handle, remaining: info.size == 0 ? 0 : bytes.count)
         let chunks = AsyncThrowingStream<[UInt8], any Error> { try reader.next() }
         return ObjectRead(info: info, range: bytes, chunks: chunks)
     }
@@ -149,31 +149,4 @@ public struct FileObjectStore: ObjectStore {
 
     private func dataURL(_ key: ObjectKey) -> URL { root.appendingPathComponent("objects/\(key.rawValue)") }
     private func metaURL(_ key: ObjectKey) -> URL { root.appendingPathComponent("meta/\(key.rawValue)") }
-}
-
-/// Reads a file's bytes chunk by chunk up to a limit, closing the file at the end.
-private final class ChunkReader: Sendable {
-    private let handle: FileHandle
-    private let remainingBytes: Mutex<Int>
-
-    init(handle: FileHandle, remaining: Int) {
-        self.handle = handle
-        remainingBytes = Mutex(remaining)
-    }
-
-    /// The next chunk, or `nil` (and the file closed) at the end.
-    func next() throws -> [UInt8]? {
-        let want = remainingBytes.withLock { min($0, FileObjectStore.chunkSize) }
-        guard want > 0 else {
-            try? handle.close()
-            return nil
-        }
-        let data = try handle.read(upToCount: want) ?? Data()
-        if data.isEmpty {
-            try? handle.close()
-            return nil
-        }
-        remainingBytes.withLock { $0 -= data.count }
-        return [UInt8](data)
-    }
 }

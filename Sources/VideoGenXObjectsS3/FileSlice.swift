@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import VideoGenXObjects
 
 /// A byte range of a local file, read in chunks as an upload's body: a video goes up without
 /// ever being whole in memory.
@@ -16,16 +17,34 @@ struct FileSlice: Sendable {
     static let chunkSize = 1 << 20
 
     /// The size of the file at `url`.
-    /// - Throws: ``VideoGenXObjects/ObjectStoreError`` when it cannot be read.
+    /// - Throws: the file system's error when it cannot be read.
     static func size(of url: URL) throws -> Int {
         let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
         return (attributes[.size] as? Int) ?? 0
     }
 
     /// The slice's bytes, in chunks of at most ``chunkSize``, read as they are asked for.
-    func chunks() -> AsyncThrowingStream<ByteBuffer, any Error> {
-        let reader = Reader(url: url, offset: offset, remaining: count)
-        return AsyncThrowingStream { try reader.next() }
+    /// - Throws: when the file cannot be opened; the stream throws when the file ends before the
+    ///   slice does (it shrank after it was measured).
+    func chunks() throws -> AsyncThrowingStream<ByteBuffer, any Error> {
+        let handle = try FileHandle(forReadingFrom: url)
+        try handle.seek(toOffset: UInt64(offset))
+        let reader = FileChunkReader(handle: handle, remaining: count, chunkSize: Self.chunkSize)
+        let path = url.path
+        return AsyncThrowingStream {
+            guard let chunk = try reader.next() else {
+                guard reader.remaining == 0 else {
+                    throw Self.shrank(path)
+                }
+                return nil
+            }
+            return ByteBuffer(bytes: chunk)
+        }
+    }
+
+    /// The error of a file that ends before the slice does: it shrank after it was measured.
+    private static func shrank(_ path: String) -> CocoaError {
+        CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "the file ended before the upload did: it changed while it was uploaded"])
     }
 
     /// The whole slice in memory (a part of a multipart upload, at most a part's size).
@@ -35,43 +54,9 @@ struct FileSlice: Sendable {
         try handle.seek(toOffset: UInt64(offset))
         let data = try handle.read(upToCount: count) ?? Data()
         guard data.count == count else {
-            throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: url.path, NSLocalizedDescriptionKey: "the file changed while it was uploaded"])
+            throw Self.shrank(url.path)
         }
         return Array(data)
-    }
-
-    /// Reads the slice front to back. Only the stream's single consumer calls ``next()``, one
-    /// call at a time (AsyncThrowingStream's unfolding contract), so the mutable state is never
-    /// touched concurrently.
-    private final class Reader: @unchecked Sendable {
-        private var handle: FileHandle?
-        private let url: URL
-        private let offset: Int
-        private var remaining: Int
-
-        init(url: URL, offset: Int, remaining: Int) {
-            self.url = url
-            self.offset = offset
-            self.remaining = remaining
-        }
-
-        func next() throws -> ByteBuffer? {
-            guard remaining > 0 else {
-                try? handle?.close()
-                return nil
-            }
-            if handle == nil {
-                let opened = try FileHandle(forReadingFrom: url)
-                try opened.seek(toOffset: UInt64(offset))
-                handle = opened
-            }
-            let data = try handle?.read(upToCount: min(FileSlice.chunkSize, remaining)) ?? Data()
-            guard !data.isEmpty else {
-                throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: url.path, NSLocalizedDescriptionKey: "the file ended early"])
-            }
-            remaining -= data.count
-            return ByteBuffer(bytes: data)
-        }
     }
 }
 

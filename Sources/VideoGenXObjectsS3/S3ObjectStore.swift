@@ -56,7 +56,7 @@ public struct S3ObjectStore: ObjectStore {
         } else {
             let response = try await retrying("PUT \(name)") {
                 // A fresh stream per try: the file is read again from its start.
-                let body = HTTPClientRequest.Body.stream(FileSlice(url: source, offset: 0, count: size).chunks(), length: .known(Int64(size)))
+                let body = HTTPClientRequest.Body.stream(try FileSlice(url: source, offset: 0, count: size).chunks(), length: .known(Int64(size)))
                 return try await send(.PUT, name, headers: [("content-type", contentType)], body: body, payloadHash: SigV4Signer.unsignedPayload)
             }
             try await Self.expect(response, "PUT \(name)")

@@ -76,8 +76,8 @@ struct S3ObjectStoreTests {
             input: .data(input), output: .string(limit: 1 << 20), error: .string(limit: 1 << 16)
         )
         let reference = try #require(
-            try JSONSerialization.jsonObject(with: Data((result.standardOutput ?? "").utf8)) as? [String],
-            "botocore reference failed: \(result.standardError ?? "")"
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String],
+            "botocore reference failed: \(result.standardError)"
         )
         #expect(reference.count == Self.signingCases.count)
         for (c, expected) in zip(Self.signingCases, reference) {
