@@ -13,18 +13,23 @@ extension GenerationRequest {
         let text = validateText(limits: limits, into: &issues)
         validateImage(limits: limits, into: &issues)
         let p = params
+        let model = p.model ?? limits.defaultModel
+        // What the request leaves out is what its model renders; what it names is checked below.
+        let capabilities = limits.models[model]
 
-        let resolution = Self.choice(p.resolution, default: GenerationSpec.Defaults.resolution, field: "params.resolution", into: &issues)
+        let resolution = Self.choice(
+            p.resolution, default: capabilities?.defaultResolution ?? GenerationSpec.Defaults.resolution, field: "params.resolution", into: &issues
+        )
         if let resolution, !limits.resolutions.contains(resolution) {
             let allowed = limits.resolutions.map(\.rawValue).joined(separator: ", ")
             issues.append(FieldIssue(field: "params.resolution", reason: "must be one of \(allowed) on this server, got \(resolution.rawValue)"))
         }
-        let fps = p.fps ?? GenerationSpec.Defaults.fps
+        let fps = p.fps ?? capabilities?.defaultFrameRate ?? GenerationSpec.Defaults.fps
         if !limits.frameRates.contains(fps) {
             let allowed = limits.frameRates.map(String.init).joined(separator: " or ")
             issues.append(FieldIssue(field: "params.fps", reason: "must be \(allowed), got \(fps)"))
         }
-        let duration = p.duration ?? GenerationSpec.Defaults.durationSeconds
+        let duration = p.duration ?? capabilities?.defaultDuration(fps: fps) ?? GenerationSpec.Defaults.durationSeconds
         Self.check(duration, in: limits.durationSeconds, field: "params.duration", unit: " s", into: &issues)
         let style = Self.choice(p.style, default: GenerationSpec.Defaults.style, field: "params.style", into: &issues)
         let saturation = p.saturation ?? GenerationSpec.Defaults.colourMultiplier
@@ -37,8 +42,7 @@ extension GenerationRequest {
         Self.check(steps, in: limits.steps, field: "params.steps", unit: "", into: &issues)
         let sampler = Self.choice(p.sampler, default: GenerationSpec.Defaults.sampler, field: "params.sampler", into: &issues)
         let finishing = p.validatedFinishing(duration: Double(duration), limits: limits, into: &issues)
-        let model = p.model ?? limits.defaultModel
-        if let capabilities = limits.models[model] {
+        if let capabilities {
             if let resolution, limits.resolutions.contains(resolution), limits.frameRates.contains(fps) {
                 issues += capabilities.issues(resolution: resolution, fps: fps, frames: fps * duration)
             }

@@ -25,6 +25,26 @@ public struct ModelCapabilities: Sendable, Hashable, Codable {
     /// The built-in procedural model: every resolution and frame rate, any length.
     public static let procedural = ModelCapabilities(name: proceduralName, resolutions: Resolution.allCases, frameRates: [24, 30])
 
+    /// The resolution of a request that names none: the platform's default when the model
+    /// renders it, else the first the model lists.
+    var defaultResolution: Resolution {
+        resolutions.contains(GenerationSpec.Defaults.resolution) ? GenerationSpec.Defaults.resolution : resolutions.first ?? GenerationSpec.Defaults.resolution
+    }
+
+    /// The frame rate of a request that names none: the platform's default when the model
+    /// renders it, else the first the model lists.
+    var defaultFrameRate: Int {
+        frameRates.contains(GenerationSpec.Defaults.fps) ? GenerationSpec.Defaults.fps : frameRates.first ?? GenerationSpec.Defaults.fps
+    }
+
+    /// The duration of a request at `fps` that names none: the platform's default, cut to the
+    /// model's longest video.
+    func defaultDuration(fps: Int) -> Int {
+        let duration = GenerationSpec.Defaults.durationSeconds
+        guard let maxFrames, fps > 0, fps * duration > maxFrames else { return duration }
+        return max(1, maxFrames / fps)
+    }
+
     /// Why it cannot render `resolution` at `fps` for `frames` frames, by field; empty when it can.
     func issues(resolution: Resolution, fps: Int, frames: Int) -> [FieldIssue] {
         var issues: [FieldIssue] = []

@@ -49,6 +49,17 @@ struct ModelSelectionTests {
         #expect(Self.issues(Self.request(model: "procedural", resolution: resolution, fps: fps, duration: duration)).isEmpty)
     }
 
+    @Test("What a request leaves out is what its model renders: tiny-onnx gets 720P, 24 fps and at most its 48 frames; procedural keeps the platform's 1080P, 30 fps, 30 s")
+    func modelDefaults() throws {
+        let bare = { (model: String?) in GenerationRequest(text: "a red fox", params: .init(steps: 4, seed: 1, model: model)) }
+        let tiny = try bare("tiny-onnx").validated(limits: Self.limits)
+        #expect(tiny.resolution == .hd720 && tiny.fps == 24 && tiny.durationSeconds == 2)
+        let procedural = try bare(nil).validated(limits: Self.limits)
+        #expect(procedural.resolution == .fullHD1080 && procedural.fps == 30 && procedural.durationSeconds == 30)
+        // A named value is still checked, not replaced.
+        #expect(Self.issues(GenerationRequest(text: "fox", params: .init(resolution: "1080P", steps: 4, model: "tiny-onnx"))).map(\.field) == ["params.resolution"])
+    }
+
     @Test("A stored spec from before models were chosen reads as procedural")
     func oldSpec() throws {
         let spec = try Self.request(model: "tiny-onnx").validated(limits: Self.limits)
