@@ -104,7 +104,7 @@ let package = Package(
         .target(
             name: "VideoGenXScheduler",
             dependencies: [
-                "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects",
+                "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects", "VideoGenXObjectsS3",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -126,7 +126,7 @@ let package = Package(
         .target(
             name: "VideoGenXPlatform",
             dependencies: [
-                "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects",
+                "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects", "VideoGenXObjectsS3",
                 "VideoGenXStoreSQLite", "VideoGenXStorePostgres", "VideoGenXScheduler", "VideoGenXServer", "VideoGenXONNX",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -138,6 +138,9 @@ public struct FileObjectStore: ObjectStore {
         }
     }
 
+    /// False: its URLs are the API's own `/api/v1/objects/…` route.
+    public var servesDownloadsDirectly: Bool { false }
+
     public func presignedGet(_ key: ObjectKey, expiresIn: Double) throws -> URL {
         let path = Self.apiPath(for: key)
         let query = signer.query(path: path, expires: now().addingTimeInterval(expiresIn))

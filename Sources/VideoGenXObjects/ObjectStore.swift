@@ -29,6 +29,10 @@ public protocol ObjectStore: Sendable {
     /// A URL that lets anyone holding it GET the object until `expiresIn` seconds from now
     /// (the platform's default is 1,800 s). Whether the object exists is not checked.
     func presignedGet(_ key: ObjectKey, expiresIn: Double) throws -> URL
+
+    /// Whether ``presignedGet(_:expiresIn:)`` URLs lead away from the API (to a bucket or a CDN):
+    /// then `GET …/content` redirects to one instead of streaming the bytes through the API.
+    var servesDownloadsDirectly: Bool { get }
 }
 
 /// What a store knows about an object.

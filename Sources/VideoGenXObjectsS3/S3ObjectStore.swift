@@ -155,6 +155,9 @@ public struct S3ObjectStore: ObjectStore {
         try await Self.expect(response, "create bucket \(location.bucket)")
     }
 
+    /// True: clients download from the bucket (or ``S3Location/publicEndpoint``) themselves.
+    public var servesDownloadsDirectly: Bool { true }
+
     public func presignedGet(_ key: ObjectKey, expiresIn: Double) throws -> URL {
         let address = location.address(of: location.objectName(key.rawValue), on: location.publicEndpoint)
         let query = signer.presignedQuery(

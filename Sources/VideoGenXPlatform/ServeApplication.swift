@@ -16,7 +16,7 @@ import VideoGenXStorePostgres
 /// and the webhook dispatcher in one process), `api` (the HTTP API alone) and `worker` (devices,
 /// batch scheduler, lease sweep, webhook dispatcher, partition maintenance, and `/healthz` +
 /// `/readyz` on `worker.http_port`). The task store is the one `store.url` names (SQLite by
-/// default, PostgreSQL for a cluster), the object store the folder of `objects.url`, the model the
+/// default, PostgreSQL for a cluster), the object store the folder or S3 bucket of `objects.url`, the model the
 /// procedural one on the CPU.
 ///
 /// SIGTERM/SIGINT shut it down gracefully, in this order: the API stops accepting (event
@@ -54,7 +54,7 @@ public enum ServeApplication {
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let store = stores.tasks
         let signer = try URLSigner(secret: try KeyFile.loadOrCreate("url-signing.key", in: data))
-        let objects = try FileObjectStore(root: configuration.objectsFolder, publicBaseURL: configuration.baseURL, signer: signer)
+        let objects = try configuration.openObjectStore(signer: signer, logger: logger)
         // One warm model cache per device: a model is loaded on the device its task runs on.
         let descriptors = ModelBackends.descriptors(configuration.registry, onnx: configuration.onnx)
         let caches = configuration.worker.devices.map { device in

@@ -16,7 +16,9 @@ extension ServeConfiguration {
         ("data_dir", "./data"), ("log.level", "info"),
         ("store.url", "sqlite://<data_dir>/tasks.sqlite"), ("store.password_file", "(none)"), ("store.max_connections", "20"),
         ("store.operation_timeout_seconds", "5"),
-        ("objects.url", "file://<data_dir>/objects"), ("worker.http_port", "8001"),
+        ("objects.url", "file://<data_dir>/objects"), ("objects.multipart_threshold_mb", "100"), ("objects.part_size_mb", "5"),
+        ("objects.public_endpoint", "(none)"), ("objects.spool_dir", "<data_dir>/spool"), ("objects.spool_max_mb", "10240"),
+        ("objects.retention_days", "(off)"), ("worker.http_port", "8001"),
         ("limits.text_max_length", "2000"), ("limits.duration_min", "15"), ("limits.duration_max", "60"),
         ("limits.steps_min", "20"), ("limits.steps_max", "100"), ("limits.resolutions", "720P,1080P,4K"),
         ("limits.fps", "24,30"),
@@ -56,12 +58,7 @@ extension ServeConfiguration {
         storeOperationTimeoutSeconds = try values.seconds(
             "store.operation_timeout_seconds", default: storeOperationTimeoutSeconds, minimum: 0.1
         )
-        if let url = values.optionalString("objects.url"), !url.isEmpty {
-            guard url.hasPrefix("file://"), url.count > "file://".count else {
-                throw ConfigurationError(key: "objects.url", reason: "must be file:///PATH (S3 comes with its own issue), got '\(url.prefix(40))'")
-            }
-            objectsDirectory = URL(fileURLWithPath: String(url.dropFirst("file://".count)))
-        }
+        objects = try Self.objectStorage(values)
         workerHTTPPort = try values.int("worker.http_port", default: workerHTTPPort, in: 0...65535)
         let levels = Logger.Level.allCases.map(\.rawValue)
         logLevel = Logger.Level(rawValue: try values.choice("log.level", default: "info", from: levels)) ?? .info
@@ -166,6 +163,33 @@ extension ServeConfiguration {
         } else {
             callbacks = nil
         }
+    }
+
+    /// The `objects.*` keys.
+    private static func objectStorage(_ values: ConfigValues) throws -> ObjectStorageSettings {
+        var settings = ObjectStorageSettings()
+        if let url = values.optionalString("objects.url"), !url.isEmpty {
+            settings.location = try ObjectStorageSettings.location(url: url)
+        }
+        settings.multipartThresholdMiB = try values.int("objects.multipart_threshold_mb", default: settings.multipartThresholdMiB, in: 5...5_000_000)
+        settings.partSizeMiB = try values.int("objects.part_size_mb", default: settings.partSizeMiB, in: 5...5120)
+        if let text = values.optionalString("objects.public_endpoint"), !text.isEmpty {
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil, url.path.isEmpty || url.path == "/" else {
+                throw ConfigurationError(key: "objects.public_endpoint", reason: "must be http(s)://host[:port], got '\(text.prefix(60))'")
+            }
+            settings.publicEndpoint = url
+        }
+        if let folder = values.optionalString("objects.spool_dir"), !folder.isEmpty {
+            settings.spoolDirectory = URL(fileURLWithPath: folder)
+        }
+        settings.spoolMaxMiB = try values.int("objects.spool_max_mb", default: settings.spoolMaxMiB, in: 1...100_000_000)
+        if let text = values.optionalString("objects.retention_days"), !text.isEmpty, text != "off" {
+            guard let days = Int(text), (1...36_500).contains(days) else {
+                throw ConfigurationError(key: "objects.retention_days", reason: "must be 1–36500 days or off, got '\(text.prefix(20))'")
+            }
+            settings.retentionDays = days
+        }
+        return settings
     }
 
     /// `VIDEOGENX_STORE_PASSWORD` (read straight from the environment, so it is never echoed by

@@ -51,8 +51,8 @@ public struct ServeConfiguration: Sendable {
     /// Longest a PostgreSQL operation waits before failing as unavailable (the API then answers
     /// `503`), in seconds (`store.operation_timeout_seconds`). Default 5.
     public var storeOperationTimeoutSeconds: Double = 5
-    /// The object store's folder (`objects.url`, `file:///path`). Default `<data_dir>/objects`.
-    public var objectsDirectory: URL?
+    /// The object store and its spool (`objects.*`).
+    public var objects = ObjectStorageSettings()
     /// Port of the worker role's `/healthz` and `/readyz` (`worker.http_port`). Default 8001.
     public var workerHTTPPort = 8001
 
@@ -86,8 +86,13 @@ public struct ServeConfiguration: Sendable {
         store ?? .sqlite(path: dataDirectory.appendingPathComponent("tasks.sqlite").path)
     }
 
-    /// The folder of the object store.
-    public var objectsFolder: URL { objectsDirectory ?? dataDirectory.appendingPathComponent("objects") }
+    /// The object store `objects.url` names, or the folder `objects` in the data directory.
+    public var objectsLocation: ObjectStorageSettings.Location {
+        objects.location ?? .folder(dataDirectory.appendingPathComponent("objects"))
+    }
+
+    /// The upload spool's folder (`objects.spool_dir`, default `<data_dir>/spool`).
+    public var spoolFolder: URL { objects.spoolDirectory ?? dataDirectory.appendingPathComponent("spool") }
 
     /// The base URL clients reach the API at.
     public var baseURL: String { publicBaseURL ?? "http://\(host):\(port)" }

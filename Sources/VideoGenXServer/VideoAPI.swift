@@ -217,6 +217,11 @@ public struct VideoAPI: Sendable {
         guard task.status == .succeeded, let result = task.result, let key = try? ObjectKey(result.videoKey) else {
             throw APIError(.conflict, code: "not_ready", message: "task \(id) is \(task.status.apiName); its video exists once it has succeeded")
         }
+        if objects.servesDownloadsDirectly {
+            // The bytes come from the bucket (or its CDN), not through the API: a fresh URL each time.
+            let url = try objects.presignedGet(key, expiresIn: configuration.urlExpirySeconds)
+            return Response(status: .found, headers: [.location: url.absoluteString, .cacheControl: "no-store"])
+        }
         return try await serve(key, request: request)
     }
 

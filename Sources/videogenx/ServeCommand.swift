@@ -39,7 +39,7 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("store-url"), help: "The task store: sqlite:///PATH or postgres://USER@HOST:5432/DB?sslmode=… (store.url); the password comes from VIDEOGENX_STORE_PASSWORD or store.password_file. (default: sqlite://DATA_DIR/tasks.sqlite)")
     var storeURL: String?
 
-    @Option(name: .customLong("objects-url"), help: "The object store folder, file:///PATH (objects.url). (default: file://DATA_DIR/objects)")
+    @Option(name: .customLong("objects-url"), help: "The object store: file:///PATH or s3://BUCKET/PREFIX?endpoint=…&region=…&path_style=… (objects.url). (default: file://DATA_DIR/objects)")
     var objectsURL: String?
 
     @Option(name: .customLong("worker-port"), help: "Port of the worker role's /healthz and /readyz (worker.http_port). (default: 8001)")

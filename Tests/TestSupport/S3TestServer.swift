@@ -13,6 +13,9 @@ public enum S3TestServer {
 
     /// The server's endpoint, e.g. `http://127.0.0.1:41655`.
     public static var endpoint: String { environment["VIDEOGENX_TEST_S3_ENDPOINT"] ?? "http://127.0.0.1:1" }
+    /// A second server of the run that checks no signature (moto in IAM mode answers presigned
+    /// GETs with 500): the end-to-end tests' clients download from presigned URLs there.
+    public static var openEndpoint: String { environment["VIDEOGENX_TEST_S3_OPEN_ENDPOINT"] ?? "http://127.0.0.1:1" }
     /// The bucket made for the tests.
     public static var bucket: String { environment["VIDEOGENX_TEST_S3_BUCKET"] ?? "vgx-test" }
     /// The access key the server accepts.
@@ -22,7 +25,9 @@ public enum S3TestServer {
 
     /// `s3://bucket/prefix?endpoint=…&region=us-east-1&path_style=true`, by default the run's
     /// bucket and a fresh prefix.
-    public static func url(bucket: String = bucket, prefix: String = "t-\(UUID().uuidString.lowercased())") -> String {
+    public static func url(
+        bucket: String = bucket, prefix: String = "t-\(UUID().uuidString.lowercased())", endpoint: String = endpoint
+    ) -> String {
         "s3://\(bucket)/\(prefix)?endpoint=\(endpoint)&region=us-east-1&path_style=true"
     }
 

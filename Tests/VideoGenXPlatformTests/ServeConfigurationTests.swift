@@ -75,6 +75,12 @@ struct ServeConfigurationTests {
         (["VIDEOGENX_MODELS_PRELOAD": "procedural,sora"], "models.preload: must name a registered model (procedural), got 'sora'"),
         (["VIDEOGENX_MODELS_WARM_COUNT": "0"], "models.warm_count: must be 1–64, got 0"),
         (["VIDEOGENX_WORKER_PREEMPTIBLE_TIERS": "free,gold"], "worker.preemptible_tiers: must list tiers of free, paid, admin (or none), got 'gold'"),
+        (["VIDEOGENX_OBJECTS_URL": "gs://bucket"], "objects.url: must be file:///PATH or s3://BUCKET/PREFIX?endpoint=…&region=…&path_style=…, got 'gs://bucket'"),
+        (["VIDEOGENX_OBJECTS_URL": "s3://Bad_Bucket"], "objects.url: the bucket must be 3–63 characters of a–z 0–9 . -, got 'Bad_Bucket'"),
+        (["VIDEOGENX_OBJECTS_URL": "s3://vgx?endpoint=ftp://x"], "objects.url: endpoint must be http(s)://host[:port], got 'ftp://x'"),
+        (["VIDEOGENX_OBJECTS_PART_SIZE_MB": "1"], "objects.part_size_mb: must be 5–5120, got 1"),
+        (["VIDEOGENX_OBJECTS_PUBLIC_ENDPOINT": "cdn.example"], "objects.public_endpoint: must be http(s)://host[:port], got 'cdn.example'"),
+        (["VIDEOGENX_OBJECTS_RETENTION_DAYS": "0"], "objects.retention_days: must be 1–36500 days or off, got '0'"),
     ]
 
     @Test("worker.devices lists cpu, gpus and simulated devices; a gpu without a driver fails start-up naming the key")

@@ -106,6 +106,21 @@ struct ServeProcess: Sendable {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, json)
     }
 
+    /// A signed GET of `path` whose redirects are followed: the final status and body, and the
+    /// URL the API redirected to (`nil` when it answered itself).
+    func download(_ path: String) async throws -> (status: Int, body: Data, redirectedTo: URL?) {
+        var request = URLRequest(url: URL(string: base + path)!)
+        let key = try ClientCredentials.load(keyFile)
+        for (name, value) in RequestSignature.headers(keyID: key.keyID, secret: key.secret, method: "GET", pathAndQuery: path, body: Data()) {
+            request.setValue(value, forHTTPHeaderField: name)
+        }
+        request.timeoutInterval = 120
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let final = response.url
+        let redirected = final.flatMap { $0.absoluteString.hasPrefix(base) ? nil : $0 }
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data, redirected)
+    }
+
     /// Submits a generation request and returns the task id.
     func submit(_ body: String, keyFile: String? = nil) async throws -> String {
         let (status, json) = try await request("POST", "/api/v1/video/generate", body: body, keyFile: keyFile)

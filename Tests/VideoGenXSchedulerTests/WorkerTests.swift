@@ -187,6 +187,7 @@ final class WorkerTests: Sendable {
         func delete(_ key: ObjectKey) async throws { try await inner.delete(key) }
         func list(prefix: String) async throws -> [ObjectInfo] { try await inner.list(prefix: prefix) }
         func presignedGet(_ key: ObjectKey, expiresIn: Double) throws -> URL { try inner.presignedGet(key, expiresIn: expiresIn) }
+        var servesDownloadsDirectly: Bool { inner.servesDownloadsDirectly }
     }
 
     @Test("A task cancelled while it encodes (its last step done, ffmpeg finishing the file) ends cancelled without uploading anything: no result, no video object, callback task.cancelled")

@@ -1,0 +1,73 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import VideoGenXMedia
+import VideoGenXPlatform
+import VideoGenXTestSupport
+
+/// `videogenx serve` with `objects.url=s3://…`: results go to the run's moto server and clients
+/// download them from presigned URLs themselves. The server checks no signatures (moto's IAM mode
+/// cannot serve presigned GETs); the signing is proven against botocore and the signing server
+/// in `S3ObjectStoreTests`.
+@Suite("videogenx serve on S3", .serialized, .timeLimit(.minutes(5)), .enabled(if: S3TestServer.enabled))
+final class S3EndToEndTests: Sendable {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-serve-s3-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A 2 s 720P clip in 4 steps (the limits lowered to allow it).
+    static let body = #"{"text":"a paper boat on a pond","params":{"resolution":"720P","fps":24,"duration":2,"steps":4,"seed":5}}"#
+
+    /// What the serve process needs besides `objects.url`: credentials and limits that allow a short clip.
+    static func environment(objectsURL: String) -> [String: String] {
+        [
+            "VIDEOGENX_OBJECTS_URL": objectsURL, "AWS_ACCESS_KEY_ID": S3TestServer.accessKey, "AWS_SECRET_ACCESS_KEY": S3TestServer.secretKey,
+            "VIDEOGENX_LIMITS_DURATION_MIN": "1", "VIDEOGENX_LIMITS_STEPS_MIN": "4",
+        ]
+    }
+
+    @Test("A task's video and thumbnail land in the bucket: video_url is a presigned URL of the store (expiring with api.url_expiry_seconds) that the client downloads itself — an HEVC MP4 by ffprobe; GET …/content redirects (302) to the store")
+    func presignedDownload() async throws {
+        let prefix = "e2e-\(UUID().uuidString.lowercased())"
+        let environment = Self.environment(objectsURL: S3TestServer.url(prefix: prefix, endpoint: S3TestServer.openEndpoint))
+        try await ServeProcess.with(dataDirectory: directory, environment: environment) { server in
+            let id = try await server.submit(Self.body)
+            let task = try await server.waitFor(id) { ["succeeded", "failed"].contains($0["status"] as? String) }
+            #expect(task["status"] as? String == "succeeded", "\(task)")
+            let result = try #require(task["result"] as? [String: Any])
+            let videoURL = try #require((result["video_url"] as? String).flatMap(URL.init(string:)))
+            let open = try #require(URL(string: S3TestServer.openEndpoint))
+            #expect(videoURL.host == open.host && videoURL.port == open.port, "\(videoURL)")
+            #expect(videoURL.path == "/\(S3TestServer.bucket)/\(prefix)/videos/\(id)/video.mp4")
+            let query = URLComponents(url: videoURL, resolvingAgainstBaseURL: false)?.queryItems ?? []
+            #expect(query.first { $0.name == "X-Amz-Expires" }?.value == "1800")
+            #expect(query.contains { $0.name == "X-Amz-Signature" } && query.contains { $0.name == "X-Amz-Credential" })
+
+            let (video, response) = try await URLSession.shared.data(from: videoURL)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+            #expect(result["size_bytes"] as? Int == video.count)
+            let file = self.directory.appendingPathComponent("download.mp4")
+            try video.write(to: file)
+            let probe = try await FFprobe().probe(file.path)
+            #expect(probe.video?.codec == "hevc" && probe.video?.width == 1280 && probe.video?.height == 720)
+            #expect(abs(probe.duration - 2) <= 1.0 / 24 + 1e-6)
+            let thumbnailURL = try #require((result["thumbnail_url"] as? String).flatMap(URL.init(string:)))
+            let (thumbnail, _) = try await URLSession.shared.data(from: thumbnailURL)
+            #expect(thumbnail.prefix(4) == Data("RIFF".utf8) && thumbnail.dropFirst(8).prefix(4) == Data("WEBP".utf8))
+
+            // /content: a redirect to the store (followed here), never the bytes through the API.
+            let content = try await server.download("/api/v1/video/task/\(id)/content")
+            #expect(content.redirectedTo?.host == open.host && content.redirectedTo?.port == open.port, "\(String(describing: content.redirectedTo))")
+            #expect(content.status == 200 && content.body == video)
+        }
+    }
+}
