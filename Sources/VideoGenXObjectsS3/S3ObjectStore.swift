@@ -28,12 +28,22 @@ public struct S3ObjectStore: ObjectStore {
     let logger: Logger
     let now: @Sendable () -> Date
 
+    /// The process-wide client of S3 stores: a connection must be made within 5 s and an
+    /// answer must not stall for 60 s. (The shared client's 90 s connect timeout also bounds
+    /// how long a refused connection takes to fail — AsyncHTTPClient reports it only then —
+    /// and an upload to a store that is down must fail fast, so the video goes to the spool.)
+    public static let defaultClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(60))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     /// Creates a store.
     /// - Parameters:
-    ///   - client: the HTTP client (its owner shuts it down; default the process-wide one).
+    ///   - client: the HTTP client (its owner shuts it down; default ``defaultClient``, never shut down).
     ///   - now: the time requests and presigned URLs are signed at.
     public init(
-        location: S3Location, credentials: AWSCredentials, client: HTTPClient = .shared, multipartThreshold: Int = 100 << 20,
+        location: S3Location, credentials: AWSCredentials, client: HTTPClient = defaultClient, multipartThreshold: Int = 100 << 20,
         partSize: Int = 5 << 20, parallelParts: Int = 4, retryDelays: [Duration] = [.milliseconds(200), .seconds(1)],
         logger: Logger = Logger(label: "videogenx.objects.s3"), now: @escaping @Sendable () -> Date = { Date() }
     ) {

@@ -79,10 +79,17 @@ public enum ServeApplication {
             fallbackRenderer?.model = ModelBackends.make(entry, precision: entry.config.variants.first?.precision ?? "fp32", onnx: configuration.onnx)
             fallbackRenderer?.modelName = name
         }
-        let health = WorkerHealth()
+        var spool: UploadSpool?
+        if runsWorker {
+            spool = try UploadSpool(
+                directory: configuration.spoolFolder, maxBytes: configuration.objects.spoolMaxMiB << 20, store: store, objects: objects,
+                leaseSeconds: configuration.worker.leaseSeconds, heartbeatSeconds: configuration.worker.heartbeatSeconds, logger: logger
+            )
+        }
+        let health = WorkerHealth(spool: spool)
         let monitor = runsWorker ? Self.deviceMonitor(configuration.worker.devices, health: health, nvml: nvml, logger: logger) : nil
         let worker = Worker(
-            store: store, objects: objects, renderer: renderer, fallbackRenderer: fallbackRenderer,
+            store: store, objects: objects, spool: spool, renderer: renderer, fallbackRenderer: fallbackRenderer,
             configuration: configuration.worker, devices: monitor?.batchDevices, health: health,
             modelCaches: Dictionary(zip(configuration.worker.devices.map(\.name), caches), uniquingKeysWith: { first, _ in first }), logger: logger
         )
@@ -102,7 +109,7 @@ public enum ServeApplication {
         if let monitor { services.append(monitor) }
         if runsWorker { services.append(worker) }
         if role == .worker {
-            let router = WorkerHealthRouter.build(store: store, objects: objects, workerRunning: { health.isRunning })
+            let router = WorkerHealthRouter.build(store: store, objects: objects, workerProblem: { health.problem })
             services.append(Application(
                 router: router,
                 configuration: .init(address: .hostname(configuration.host, port: configuration.workerHTTPPort), serverName: "VideoGenX worker"),
@@ -117,7 +124,7 @@ public enum ServeApplication {
             }
             let api = VideoAPI(
                 store: store, objects: objects, signer: signer, configuration: configuration.server, webhookSecrets: secrets,
-                authenticator: access.authenticator, workerRunning: { !runsWorker || health.isRunning },
+                authenticator: access.authenticator, workerProblem: { runsWorker ? health.problem : nil },
                 deviceStatuses: deviceStatuses, modelStatuses: { caches.flatMap(\.statuses) }
             )
             services.append(Application(

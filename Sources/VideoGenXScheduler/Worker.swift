@@ -28,6 +28,8 @@ public struct Worker: Service {
     let logger: Logger
     /// The scheduler over this worker's devices.
     let scheduler: BatchScheduler
+    /// Finished videos waiting for the object store.
+    let spool: UploadSpool?
     /// Whether ``run()`` is running and how many tasks it renders, for readiness and the monitor.
     public let health: WorkerHealth
 
@@ -47,8 +49,10 @@ public struct Worker: Service {
     ///   - clock: what batch windows, the step watchdog, lease renewals and the sweep's cadence
     ///     run on; default the system's monotonic clock.
     ///   - wallClock: the time expired leases are judged by (the store's); default the system's.
+    ///   - spool: takes finished videos whose upload failed (and holds claims while full);
+    ///     `nil`: such a failure fails the attempt.
     public init(
-        store: any TaskStore, objects: any ObjectStore, renderer: VideoRenderer, fallbackRenderer: VideoRenderer? = nil,
+        store: any TaskStore, objects: any ObjectStore, spool: UploadSpool? = nil, renderer: VideoRenderer, fallbackRenderer: VideoRenderer? = nil,
         configuration: WorkerConfiguration = WorkerConfiguration(), devices: [any BatchDevice]? = nil, health: WorkerHealth = WorkerHealth(),
         modelCaches: [String: ModelCache] = [:], clock: MonotonicClock = .continuous, wallClock: any WallClock = SystemWallClock(),
         logger: Logger
@@ -67,12 +71,17 @@ public struct Worker: Service {
                 renderer.models = cache
                 fallbackRenderer?.models = cache
             }
-            return BatchScheduler.Lane(device: device, runner: RenderingBatchRunner(
+            var runner = RenderingBatchRunner(
                 device: device, renderer: renderer, fallbackRenderer: fallbackRenderer, objects: objects,
                 workDirectory: configuration.workDirectory, health: health, clock: clock, logger: logger
-            ))
+            )
+            runner.spool = spool
+            return BatchScheduler.Lane(device: device, runner: runner)
         }
-        scheduler = BatchScheduler(store: store, lanes: lanes, configuration: configuration.batching, clock: clock, logger: logger)
+        scheduler = BatchScheduler(
+            store: store, lanes: lanes, configuration: configuration.batching, clock: clock, claimsHeld: { spool?.isFull ?? false }, logger: logger
+        )
+        self.spool = spool
     }
 
     /// Runs until cancelled or shut down gracefully (see the type's description).
@@ -85,6 +94,9 @@ public struct Worker: Service {
         ])
         await withDiscardingTaskGroup { group in
             group.addTask { try? await cancelWhenGracefulShutdown { try await reapLoop() } }
+            if let spool {
+                group.addTask { try? await cancelWhenGracefulShutdown { await spool.run() } }
+            }
             try? await scheduler.run()
             if !Task.isCancelled && !Task.isShuttingDownGracefully {
                 // Every device was taken out of service (hung): claim nothing, and say so to the
@@ -121,11 +133,22 @@ public final class WorkerHealth: Sendable {
     /// Tasks the worker is running now.
     public let runningTasks = Atomic<Int>(0)
 
+    /// The worker's upload spool, whose filling up makes the worker not ready.
+    public let spool: UploadSpool?
+
     /// True while the worker runs.
     public var isRunning: Bool { running.load(ordering: .relaxed) }
 
-    /// Creates the health of a worker that has not started.
-    public init() {}
+    /// Why the worker is not ready (not running, or its spool full), or `nil` when it is.
+    public var problem: String? {
+        guard isRunning else { return "worker: not running" }
+        return spool?.problem.map { "worker: \($0)" }
+    }
+
+    /// Creates the health of a worker that has not started, with its spool if it has one.
+    public init(spool: UploadSpool? = nil) {
+        self.spool = spool
+    }
 }
 
 extension Worker: CustomStringConvertible {

@@ -14,7 +14,7 @@ public struct VideoAPI: Sendable {
     let objects: any ObjectStore
     let signer: URLSigner
     let configuration: ServerConfiguration
-    let workerRunning: @Sendable () -> Bool
+    let workerProblem: @Sendable () -> String?
     let webhookSecrets: WebhookSecrets?
     let deviceStatuses: (@Sendable () -> [DeviceStatus])?
     let modelStatuses: @Sendable () -> [ModelStatus]
@@ -26,7 +26,7 @@ public struct VideoAPI: Sendable {
     /// Creates the API.
     ///
     /// - Parameters:
-    ///   - workerRunning: answers whether the worker is running, for `/readyz`.
+    ///   - workerProblem: why the worker is not ready (not running, spool full), `nil` when it is, for `/readyz`.
     ///   - webhookSecrets: the users' webhook secrets, shown at `GET /api/v1/webhooks/secret`;
     ///     `nil` refuses `callback_url` (no dispatcher runs).
     ///   - authenticator: checks API-key signatures on every `/api/v1` route; `nil` runs without
@@ -40,7 +40,7 @@ public struct VideoAPI: Sendable {
         store: any TaskStore, objects: any ObjectStore, signer: URLSigner, configuration: ServerConfiguration = ServerConfiguration(),
         webhookSecrets: WebhookSecrets? = nil, authenticator: APIKeyAuthenticator? = nil,
         rateLimiter: any RateLimiter = InMemoryRateLimiter(), clock: any WallClock = SystemWallClock(),
-        workerRunning: @escaping @Sendable () -> Bool = { true }, deviceStatuses: (@Sendable () -> [DeviceStatus])? = nil,
+        workerProblem: @escaping @Sendable () -> String? = { nil }, deviceStatuses: (@Sendable () -> [DeviceStatus])? = nil,
         modelStatuses: @escaping @Sendable () -> [ModelStatus] = { [] }
     ) {
         self.deviceStatuses = deviceStatuses
@@ -54,7 +54,7 @@ public struct VideoAPI: Sendable {
         self.objects = objects
         self.signer = signer
         self.configuration = configuration
-        self.workerRunning = workerRunning
+        self.workerProblem = workerProblem
     }
 
     /// The router with every route and the error middleware.
@@ -286,7 +286,7 @@ public struct VideoAPI: Sendable {
     }
 
     private func readiness() async throws -> Response {
-        await VideoGenXServer.readiness(store: store, objects: objects, workerRunning: workerRunning)
+        await VideoGenXServer.readiness(store: store, objects: objects, workerProblem: workerProblem)
     }
 
     // MARK: - Helpers

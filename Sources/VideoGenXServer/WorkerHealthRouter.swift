@@ -6,13 +6,14 @@ import VideoGenXStore
 /// answers) and `/readyz` (its task store and object store answer and its devices are in
 /// service; `503` with the reasons otherwise). No API routes.
 public enum WorkerHealthRouter {
-    /// The router; `workerRunning` tells whether the worker still has a device in service.
+    /// The router; `workerProblem` tells why the worker is not ready (no device in service, its
+    /// upload spool full), `nil` when it is.
     public static func build(
-        store: any TaskStore, objects: any ObjectStore, workerRunning: @escaping @Sendable () -> Bool
+        store: any TaskStore, objects: any ObjectStore, workerProblem: @escaping @Sendable () -> String?
     ) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/healthz") { _, _ in Envelope.response(status: .ok, data: ["status": "up"]) }
-        router.get("/readyz") { _, _ in await readiness(store: store, objects: objects, workerRunning: workerRunning) }
+        router.get("/readyz") { _, _ in await readiness(store: store, objects: objects, workerProblem: workerProblem) }
         return router
     }
 }

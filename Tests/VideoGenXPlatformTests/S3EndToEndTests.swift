@@ -71,3 +71,43 @@ final class S3EndToEndTests: Sendable {
         }
     }
 }
+
+extension S3EndToEndTests {
+    @Test("S3 down while a task renders: it waits at stage uploading with its video in the spool; kill -9 of serve; S3 and serve started again: the task succeeds with the spooled bytes (presigned download), one callback")
+    func spoolSurvivesKill() async throws {
+        let s3 = try PrivateS3Server()
+        defer { s3.stop() }
+        let receiver = WebhookReceiver()
+        try await receiver.run { port in
+            let environment = Self.environment(objectsURL: s3.url(prefix: "spool"))
+            let arguments = ["--url-allowlist", "127.0.0.1"]
+            let body = Self.body.replacingOccurrences(of: "{\"text\"", with: "{\"callback_url\":\"http://127.0.0.1:\(port)/hook\",\"text\"")
+            let spool = self.directory.appendingPathComponent("spool")
+            let (id, spooled) = try await ServeProcess.with(dataDirectory: self.directory, leaseSeconds: 120, arguments: arguments, environment: environment) { server in
+                let id = try await server.submit(body)
+                let task = try await server.waitFor(id) { ($0["stage"] as? String) == "uploading" || ($0["status"] as? String) != "processing" && ($0["status"] as? String) != "queued" }
+                #expect(task["status"] as? String == "processing" && task["stage"] as? String == "uploading", "\(task)")
+                let record = spool.appendingPathComponent("\(id)/record.json")
+                try await eventually(seconds: 90) { FileManager.default.fileExists(atPath: record.path) }
+                let spooled = try Data(contentsOf: spool.appendingPathComponent("\(id)/video.mp4"))
+                try server.kill()
+                return (id, spooled)
+            }
+            #expect(receiver.count == 0)
+            try await s3.start()
+            try await ServeProcess.with(dataDirectory: self.directory, leaseSeconds: 120, arguments: arguments, environment: environment) { server in
+                let task = try await server.waitFor(id) { ["succeeded", "failed", "cancelled"].contains($0["status"] as? String) }
+                #expect(task["status"] as? String == "succeeded" && task["attempt"] as? Int ?? 0 == 0, "\(task)")
+                let result = try #require(task["result"] as? [String: Any])
+                let videoURL = try #require((result["video_url"] as? String).flatMap(URL.init(string:)))
+                #expect(videoURL.port == s3.port)
+                let (video, _) = try await URLSession.shared.data(from: videoURL)
+                #expect(video == spooled, "the stored video is the one rendered before the kill")
+                try await eventually { receiver.count >= 1 }
+                try await Task.sleep(for: .seconds(2))
+                #expect(receiver.count == 1)
+                #expect(!FileManager.default.fileExists(atPath: spool.appendingPathComponent(id).path), "the spool entry is gone")
+            }
+        }
+    }
+}

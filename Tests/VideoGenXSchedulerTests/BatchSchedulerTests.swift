@@ -137,6 +137,10 @@ struct BatchSchedulerTests {
             func cancelled(_ task: TaskRecord) async {
                 await inner.cancelled(task)
             }
+
+            func handedOff(_ task: TaskRecord) async {
+                await inner.handedOff(task)
+            }
         }
     }
 

@@ -28,7 +28,7 @@ final class APIFixture: Sendable {
         signer = try URLSigner(secret: Array(repeating: 3, count: 32))
         objects = try FileObjectStore(root: directory.appendingPathComponent("objects"), publicBaseURL: "http://localhost", signer: signer)
         let api = VideoAPI(
-            store: store, objects: objects, signer: signer, webhookSecrets: callbacks ? Self.secrets : nil, workerRunning: { workerRunning }
+            store: store, objects: objects, signer: signer, webhookSecrets: callbacks ? Self.secrets : nil, workerProblem: { workerRunning ? nil : "worker: not running" }
         )
         app = Application(router: api.buildRouter())
     }

@@ -16,8 +16,12 @@ final class BatchCoordination: Sendable {
     /// process) told: the device running one stops it at its next step boundary.
     private let cancels = Mutex<Set<TaskID>>([])
 
-    init(counters: SchedulerCounters) {
+    /// Whether the loops must claim nothing now (the upload spool is full).
+    let claimsHeld: @Sendable () -> Bool
+
+    init(counters: SchedulerCounters, claimsHeld: @escaping @Sendable () -> Bool = { false }) {
         self.counters = counters
+        self.claimsHeld = claimsHeld
     }
 
     /// Takes `device` out of service until the process restarts (it hung).

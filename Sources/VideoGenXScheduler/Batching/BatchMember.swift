@@ -29,6 +29,8 @@ final class BatchMember: Sendable {
     let task: TaskRecord
     private let renderer: VideoRenderer
     private let objects: any ObjectStore
+    /// Takes the finished files when their upload fails; `nil`: the failure fails the attempt.
+    private let spool: UploadSpool?
     private let workDirectory: URL
     /// What the task has run on so far, for a failure's message.
     private let tried: String
@@ -43,7 +45,10 @@ final class BatchMember: Sendable {
 
     /// A member for `task`, rendered by `renderer` in a work directory under `root`; rings
     /// `opened` once ready or ended.
-    init(_ task: TaskRecord, renderer: VideoRenderer, objects: any ObjectStore, in root: URL, tried: String, opened: Doorbell) {
+    init(
+        _ task: TaskRecord, renderer: VideoRenderer, objects: any ObjectStore, spool: UploadSpool?, in root: URL, tried: String, opened: Doorbell
+    ) {
+        self.spool = spool
         self.opened = opened
         self.task = task
         self.renderer = renderer
@@ -127,7 +132,24 @@ final class BatchMember: Sendable {
                 return
             }
             control.progress(task, percent: 95, stage: "uploading")
-            let result = try await upload(outcome)
+            let (result, files) = try await describe(outcome)
+            do {
+                for file in files {
+                    _ = try await objects.put(file.key, fromFile: file.source, contentType: file.contentType)
+                }
+            } catch {
+                guard let spool, !(error is CancellationError), !Task.isCancelled else { throw error }
+                guard claimReport() else { return }
+                do {
+                    try spool.keep(task, result: result, files: files)
+                } catch let spoolError {
+                    logger.error("the spool cannot take the video", metadata: ["task.id": "\(task.id)", "error": "\(spoolError)"])
+                    await recordFailure(error, control: control)
+                    return
+                }
+                await control.handedOff(task)
+                return
+            }
             guard claimReport() else { return }
             await control.finished(task, result: result)
             if let reference = task.checkpointRef, let key = try? ObjectKey(reference) {
@@ -203,6 +225,11 @@ final class BatchMember: Sendable {
     /// Records `error` as the task's failure, once, and stops the member.
     func report(_ error: any Error, control: any BatchControl) async {
         guard claimReport() else { return }
+        await recordFailure(error, control: control)
+    }
+
+    /// Records `error` as the task's failure (the caller holds the report) and stops the member.
+    private func recordFailure(_ error: any Error, control: any BatchControl) async {
         input.continuation.finish(throwing: Stopped())
         await renderer.reportMemoryPressure(after: error)
         var (failure, retryable) = RenderFailure.classify(error)
@@ -232,22 +259,29 @@ final class BatchMember: Sendable {
         }
     }
 
-    /// Puts the video and its thumbnail in the object store and describes it from ffprobe's reading.
-    private func upload(_ outcome: PostProcessingExecutor.Outcome) async throws -> TaskResult {
+    /// Describes the finished video from ffprobe's reading and makes its thumbnail: the task's
+    /// result and the two files to store.
+    private func describe(
+        _ outcome: PostProcessingExecutor.Outcome
+    ) async throws -> (TaskResult, [(source: URL, key: ObjectKey, contentType: String)]) {
         let probe = try await FFprobe().probe(path)
         guard let video = probe.video, let width = video.width, let height = video.height else {
             throw MediaError(code: .probeUnreadable, message: "the encoded file has no video stream")
         }
         let key = try ObjectKey("videos/\(task.id)/video.mp4")
-        let info = try await objects.put(key, fromFile: URL(fileURLWithPath: path), contentType: "video/mp4")
-        let thumbnailPath = path + ".webp"
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let thumbnailPath = workDirectory.appendingPathComponent("thumbnail.webp").path
         try await Thumbnailer().thumbnail(of: path, duration: probe.duration, to: thumbnailPath)
         let thumbnailKey = try ObjectKey("videos/\(task.id)/thumbnail.webp")
-        _ = try await objects.put(thumbnailKey, fromFile: URL(fileURLWithPath: thumbnailPath), contentType: "image/webp")
-        return TaskResult(
+        let files = [
+            (source: URL(fileURLWithPath: path), key: key, contentType: "video/mp4"),
+            (source: URL(fileURLWithPath: thumbnailPath), key: thumbnailKey, contentType: "image/webp"),
+        ]
+        let result = TaskResult(
             videoKey: key.rawValue, thumbnailKey: thumbnailKey.rawValue, durationSeconds: probe.duration, width: width, height: height,
-            fps: Int((video.fps ?? Double(task.request.fps)).rounded()), codec: video.codec, sizeBytes: info.size,
+            fps: Int((video.fps ?? Double(task.request.fps)).rounded()), codec: video.codec, sizeBytes: size,
             audioCodec: probe.streams.first { $0.type == "audio" }?.codec, font: outcome.fontFamily
         )
+        return (result, files)
     }
 }

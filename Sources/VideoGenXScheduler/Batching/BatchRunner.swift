@@ -46,6 +46,10 @@ public protocol BatchControl: Sendable {
     /// `task` stopped for its cancel request away from a step boundary (encoded, not uploaded);
     /// the loop confirms it cancelled.
     func cancelled(_ task: TaskRecord) async
+
+    /// `task`'s finished video went to the upload spool (the store was down): it leaves the
+    /// batch and its place is free; the spool renews its lease and completes it.
+    func handedOff(_ task: TaskRecord) async
 }
 
 /// What changes in a running batch at a step boundary.

@@ -30,12 +30,17 @@ public struct BatchScheduler: Service {
     /// What the scheduler did.
     public let counters: SchedulerCounters
 
+    /// Whether to claim nothing now (asked before every claim).
+    let claimsHeld: @Sendable () -> Bool
+
     /// Creates a scheduler over `lanes` whose windows, watchdog, renewals and shutdown grace run
-    /// on `clock` (the system's monotonic clock by default).
+    /// on `clock` (the system's monotonic clock by default); while `claimsHeld` answers true the
+    /// loops claim no task (running batches go on).
     public init(
         store: any TaskStore, lanes: [Lane], configuration: BatchingConfiguration, counters: SchedulerCounters = SchedulerCounters(),
-        clock: MonotonicClock = .continuous, logger: Logger
+        clock: MonotonicClock = .continuous, claimsHeld: @escaping @Sendable () -> Bool = { false }, logger: Logger
     ) {
+        self.claimsHeld = claimsHeld
         self.store = store
         self.lanes = lanes
         self.configuration = configuration
@@ -49,7 +54,7 @@ public struct BatchScheduler: Service {
     /// ``BatchingConfiguration/shutdownGraceSeconds`` to finish; then what still runs is stopped
     /// and released to the queue (no attempt charged).
     public func run() async throws {
-        let coordination = BatchCoordination(counters: counters)
+        let coordination = BatchCoordination(counters: counters, claimsHeld: claimsHeld)
         let doorbells = lanes.map { _ in Doorbell(clock: clock) }
         let grace = configuration.shutdownGraceSeconds
         await withTaskGroup(of: Void.self) { group in

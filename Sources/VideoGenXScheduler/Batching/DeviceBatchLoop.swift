@@ -92,6 +92,7 @@ struct DeviceBatchLoop: Sendable {
     }
 
     func claim(capacity: Int, filter: ClaimFilter) async -> [TaskRecord] {
+        guard !coordination.claimsHeld() else { return [] }
         do {
             return try await store.claim(worker: workerName, capacity: capacity, leaseSeconds: configuration.leaseSeconds, filter: filter)
         } catch {

@@ -73,6 +73,14 @@ final class LoopControl: BatchControl {
         }
     }
 
+    func handedOff(_ task: TaskRecord) async {
+        state.withLock { state in
+            state.members[task.id] = nil
+            state.progress[task.id] = nil
+        }
+        loop.logger.info("task handed to the upload spool", metadata: ["task.id": "\(task.id)"])
+    }
+
     func afterStep(running: [TaskRecord]) async -> BatchChange {
         let now = loop.clock.now
         timer.withLock { $0 = now }

@@ -22,6 +22,8 @@ public struct RenderingBatchRunner: BatchRunner {
     public let fallbackRenderer: VideoRenderer?
     /// Where videos, thumbnails and checkpoints go.
     public let objects: any ObjectStore
+    /// Takes finished videos whose upload failed; `nil`: such a failure fails the attempt.
+    public var spool: UploadSpool?
     /// Where each member's private work directory is made.
     public let workDirectory: URL
     /// Counts the tasks being rendered (the device monitor shows it).
@@ -142,7 +144,7 @@ public struct RenderingBatchRunner: BatchRunner {
                 renderer = fallback
             }
             let tried = RenderFailure.tried(task, primary: task.model, fallback: renderer.modelName ?? renderer.model.name)
-            let member = BatchMember(task, renderer: renderer, objects: objects, in: workDirectory, tried: tried, opened: opened)
+            let member = BatchMember(task, renderer: renderer, objects: objects, spool: spool, in: workDirectory, tried: tried, opened: opened)
             let (health, logger) = (self.health, self.logger)
             health.runningTasks.add(1, ordering: .relaxed)
             children.addTask {
