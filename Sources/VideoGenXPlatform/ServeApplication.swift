@@ -103,6 +103,9 @@ public enum ServeApplication {
                 urlExpirySeconds: configuration.server.urlExpirySeconds, urlAllowlist: configuration.urlAllowlist, logger: logger
             ))
         }
+        if runsWorker, let days = configuration.objects.retentionDays {
+            services.append(ResultRetention(days: days, store: store, objects: objects, logger: logger))
+        }
         if role != .api, let postgres = stores.postgres {
             services.append(PartitionMaintenance(store: postgres, logger: logger))
         }

@@ -16,14 +16,16 @@ struct TaskPresenter: Sendable {
         let position = task.status == .queued ? try await store.queuePosition(of: task.id) : nil
         var result: TaskView.ResultView?
         if let stored = task.result, let key = try? ObjectKey(stored.videoKey) {
-            let url = try objects.presignedGet(key, expiresIn: urlExpirySeconds)
-            let thumbnail = try stored.thumbnailKey.flatMap { try? ObjectKey($0) }.map {
+            // An expired result's objects are gone: no URLs that would lead nowhere.
+            let expired = stored.expiredAt != nil
+            let url = expired ? nil : try objects.presignedGet(key, expiresIn: urlExpirySeconds).absoluteString
+            let thumbnail = expired ? nil : try stored.thumbnailKey.flatMap { try? ObjectKey($0) }.map {
                 try objects.presignedGet($0, expiresIn: urlExpirySeconds).absoluteString
             }
             result = TaskView.ResultView(
-                videoURL: url.absoluteString, thumbnailURL: thumbnail, duration: stored.durationSeconds, width: stored.width,
+                expired: expired, videoURL: url, thumbnailURL: thumbnail, duration: stored.durationSeconds, width: stored.width,
                 height: stored.height, fps: stored.fps, codec: stored.codec, audioCodec: stored.audioCodec, font: stored.font,
-                sizeBytes: stored.sizeBytes, expiresAt: TaskView.timestamp(Date().addingTimeInterval(urlExpirySeconds))
+                sizeBytes: stored.sizeBytes, expiresAt: expired ? nil : TaskView.timestamp(Date().addingTimeInterval(urlExpirySeconds))
             )
         }
         return TaskView(task, queuePosition: position, result: result)

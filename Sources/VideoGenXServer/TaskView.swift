@@ -67,7 +67,9 @@ struct TaskView: Encodable, Sendable {
     }
 
     struct ResultView: Encodable, Sendable {
-        var videoURL: String
+        /// Whether retention deleted the video (no URLs then).
+        var expired: Bool
+        var videoURL: String?
         var thumbnailURL: String?
         var duration: Double
         var width: Int
@@ -77,10 +79,10 @@ struct TaskView: Encodable, Sendable {
         var audioCodec: String?
         var font: String?
         var sizeBytes: Int
-        var expiresAt: String
+        var expiresAt: String?
 
         enum CodingKeys: String, CodingKey {
-            case videoURL = "video_url", thumbnailURL = "thumbnail_url", duration, width, height, fps, codec
+            case expired, videoURL = "video_url", thumbnailURL = "thumbnail_url", duration, width, height, fps, codec
             case audioCodec = "audio_codec", font
             case sizeBytes = "size_bytes", expiresAt = "expires_at"
         }

@@ -217,6 +217,9 @@ public struct VideoAPI: Sendable {
         guard task.status == .succeeded, let result = task.result, let key = try? ObjectKey(result.videoKey) else {
             throw APIError(.conflict, code: "not_ready", message: "task \(id) is \(task.status.apiName); its video exists once it has succeeded")
         }
+        if let expiredAt = result.expiredAt {
+            throw APIError(.gone, code: "expired", message: "task \(id)'s video was deleted by retention at \(TaskView.timestamp(expiredAt))")
+        }
         if objects.servesDownloadsDirectly {
             // The bytes come from the bucket (or its CDN), not through the API: a fresh URL each time.
             let url = try objects.presignedGet(key, expiresIn: configuration.urlExpirySeconds)

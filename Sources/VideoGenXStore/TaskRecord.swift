@@ -119,6 +119,9 @@ public struct TaskResult: Sendable, Hashable, Codable {
     public var audioCodec: String?
     /// The font family subtitle or watermark text was drawn with, when there was text.
     public var font: String?
+    /// When retention deleted the video and thumbnail (`objects.retention_days`); `nil` while
+    /// they are kept.
+    public var expiredAt: Date?
 
     /// Creates a result.
     public init(

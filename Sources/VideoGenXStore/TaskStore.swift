@@ -77,6 +77,16 @@ public protocol TaskStore: Sendable {
     /// The most recently finished succeeded tasks, newest first, for throughput estimates.
     func recentCompletions(limit: Int) async throws -> [TaskRecord]
 
+    /// Succeeded tasks finished before `cutoff` whose results have not expired, oldest first,
+    /// at most `limit` (retention: their objects are due for deletion).
+    func unexpiredResults(finishedBefore cutoff: Date, limit: Int) async throws -> [TaskRecord]
+
+    /// Marks the result of succeeded task `id` expired at `date` (its objects were deleted):
+    /// ``TaskResult/expiredAt`` is set and the task leaves ``unexpiredResults(finishedBefore:limit:)``.
+    /// Marking an expired result again changes nothing.
+    /// - Throws: ``StoreError`` `notFound` for an unknown task, `illegalTransition` unless it succeeded.
+    func markResultExpired(_ id: TaskID, at date: Date) async throws
+
     /// Committed task changes, from now on.
     func events() -> AsyncStream<TaskEvent>
 }

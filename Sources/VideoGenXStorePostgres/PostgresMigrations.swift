@@ -133,6 +133,12 @@ public enum PostgresMigrations {
             """,
             "CREATE INDEX api_nonces_expiry ON api_nonces (expires_at)",
         ]),
+        Migration(name: "2026-11-30 expire results", statements: [
+            // Retention: when a result's objects were deleted; the partial index holds only the
+            // results still to expire.
+            "ALTER TABLE tasks ADD COLUMN result_expired_at bigint",
+            "CREATE INDEX tasks_unexpired ON tasks (finished_at) WHERE status = 'succeeded' AND result_expired_at IS NULL",
+        ]),
     ]
 
     /// Applies the migrations `connection`'s database lacks, in one transaction; returns the

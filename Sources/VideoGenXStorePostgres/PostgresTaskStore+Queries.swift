@@ -32,6 +32,38 @@ extension PostgresTaskStore {
         }
     }
 
+    public func unexpiredResults(finishedBefore cutoff: Date, limit: Int) async throws -> [TaskRecord] {
+        try StoreArguments.checkLimit(limit)
+        let requests = self.requests
+        return try await connection("reading results to expire") { connection in
+            try await connection.query("""
+                SELECT \(unescaped: TaskRecord.postgresColumns) FROM tasks
+                WHERE status = 'succeeded' AND result_expired_at IS NULL AND finished_at < \(cutoff.milliseconds)
+                ORDER BY finished_at LIMIT \(Int64(limit))
+                """, logger: self.logger).collect().map { try TaskRecord(postgres: $0, requests: requests) }
+        }
+    }
+
+    public func markResultExpired(_ id: TaskID, at date: Date) async throws {
+        let requests = self.requests
+        try await transaction("expiring a result") { connection in
+            guard let task = try await Self.fetch(id, connection, requests: requests, logger: self.logger, lock: true) else {
+                throw StoreError.notFound(id)
+            }
+            guard task.status == .succeeded, var result = task.result else {
+                throw StoreError(.illegalTransition, "task \(id) is \(task.status.rawValue); only a succeeded task's result expires")
+            }
+            guard result.expiredAt == nil else { return }
+            result.expiredAt = date
+            // Not persist(): the task's status is unchanged and its callback was sent already.
+            let created = id.createdAtMilliseconds
+            try await connection.query("""
+                UPDATE tasks SET result = \(try TaskRecord.encode(result)), result_expired_at = \(date.milliseconds)
+                WHERE id = \(id.rawValue) AND created_at BETWEEN \(created) AND \(created + 1)
+                """, logger: self.logger)
+        }
+    }
+
     public func queuedCount(userID: String?) async throws -> Int {
         try await connection("counting queued tasks") { connection in
             let rows = if let userID {

@@ -42,6 +42,34 @@ extension SQLiteTaskStore {
         }
     }
 
+    public func unexpiredResults(finishedBefore cutoff: Date, limit: Int) async throws -> [TaskRecord] {
+        try StoreArguments.checkLimit(limit)
+        let requests = self.requests
+        return try await pool.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT * FROM tasks WHERE status = 'succeeded' AND result_expired_at IS NULL AND finished_at < ?
+                ORDER BY finished_at LIMIT ?
+                """), arguments: [cutoff.milliseconds, limit]).map { try TaskRecord(row: $0, requests: requests) }
+        }
+    }
+
+    public func markResultExpired(_ id: TaskID, at date: Date) async throws {
+        let requests = self.requests
+        try await pool.write { db in
+            let task = try TaskRecord.load(db, id, requests: requests)
+            guard task.status == .succeeded, var result = task.result else {
+                throw StoreError(.illegalTransition, "task \(id) is \(task.status.rawValue); only a succeeded task's result expires")
+            }
+            guard result.expiredAt == nil else { return }
+            result.expiredAt = date
+            // Not persist(): the task's status is unchanged and its callback was sent already.
+            try db.execute(
+                sql: "UPDATE tasks SET result = ?, result_expired_at = ? WHERE id = ?",
+                arguments: [try TaskRecord.encode(result), date.milliseconds, id.rawValue]
+            )
+        }
+    }
+
     public func queuedCount(userID: String?) async throws -> Int {
         try await pool.read { db in
             try Int.fetchOne(

@@ -142,6 +142,15 @@ extension SQLiteTaskStore {
                 END;
                 """)
         }
+        migrator.registerMigration("2026-11-30 expire results") { db in
+            // Retention: when a result's objects were deleted. Appended, so the positional
+            // decoding of rows stays in column order; the partial index holds only the results
+            // still to expire.
+            try db.execute(sql: """
+                ALTER TABLE tasks ADD COLUMN result_expired_at INTEGER;
+                CREATE INDEX tasks_unexpired ON tasks (finished_at) WHERE status = 'succeeded' AND result_expired_at IS NULL;
+                """)
+        }
         return migrator
     }
 }

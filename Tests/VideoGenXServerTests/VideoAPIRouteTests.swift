@@ -217,6 +217,35 @@ struct VideoAPIRouteTests {
         }
     }
 
+    @Test("A result expired by retention: GET shows result.expired with no URLs; GET …/content is 410 expired")
+    func expiredResult() async throws {
+        let f = try APIFixture()
+        let spec = try GenerationRequest(text: "x", params: .init(duration: 15, steps: 20, seed: 9)).validated()
+        let task = try await f.store.create(NewTask(userID: Identity.local.userID, request: spec)).task
+        let claimed = try #require(try await f.store.claim(worker: "w", capacity: 1, leaseSeconds: 30).first)
+        let result = TaskResult(videoKey: "videos/\(task.id)/video.mp4", thumbnailKey: "videos/\(task.id)/thumbnail.webp", durationSeconds: 15, width: 1920, height: 1080, fps: 30, codec: "hevc", sizeBytes: 10)
+        _ = try await f.store.complete(claimed.id, token: claimed.fencingToken, result: result)
+        try await f.app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/video/task/\(task.id)", method: .get) { response in
+                let view = try #require((try APIFixture.json(response)["data"] as? [String: Any])?["result"] as? [String: Any])
+                #expect(view["expired"] as? Bool == false && view["video_url"] is String && view["expires_at"] is String)
+            }
+            try await f.store.markResultExpired(task.id, at: Date())
+            try await client.execute(uri: "/api/v1/video/task/\(task.id)", method: .get) { response in
+                let data = try #require(try APIFixture.json(response)["data"] as? [String: Any])
+                let view = try #require(data["result"] as? [String: Any])
+                #expect(data["status"] as? String == "succeeded")
+                #expect(view["expired"] as? Bool == true && view["size_bytes"] as? Int == 10)
+                #expect(view["video_url"] == nil && view["thumbnail_url"] == nil && view["expires_at"] == nil, "\(view)")
+            }
+            try await client.execute(uri: "/api/v1/video/task/\(task.id)/content", method: .get) { response in
+                #expect(response.status == .gone)
+                let json = try APIFixture.json(response)
+                #expect(json["code"] as? String == "expired")
+            }
+        }
+    }
+
     @Test("Signed object URLs serve the bytes with ranges; tampered or expired URLs get 403; bad ranges 416")
     func objects() async throws {
         let f = try APIFixture()

@@ -258,6 +258,31 @@ struct TaskStoreContractTests {
         #expect(try await f.store.recentCompletions(limit: 5).map(\.id) == [second.id, claimed.id])
     }
 
+    @Test("Retention: unexpiredResults lists succeeded tasks finished before the cutoff, oldest first; markResultExpired stamps the result, drops it from the list and sends no second callback; marking twice is a no-op; a queued task's result cannot expire", arguments: StoreKind.allCases)
+    func resultExpiry(kind: StoreKind) async throws {
+        let f = try await StoreFixture(kind)
+        let result = TaskResult(videoKey: "videos/a/video.mp4", thumbnailKey: "videos/a/thumbnail.webp", durationSeconds: 1, width: 1, height: 1, fps: 1, codec: "hevc", sizeBytes: 1)
+        _ = try await f.create(callback: "https://hooks.example/a")
+        let first = try await f.claimOne()
+        _ = try await f.store.complete(first.id, token: first.fencingToken, result: result)
+        f.clock.advance(by: 10)
+        _ = try await f.create()
+        let second = try await f.claimOne()
+        _ = try await f.store.complete(second.id, token: second.fencingToken, result: result)
+        let queued = try await f.create(user: "bob")
+        let finished = try #require(try await f.store.get(second.id)?.finishedAt)
+        #expect(try await f.store.unexpiredResults(finishedBefore: finished, limit: 10).map(\.id) == [first.id])
+        #expect(try await f.store.unexpiredResults(finishedBefore: finished.addingTimeInterval(1), limit: 10).map(\.id) == [first.id, second.id])
+        let at = Date(timeIntervalSince1970: 1_900_000_000)
+        try await f.store.markResultExpired(first.id, at: at)
+        try await f.store.markResultExpired(first.id, at: at.addingTimeInterval(60))
+        let expired = try #require(try await f.store.get(first.id))
+        #expect(expired.status == .succeeded && expired.result?.expiredAt == at && expired.result?.videoKey == result.videoKey)
+        #expect(try await f.store.unexpiredResults(finishedBefore: finished.addingTimeInterval(1), limit: 10).map(\.id) == [second.id])
+        #expect(try await f.store.callbacks(of: first.id).count == 1)
+        await #expect(throws: StoreError.self) { try await f.store.markResultExpired(queued.id, at: at) }
+    }
+
     @Test("hasClaimable sees a queued task of the lane, not one of another lane, not one in backoff, not a claimed one", arguments: StoreKind.allCases)
     func claimableByPriority(kind: StoreKind) async throws {
         let f = try await StoreFixture(kind)
