@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEMO_PROMPT ?= a red fox running through snow
 DEMO_ARGS ?= --resolution 720P --fps 24 --duration 6 --steps 30 --seed 7
 
-.PHONY: deps model-deps model-tiny s3-deps build serve demo test fuzz bench bench-cluster clean
+.PHONY: deps model-deps model-tiny s3-deps build serve demo test fuzz bench bench-s3 bench-cluster clean
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -65,6 +65,11 @@ bench: deps
 	.build/release/videogenx bench scheduler
 	.build/release/videogenx bench model --batch-curve
 	.build/release/videogenx bench worker --tasks 16 --rounds 5
+
+## Run the S3 transfer benchmark (our client vs aws s3 cp on moto; release build).
+bench-s3: s3-deps
+	$(SWIFT) build -c release --product videogenx
+	bash scripts/bench-s3.sh
 
 ## Run the cluster benchmarks (PostgreSQL store, loadtest on one and two api processes; release build).
 bench-cluster: deps

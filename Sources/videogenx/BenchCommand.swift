@@ -10,7 +10,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure encoder overhead, model cost, the store, auth and the scheduler (results go in docs/benchmarks.md).",
-        subcommands: [EncoderBench.self, ModelBench.self, StoreBench.self, AuthBench.self, SchedulerBench.self, WorkerBench.self]
+        subcommands: [
+            EncoderBench.self, ModelBench.self, StoreBench.self, AuthBench.self, SchedulerBench.self, WorkerBench.self, S3Bench.self,
+        ]
     )
 }
 
@@ -201,6 +203,42 @@ struct StoreBench: AsyncParsableCommand {
 }
 
 /// `videogenx bench auth`: the cost of signatures, nonces and rate limits on a read route.
+struct S3Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "s3",
+        abstract: "Upload and presigned download of one file by our S3 client vs `aws s3 cp`, same server, alternating rounds (scripts/bench-s3.sh runs it on moto)."
+    )
+
+    @Option(help: "The bucket, s3://BUCKET/PREFIX?endpoint=…&region=…&path_style=…; keys from the AWS_* variables or ~/.aws/credentials.")
+    var url: String
+
+    @Option(name: .customLong("size-mb"), help: "Size of the file moved, in MiB.")
+    var sizeMiB = 200
+
+    @Option(help: "Rounds per side; medians are reported.")
+    var rounds = 3
+
+    @Option(help: "The AWS CLI.")
+    var aws = ".venv-s3/bin/aws"
+
+    func run() async throws {
+        guard sizeMiB > 0, rounds > 0 else { throw ValidationError("--size-mb and --rounds must be positive") }
+        let location: S3Location
+        do { location = try S3Location(url: url) } catch { throw ValidationError("--url: \(error)") }
+        guard let credentials = AWSCredentials.standard() else {
+            throw ValidationError("no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+        }
+        let report = try await S3TransferBenchmark(location: location, credentials: credentials, sizeMiB: sizeMiB, rounds: rounds, aws: aws).run {
+            FileHandle.standardError.write(Data(($0 + "\n").utf8))
+        }
+        print(String(
+            format: "%d MiB × %d rounds: upload ours %.0f MiB/s vs aws s3 cp %.0f MiB/s (ratio %.2f); presigned download ours %.0f MiB/s vs aws s3 cp %.0f MiB/s (ratio %.2f) (medians)",
+            sizeMiB, rounds, report.uploadOurs.median, report.uploadAWS.median, report.uploadRatio,
+            report.downloadOurs.median, report.downloadAWS.median, report.downloadRatio
+        ))
+    }
+}
+
 struct AuthBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "auth",
