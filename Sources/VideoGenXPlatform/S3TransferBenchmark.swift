@@ -7,7 +7,7 @@ import VideoGenXObjectsS3
 
 /// Our S3 transfers against the AWS CLI's on the same server in the same run (issue goal:
 /// ≥ 0.9×): a file of ``sizeMiB`` uploaded by ``S3ObjectStore`` (multipart above its threshold,
-/// 5 MiB parts, 4 in flight) and by `aws s3 cp`, then downloaded through a presigned URL (what
+/// 5 MiB parts, 8 in flight) and by `aws s3 cp`, then downloaded through a presigned URL (what
 /// clients do) and by `aws s3 cp`, alternating, each side with its own defaults. Reports
 /// MiB/s per round, medians and ratios.
 public struct S3TransferBenchmark: Sendable {

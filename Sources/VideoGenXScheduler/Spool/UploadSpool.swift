@@ -152,7 +152,7 @@ public final class UploadSpool: Sendable {
                     logger.info("spooled task cancelled at the user's request; its files are dropped", metadata: ["task.id": "\(id)"])
                     drop(id)
                 }
-            } catch let error as StoreError where error.code == .staleLease || error.code == .notFound || error.code == .illegalTransition {
+            } catch where Self.leaseGone(error) {
                 logger.warning("a spooled task's lease is lost (it runs again elsewhere); its files are dropped", metadata: [
                     "task.id": "\(id)", "error": "\(error)",
                 ])
@@ -183,7 +183,7 @@ public final class UploadSpool: Sendable {
             let completed = try await store.complete(id, token: record.token, result: record.result)
             logger.info("spooled upload stored; task completed", metadata: ["task.id": "\(id)", "task.status": "\(completed.status.rawValue)"])
             drop(id)
-        } catch let error as StoreError where error.code == .staleLease || error.code == .notFound || error.code == .illegalTransition {
+        } catch where Self.leaseGone(error) {
             logger.warning("a spooled task cannot be completed (its lease is lost); its files are dropped", metadata: [
                 "task.id": "\(id)", "error": "\(error)",
             ])
@@ -192,6 +192,13 @@ public final class UploadSpool: Sendable {
             pending.withLock { $0[id]?.nextTry = clock.now.advanced(by: item.delay) }
             logger.warning("completing a spooled task failed; retrying", metadata: ["task.id": "\(id)", "error": "\(error)"])
         }
+    }
+
+    /// Whether `error` says the task is no longer this spool's to finish (lease lost, task gone
+    /// or no longer processing).
+    private static func leaseGone(_ error: any Error) -> Bool {
+        guard let error = error as? StoreError else { return false }
+        return [.staleLease, .notFound, .illegalTransition].contains(error.code)
     }
 
     private func drop(_ id: TaskID) {
