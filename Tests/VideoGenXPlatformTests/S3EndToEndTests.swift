@@ -111,3 +111,34 @@ extension S3EndToEndTests {
         }
     }
 }
+
+extension S3EndToEndTests {
+    @Test("api and worker processes on PostgreSQL with separate data folders share results only through S3: a task submitted to the api is rendered by the worker, and the client downloads it from the presigned URL the api hands out", .enabled(if: PostgresTestServer.enabled))
+    func apiAndWorkerThroughS3() async throws {
+        let database = try await PostgresTestServer.makeDatabase()
+        let prefix = "cluster-\(UUID().uuidString.lowercased())"
+        let environment = Self.environment(objectsURL: S3TestServer.url(prefix: prefix, endpoint: S3TestServer.openEndpoint))
+            .merging(["VIDEOGENX_STORE_URL": database.url]) { _, new in new }
+        let apiFolder = directory.appendingPathComponent("api")
+        let workerFolder = directory.appendingPathComponent("worker")
+        try await ServeProcess.with("api", dataDirectory: apiFolder, environment: environment) { api in
+            try await ServeProcess.with("worker", dataDirectory: workerFolder, environment: environment) { _ in
+                let id = try await api.submit(Self.body)
+                let task = try await api.waitFor(id) { ["succeeded", "failed"].contains($0["status"] as? String) }
+                #expect(task["status"] as? String == "succeeded", "\(task)")
+                let result = try #require(task["result"] as? [String: Any])
+                let videoURL = try #require((result["video_url"] as? String).flatMap(URL.init(string:)))
+                #expect(videoURL.path.hasPrefix("/\(S3TestServer.bucket)/\(prefix)/videos/\(id)/"), "\(videoURL)")
+                let (video, _) = try await URLSession.shared.data(from: videoURL)
+                #expect(result["size_bytes"] as? Int == video.count)
+                let file = apiFolder.appendingPathComponent("download.mp4")
+                try video.write(to: file)
+                #expect(try await FFprobe().probe(file.path).video?.codec == "hevc")
+                for folder in [apiFolder, workerFolder] {
+                    let objects = folder.appendingPathComponent("objects")
+                    #expect(!FileManager.default.fileExists(atPath: objects.path), "nothing in \(objects.path)")
+                }
+            }
+        }
+    }
+}

@@ -31,6 +31,8 @@ public struct ResultRetention: Service {
         self.logger = logger
     }
 
+    /// Runs a pass at once and then every ``intervalSeconds`` until shutdown; a failed pass is
+    /// logged and tried again at the next.
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
