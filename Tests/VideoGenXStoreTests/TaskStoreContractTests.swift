@@ -419,10 +419,10 @@ struct SQLiteSchemaTests {
         "id", "user_id", "status", "priority", "request", "model", "batch_key", "attempt", "fencing_token",
         "lease_owner", "lease_expires_at", "progress", "stage", "result", "error", "idempotency_key",
         "cancel_requested", "use_fallback", "checkpoint_ref", "trace_context", "callback_url", "created_at",
-        "updated_at", "started_at", "finished_at", "available_at", "tier", "change_seq",
+        "updated_at", "started_at", "finished_at", "available_at", "tier", "change_seq", "result_expired_at",
     ]
 
-    @Test("The tasks table holds its columns, with the claim, batch, lease, user, change and idempotency indexes")
+    @Test("The tasks table holds its columns, with the claim, batch, lease, user, change, idempotency and retention indexes")
     func schema() async throws {
         let f = try await StoreFixture(.sqlite)
         let db = try DatabaseQueue(path: f.directory.appendingPathComponent("tasks.sqlite").path)
@@ -433,12 +433,12 @@ struct SQLiteSchemaTests {
             )
         }
         #expect(columns == Self.columns)
-        #expect(indexes == ["tasks_batch", "tasks_change", "tasks_claim", "tasks_finished", "tasks_idempotency", "tasks_lease", "tasks_user", "tasks_user_status"])
+        #expect(indexes == ["tasks_batch", "tasks_change", "tasks_claim", "tasks_finished", "tasks_idempotency", "tasks_lease", "tasks_unexpired", "tasks_user", "tasks_user_status"])
         let migrations = try await db.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
         #expect(migrations == [
             "2026-11-26 create tasks and queue state", "2026-11-27 index finished tasks", "2026-11-27 create callback deliveries",
             "2026-11-27 count queued tasks", "2026-11-27 index batch keys", "2026-11-27 record tiers",
-            "2026-11-29 number task changes",
+            "2026-11-29 number task changes", "2026-11-30 expire results",
         ])
     }
 }
