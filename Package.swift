@@ -104,7 +104,7 @@ let package = Package(
         .target(
             name: "VideoGenXScheduler",
             dependencies: [
-                "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects", "VideoGenXObjectsS3",
+                "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects", "VideoGenXObjectsS3", "VideoGenXTelemetry",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -121,6 +121,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Resources/openapi.yaml")],
+            swiftSettings: sharedSettings
+        ),
+        .target(
+            name: "VideoGenXTelemetry",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
             swiftSettings: sharedSettings
         ),
         .target(

@@ -3,6 +3,7 @@ import Logging
 import VideoGenXCore
 import VideoGenXScheduler
 import VideoGenXServer
+import VideoGenXTelemetry
 
 /// Everything `videogenx serve` needs: where to listen, where data lives, and the worker's and
 /// the API's settings. Every key is documented in the README with its default.
@@ -25,6 +26,8 @@ public struct ServeConfiguration: Sendable {
     public var callbacks: CallbackConfiguration?
     /// Log level. Default `info`.
     public var logLevel: Logger.Level
+    /// Log lines as JSON objects or plain text (`log.format`). Default `json`.
+    public var logFormat = LogFormat.json
     /// Whether `Authorization: Bearer <key>:<secret>` is accepted besides signatures. Default false.
     public var allowBearer: Bool = false
     /// Largest clock difference of a signed request. Default 300 s.

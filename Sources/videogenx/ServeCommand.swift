@@ -57,6 +57,7 @@ struct ServeOptions: ParsableArguments {
             FileHandle.standardError.write(Data("error: --config \(configFile ?? ""): \(error)\n".utf8))
             throw ExitCode(2)
         }
+        configuration.logFormat.bootstrap()
         var logger = Logger(label: "videogenx")
         logger.logLevel = configuration.logLevel
         let address = role == .worker ? "http://\(configuration.host):\(configuration.workerHTTPPort) (health only)" : configuration.baseURL

@@ -23,13 +23,14 @@ struct ServeProcess: Sendable {
     var base: String { "http://127.0.0.1:\(port)" }
 
     /// Starts the server, waits until `/healthz` answers, runs `body`, then stops the server.
+    /// The server's standard error (its logs) goes to `logFile` when given.
     @discardableResult
     static func with<Value: Sendable>(
         _ role: String = "serve", dataDirectory: URL, leaseSeconds: Int? = nil, arguments extra: [String] = [],
-        environment: [String: String] = [:], _ body: @escaping @Sendable (ServeProcess) async throws -> Value
+        environment: [String: String] = [:], logFile: URL? = nil, _ body: @escaping @Sendable (ServeProcess) async throws -> Value
     ) async throws -> Value {
         try await withTermination(
-            role, dataDirectory: dataDirectory, leaseSeconds: leaseSeconds, arguments: extra, environment: environment, body
+            role, dataDirectory: dataDirectory, leaseSeconds: leaseSeconds, arguments: extra, environment: environment, logFile: logFile, body
         ).value
     }
 
@@ -37,7 +38,7 @@ struct ServeProcess: Sendable {
     /// server ended after the SIGTERM.
     static func withTermination<Value: Sendable>(
         _ role: String = "serve", dataDirectory: URL, leaseSeconds: Int? = nil, arguments extra: [String] = [],
-        environment: [String: String] = [:], _ body: @escaping @Sendable (ServeProcess) async throws -> Value
+        environment: [String: String] = [:], logFile: URL? = nil, _ body: @escaping @Sendable (ServeProcess) async throws -> Value
     ) async throws -> (value: Value, termination: TerminationStatus) {
         let port = try LoopbackPort.free()
         // A worker answers health on its own port; the other roles serve the API on theirs.
@@ -49,7 +50,13 @@ struct ServeProcess: Sendable {
         for (key, value) in environment { updates[Environment.Key(rawValue: key)!] = value }
         let result = try await run(
             .path(FilePath(GenerateCommandTests.binary)), arguments: Arguments(arguments), environment: .inherit.updating(updates),
-            input: .none, output: .discarded, error: .discarded
+            input: .none, output: .discarded,
+            error: .fileDescriptor(
+                try FileDescriptor.open(
+                    FilePath(logFile?.path ?? "/dev/null"), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite]
+                ),
+                closeAfterSpawningProcess: true
+            )
         ) { execution in
             let server = ServeProcess(
                 port: port, processID: execution.processIdentifier.value, keyFile: dataDirectory.appendingPathComponent("admin-key.json").path
