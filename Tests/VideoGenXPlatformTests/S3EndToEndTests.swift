@@ -85,7 +85,10 @@ extension S3EndToEndTests {
             let spool = self.directory.appendingPathComponent("spool")
             let (id, spooled) = try await ServeProcess.with(dataDirectory: self.directory, leaseSeconds: 120, arguments: arguments, environment: environment) { server in
                 let id = try await server.submit(body)
-                let task = try await server.waitFor(id) { ($0["stage"] as? String) == "uploading" || ($0["status"] as? String) != "processing" && ($0["status"] as? String) != "queued" }
+                // Until it uploads, or ends (a failure shows in the expectation below).
+                let task = try await server.waitFor(id) {
+                    ($0["stage"] as? String) == "uploading" || ["succeeded", "failed", "cancelled"].contains($0["status"] as? String)
+                }
                 #expect(task["status"] as? String == "processing" && task["stage"] as? String == "uploading", "\(task)")
                 let record = spool.appendingPathComponent("\(id)/record.json")
                 try await eventually(seconds: 90) { FileManager.default.fileExists(atPath: record.path) }
