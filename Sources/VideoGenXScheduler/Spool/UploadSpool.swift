@@ -81,9 +81,7 @@ public final class UploadSpool: Sendable {
             taskID: task.id.rawValue, token: task.fencingToken, result: result,
             files: files.map { .init(key: $0.key.rawValue, name: $0.source.lastPathComponent, contentType: $0.contentType) }
         )
-        let entry = try SpoolEntry.create(in: directory, record: record, moving: files.map { ($0.source, SpoolEntry.Record.File(
-            key: $0.key.rawValue, name: $0.source.lastPathComponent, contentType: $0.contentType
-        )) })
+        let entry = try SpoolEntry.create(in: directory, record: record, moving: Array(zip(files.map(\.source), record.files)))
         pending.withLock { $0[task.id] = Pending(entry: entry, nextTry: clock.now.advanced(by: firstRetry), delay: firstRetry) }
         logger.warning("upload failed: the video waits in the spool", metadata: [
             "task.id": "\(task.id)", "spool.bytes": "\(usedBytes)", "spool.max_bytes": "\(maxBytes)",
