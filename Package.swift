@@ -38,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(name: "VideoGenXCore", swiftSettings: sharedSettings),
@@ -55,7 +57,11 @@ let package = Package(
             ],
             swiftSettings: hotLoopSettings
         ),
-        .target(name: "VideoGenXStore", dependencies: ["VideoGenXCore"], swiftSettings: sharedSettings),
+        .target(
+            name: "VideoGenXStore",
+            dependencies: ["VideoGenXCore", .product(name: "Metrics", package: "swift-metrics")],
+            swiftSettings: sharedSettings
+        ),
         .target(
             name: "VideoGenXStoreSQLite",
             dependencies: [
@@ -86,7 +92,9 @@ let package = Package(
         ),
         .target(
             name: "VideoGenXObjects",
-            dependencies: ["VideoGenXCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "VideoGenXCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: sharedSettings
         ),
         .target(
@@ -107,6 +115,7 @@ let package = Package(
                 "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects", "VideoGenXObjectsS3", "VideoGenXTelemetry",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: sharedSettings
         ),
@@ -119,13 +128,19 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: sharedSettings
         ),
         .target(
             name: "VideoGenXTelemetry",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: sharedSettings
         ),
         .target(
@@ -196,6 +211,8 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -251,6 +268,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: sharedSettings
         ),

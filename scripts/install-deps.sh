@@ -2,8 +2,9 @@
 # Installs the system packages VideoGenX needs (Debian/Ubuntu): ffmpeg (encoder and ffprobe),
 # libsqlite3-dev (GRDB links the system SQLite), PostgreSQL's server (the tests start a throwaway
 # cluster through scripts/with-postgres.sh), fontconfig and a CJK font (Noto Sans CJK) for
-# subtitles, and GNU time (peak-RSS measurements in
-# docs/benchmarks.md). Safe to run repeatedly: it only
+# subtitles, GNU time (peak-RSS measurements in docs/benchmarks.md), and Prometheus with
+# promtool and Alertmanager with amtool (the observability tests check deploy/ with them and
+# scrape a live server; none is started as a system service). Safe to run repeatedly: it only
 # installs what is missing.
 set -euo pipefail
 
@@ -18,6 +19,10 @@ command -v fc-match >/dev/null 2>&1 || missing+=(fontconfig)
 if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=zh family 2>/dev/null)" ]; then
     missing+=(fonts-noto-cjk)
 fi
+
+# Observability: promtool/prometheus and amtool/alertmanager.
+command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+command -v amtool >/dev/null 2>&1 && command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

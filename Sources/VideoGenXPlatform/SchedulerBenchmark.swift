@@ -131,11 +131,11 @@ public struct SchedulerBenchmark: Sendable {
             while clock.seconds < to {
                 try? await Task.sleep(for: .milliseconds(250))
                 guard clock.seconds > from else { continue }
-                first = first ?? (counters.batchSteps.load(ordering: .relaxed), counters.taskSteps.load(ordering: .relaxed))
+                first = first ?? (counters.batchSteps.value, counters.taskSteps.value)
                 if clock.seconds > from + 1 { samples.append(simulated.map(\.utilisation).reduce(0, +) / Double(simulated.count)) }
             }
-            let steps = counters.batchSteps.load(ordering: .relaxed) - (first?.steps ?? 0)
-            let tasks = counters.taskSteps.load(ordering: .relaxed) - (first?.tasks ?? 0)
+            let steps = counters.batchSteps.value - (first?.steps ?? 0)
+            let tasks = counters.taskSteps.value - (first?.tasks ?? 0)
             return (samples, steps == 0 ? 0 : Double(tasks) / Double(steps))
         }
         // Poisson arrivals at absolute times, so a slow create does not lower the rate.
@@ -172,7 +172,7 @@ public struct SchedulerBenchmark: Sendable {
         return Run(
             name: name, throughput: Double(done) / measureSeconds,
             utilisation: utilisation.isEmpty ? 0 : utilisation.reduce(0, +) / Double(utilisation.count),
-            meanBatch: meanBatch, preemptions: scheduler.counters.preemptions.load(ordering: .relaxed),
+            meanBatch: meanBatch, preemptions: scheduler.counters.preemptions.value,
             queueSeconds: queueSeconds, created: createdCount, claimed: claimedCount
         )
     }

@@ -27,22 +27,27 @@ public enum ServeApplication {
     /// Runs `role` for `configuration` until SIGTERM/SIGINT (or cancellation): opens the stores
     /// and keeps them running beside the role's service group, which ends before them; calls
     /// `started` once everything is built. Creates the local admin API key on first start of a
-    /// role that serves the API (see ``AccessSetup``).
+    /// role that serves the API (see ``AccessSetup``). `metrics` is the bootstrapped metrics
+    /// backend `/metrics` renders (on the API port, or on `worker.http_port` for a worker);
+    /// `nil` serves no `/metrics`.
     /// - Throws: ``ConfigurationError`` for bad settings; when the data directory, database or
     ///   keys cannot be prepared.
     public static func run(
-        _ configuration: ServeConfiguration, role: Role = .serve, logger: Logger, started: @Sendable () -> Void = {}
+        _ configuration: ServeConfiguration, role: Role = .serve, logger: Logger, metrics: MetricsEndpoint? = nil,
+        started: @Sendable () -> Void = {}
     ) async throws {
         let stores = try await Stores.open(configuration, logger: logger)
         try await stores.whileRunning {
-            let group = try await build(configuration, role: role, stores: stores, logger: logger)
+            let group = try await build(configuration, role: role, stores: stores, metrics: metrics, logger: logger)
             started()
             try await group.run()
         }
     }
 
     /// The service group of `role` over `stores` (which must be running).
-    private static func build(_ configuration: ServeConfiguration, role: Role, stores: Stores, logger: Logger) async throws -> ServiceGroup {
+    private static func build(
+        _ configuration: ServeConfiguration, role: Role, stores: Stores, metrics: MetricsEndpoint?, logger: Logger
+    ) async throws -> ServiceGroup {
         let nvml: NVML?
         do {
             nvml = try ComputeDevice.openNVML(for: configuration.worker.devices)
@@ -111,8 +116,14 @@ public enum ServeApplication {
         }
         if let monitor { services.append(monitor) }
         if runsWorker { services.append(worker) }
+        var exposition: MetricsExposition?
+        if let metrics {
+            metrics.collect(ScrapeGauges.queueDepth(store, logger: logger))
+            if let monitor { metrics.collect(ScrapeGauges.devices { monitor.current() }) }
+            exposition = MetricsExposition(contentType: MetricsEndpoint.contentType) { await metrics.render() }
+        }
         if role == .worker {
-            let router = WorkerHealthRouter.build(store: store, objects: objects, workerProblem: { health.problem })
+            let router = WorkerHealthRouter.build(store: store, objects: objects, metrics: exposition, workerProblem: { health.problem })
             services.append(Application(
                 router: router,
                 configuration: .init(address: .hostname(configuration.host, port: configuration.workerHTTPPort), serverName: "VideoGenX worker"),
@@ -128,7 +139,7 @@ public enum ServeApplication {
             let api = VideoAPI(
                 store: store, objects: objects, signer: signer, configuration: configuration.server, webhookSecrets: secrets,
                 authenticator: access.authenticator, workerProblem: { runsWorker ? health.problem : nil },
-                deviceStatuses: deviceStatuses, modelStatuses: { caches.flatMap(\.statuses) }
+                deviceStatuses: deviceStatuses, modelStatuses: { caches.flatMap(\.statuses) }, metrics: exposition
             )
             services.append(Application(
                 router: api.buildRouter(),

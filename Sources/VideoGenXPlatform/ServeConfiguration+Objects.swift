@@ -9,10 +9,13 @@ extension ServeConfiguration {
     /// credentials (environment or shared credentials file).
     /// - Throws: ``ConfigurationError`` for `objects.url` when S3 has no credentials; the folder's
     ///   errors when it cannot be made.
+    ///
+    /// The store is measured (``InstrumentedObjectStore``): its metrics go to the process's
+    /// metrics backend, nowhere when none is bootstrapped.
     func openObjectStore(signer: URLSigner, logger: Logger) throws -> any ObjectStore {
         switch objectsLocation {
         case .folder(let folder):
-            return try FileObjectStore(root: folder, publicBaseURL: baseURL, signer: signer)
+            return InstrumentedObjectStore(try FileObjectStore(root: folder, publicBaseURL: baseURL, signer: signer))
         case .s3(var location):
             guard let credentials = AWSCredentials.standard() else {
                 throw ConfigurationError(
@@ -25,10 +28,10 @@ extension ServeConfiguration {
                 "objects.bucket": "\(location.bucket)", "objects.prefix": "\(location.prefix)", "objects.endpoint": "\(location.endpoint)",
                 "objects.region": "\(location.region)", "aws.access_key_id": "\(credentials.accessKeyID)",
             ])
-            return S3ObjectStore(
+            return InstrumentedObjectStore(S3ObjectStore(
                 location: location, credentials: credentials, multipartThreshold: objects.multipartThresholdMiB << 20,
                 partSize: objects.partSizeMiB << 20, logger: logger
-            )
+            ))
         }
     }
 }

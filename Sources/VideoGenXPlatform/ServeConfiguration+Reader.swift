@@ -14,7 +14,7 @@ extension ServeConfiguration {
     /// (`{"http": {"port": 8000}}`).
     public static let keys: [(key: String, defaultValue: String)] = [
         ("http.host", "127.0.0.1"), ("http.port", "8000"), ("http.public_url", "http://<host>:<port>"),
-        ("data_dir", "./data"), ("log.level", "info"), ("log.format", "json"),
+        ("data_dir", "./data"), ("log.level", "info"), ("log.format", "json"), ("metrics.enabled", "true"),
         ("store.url", "sqlite://<data_dir>/tasks.sqlite"), ("store.password_file", "(none)"), ("store.max_connections", "20"),
         ("store.operation_timeout_seconds", "5"),
         ("objects.url", "file://<data_dir>/objects"), ("objects.multipart_threshold_mb", "100"), ("objects.part_size_mb", "5"),
@@ -63,6 +63,7 @@ extension ServeConfiguration {
         workerHTTPPort = try values.int("worker.http_port", default: workerHTTPPort, in: 0...65535)
         let levels = Logger.Level.allCases.map(\.rawValue)
         logLevel = Logger.Level(rawValue: try values.choice("log.level", default: "info", from: levels)) ?? .info
+        metricsEnabled = try values.bool("metrics.enabled", default: true)
         logFormat = LogFormat(rawValue: try values.choice("log.format", default: "json", from: LogFormat.allCases.map(\.rawValue))) ?? .json
 
         server.limits = try Self.limits(values)

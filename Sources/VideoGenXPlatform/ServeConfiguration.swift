@@ -28,6 +28,9 @@ public struct ServeConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Log lines as JSON objects or plain text (`log.format`). Default `json`.
     public var logFormat = LogFormat.json
+    /// Whether the process exports Prometheus metrics at `GET /metrics` (`metrics.enabled`).
+    /// Default `true`.
+    public var metricsEnabled = true
     /// Whether `Authorization: Bearer <key>:<secret>` is accepted besides signatures. Default false.
     public var allowBearer: Bool = false
     /// Largest clock difference of a signed request. Default 300 s.

@@ -9,7 +9,7 @@ import VideoGenXStoreSQLite
 /// names the drivers (DESIGN §2). PostgreSQL is migrated first (under its advisory lock) and
 /// its pool runs as a service of the role's group.
 struct Stores {
-    /// Tasks, queue and the callback outbox.
+    /// Tasks, queue and the callback outbox, measured (``InstrumentedTaskStore``).
     let tasks: any TaskStore & CallbackOutbox
     /// API keys and nonces.
     let credentials: any CredentialStore
@@ -30,7 +30,7 @@ struct Stores {
             )
             let tasks = try SQLiteTaskStore(path: path)
             let credentials = try SQLiteCredentialStore(path: file.deletingLastPathComponent().appendingPathComponent("credentials.sqlite").path)
-            return Stores(tasks: tasks, credentials: credentials, services: [tasks], postgres: nil)
+            return Stores(tasks: InstrumentedTaskStore(tasks), credentials: credentials, services: [tasks], postgres: nil)
         case .postgres(let url):
             let client = url.configuration(password: configuration.storePassword, maximumConnections: configuration.storeMaxConnections)
             do {
@@ -42,7 +42,7 @@ struct Stores {
             let tasks = PostgresTaskStore(
                 configuration: client, operationTimeout: .milliseconds(Int(configuration.storeOperationTimeoutSeconds * 1000)), logger: logger
             )
-            return Stores(tasks: tasks, credentials: PostgresCredentialStore(sharing: tasks), services: [tasks], postgres: tasks)
+            return Stores(tasks: InstrumentedTaskStore(tasks), credentials: PostgresCredentialStore(sharing: tasks), services: [tasks], postgres: tasks)
         }
     }
 

@@ -92,8 +92,8 @@ public struct WorkerBenchmark: Sendable {
         let seconds = (clock.now - started) / .seconds(1)
         running.cancel()
         _ = try? await running.value
-        let steps = worker.counters.batchSteps.load(ordering: .relaxed)
-        let taskSteps = worker.counters.taskSteps.load(ordering: .relaxed)
+        let steps = worker.counters.batchSteps.value
+        let taskSteps = worker.counters.taskSteps.value
         return Line(capacity: capacity, seconds: seconds, succeeded: succeeded, meanBatch: steps == 0 ? 0 : Double(taskSteps) / Double(steps))
     }
 }

@@ -70,6 +70,10 @@ public protocol TaskStore: Sendable {
     /// Queued tasks of `userID`, or of everyone when `nil` (caps on pending work).
     func queuedCount(userID: String?) async throws -> Int
 
+    /// Queued tasks of everyone by priority, every priority present (0 when none): the
+    /// `videogenx_queue_depth` gauge.
+    func queueDepth() async throws -> [TaskPriority: Int]
+
     /// Whether a task of `priority` can be claimed now (queued and past any backoff): what makes
     /// a full worker preempt lower-priority work.
     func hasClaimable(priority: TaskPriority) async throws -> Bool

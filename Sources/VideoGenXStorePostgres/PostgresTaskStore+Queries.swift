@@ -64,6 +64,20 @@ extension PostgresTaskStore {
         }
     }
 
+    public func queueDepth() async throws -> [TaskPriority: Int] {
+        try await connection("counting the queue by priority") { connection in
+            let rows = try await connection.query(
+                "SELECT priority, count(*) FROM tasks WHERE status = 'queued' GROUP BY priority", logger: self.logger
+            ).collect()
+            var depth = Dictionary(uniqueKeysWithValues: TaskPriority.all.map { ($0, 0) })
+            for row in rows {
+                let (priority, count) = try row.decode((Int, Int64).self)
+                if let priority = TaskPriority(rawValue: priority) { depth[priority] = Int(count) }
+            }
+            return depth
+        }
+    }
+
     public func queuedCount(userID: String?) async throws -> Int {
         try await connection("counting queued tasks") { connection in
             let rows = if let userID {

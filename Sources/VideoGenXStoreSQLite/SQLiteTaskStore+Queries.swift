@@ -78,6 +78,17 @@ extension SQLiteTaskStore {
         }
     }
 
+    public func queueDepth() async throws -> [TaskPriority: Int] {
+        let rows = try await pool.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT priority, queued FROM queue_counts WHERE user_id = ''"))
+        }
+        var depth = Dictionary(uniqueKeysWithValues: TaskPriority.all.map { ($0, 0) })
+        for row in rows {
+            if let priority = TaskPriority(rawValue: row["priority"]) { depth[priority] = row["queued"] }
+        }
+        return depth
+    }
+
     public func hasClaimable(priority: TaskPriority) async throws -> Bool {
         let now = clock.now().milliseconds
         return try await pool.read { db in

@@ -58,11 +58,12 @@ struct ServeOptions: ParsableArguments {
             throw ExitCode(2)
         }
         configuration.logFormat.bootstrap()
+        let metrics = configuration.metricsEnabled ? MetricsEndpoint.bootstrap() : nil
         var logger = Logger(label: "videogenx")
         logger.logLevel = configuration.logLevel
         let address = role == .worker ? "http://\(configuration.host):\(configuration.workerHTTPPort) (health only)" : configuration.baseURL
         do {
-            try await ServeApplication.run(configuration, role: role, logger: logger) {
+            try await ServeApplication.run(configuration, role: role, logger: logger, metrics: metrics) {
                 // Written unbuffered: under a process manager stdout is a file and print would hold it back.
                 FileHandle.standardOutput.write(Data(
                     "VideoGenX \(role.rawValue) listening on \(address) (store \(configuration.storeLocation), data in \(configuration.dataDirectory.path))\n".utf8

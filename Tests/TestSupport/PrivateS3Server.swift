@@ -11,12 +11,12 @@ import SystemPackage
 /// made anew.
 public final class PrivateS3Server: Sendable {
     /// The loopback port it listens on while started.
-    public let port: Int
-    private let process = LockedProcess()
+    public var port: Int { server.port }
+    private let server: ToolServer
 
     /// A server on a free loopback port, not started yet.
     public init() throws {
-        port = try LoopbackPort.free()
+        server = try ToolServer()
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -30,17 +30,7 @@ public final class PrivateS3Server: Sendable {
     /// Starts moto, waits for it and makes the bucket.
     public func start() async throws {
         let root = S3TestServer.tools.deletingLastPathComponent().deletingLastPathComponent()
-        let server = Process()
-        server.executableURL = root.appendingPathComponent(".venv-s3/bin/moto_server")
-        server.arguments = ["-H", "127.0.0.1", "-p", String(port)]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        process.set(server)
-        for _ in 0..<100 {
-            if (try? LoopbackPort.accepts(port)) == true { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        try await server.start(root.appendingPathComponent(".venv-s3/bin/moto_server"), arguments: ["-H", "127.0.0.1", "-p", String(port)])
         // Subprocess, not Process.waitUntilExit: that spins a run loop on a cooperative thread.
         let setup = try await Subprocess.run(
             .path(FilePath(S3TestServer.python)), arguments: [S3TestServer.tools.appendingPathComponent("setup_moto.py").path, endpoint],
@@ -51,23 +41,8 @@ public final class PrivateS3Server: Sendable {
         }
     }
 
-    /// Stops moto with SIGKILL: a SIGTERM may sit blocked in the signal mask moto inherits from
-    /// the test process (it did: every run left one moto behind).
+    /// Stops moto (SIGKILL, see ``ToolServer/stop()``).
     public func stop() {
-        guard let server = process.take() else { return }
-        kill(server.processIdentifier, SIGKILL)
-    }
-
-    deinit {
-        stop()
-    }
-
-    /// The running moto, behind a lock.
-    private final class LockedProcess: @unchecked Sendable {
-        // @unchecked: every access to `process` holds `lock`.
-        private let lock = NSLock()
-        private var process: Process?
-        func set(_ value: Process) { lock.withLock { process = value } }
-        func take() -> Process? { lock.withLock { defer { process = nil }; return process } }
+        server.stop()
     }
 }

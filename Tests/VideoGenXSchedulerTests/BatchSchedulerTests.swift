@@ -174,7 +174,7 @@ struct BatchSchedulerTests {
         let sizes = steps.filter { !$0.contains(other.id) }.map(\.count)
         #expect(sizes.first == 1 && sizes.max() == 3)
         #expect(sizes == sizes.sorted(), "the batch only grows while the six drain in")
-        #expect(scheduler.counters.finishedTasks.load(ordering: .relaxed) == 7)
+        #expect(scheduler.counters.finishedTasks.value == 7)
     }
 
     @Test("The memory guard: a batch never holds more tasks than fit in the device's free memory; the rest run in later steps")
@@ -194,7 +194,7 @@ struct BatchSchedulerTests {
         }
         let sizes = runner.steps.withLock { $0.map(\.count) }
         #expect(sizes.max() == 3)
-        #expect(scheduler.counters.memorySplits.load(ordering: .relaxed) > 0)
+        #expect(scheduler.counters.memorySplits.value > 0)
     }
 
     @Test("A running batch writes progress; a task cancelled in it stops at a step boundary and is confirmed cancelled while the rest of the batch finishes")
@@ -240,7 +240,7 @@ struct BatchSchedulerTests {
             try await f.expectEventually { try await f.store.recentCompletions(limit: 10).count == 4 }
         }
         #expect(runner.steps.withLock { $0.allSatisfy { $0.count == 1 } })
-        #expect(scheduler.counters.finishedTasks.load(ordering: .relaxed) == 4)
+        #expect(scheduler.counters.finishedTasks.value == 4)
     }
 
     @Test("A P0 task takes the running P3's place at the next step: the P3 is checkpointed and released with no attempt charged, and resumes from that step")
@@ -268,7 +268,7 @@ struct BatchSchedulerTests {
         let urgentDone = try #require(urgentRecord.finishedAt)
         #expect(urgentStarted < slowDone && urgentDone < slowDone)
         #expect(record.attempt == 0)
-        #expect(scheduler.counters.preemptions.load(ordering: .relaxed) == 1)
+        #expect(scheduler.counters.preemptions.value == 1)
         // The P3 ran alone, then the P0 alone in its place, then the P3 again.
         let steps = runner.steps.withLock { $0 }
         #expect(steps.first == [slow.id] && steps.last == [slow.id])
@@ -299,7 +299,7 @@ struct BatchSchedulerTests {
         let steps = runner.steps.withLock { $0 }
         #expect(steps.filter { $0 == [slow.id] }.count == 100, "resumed from its step")
         #expect(steps.filter { !$0.contains(slow.id) }.count == 7, "the P0 ran its 7 steps in between")
-        #expect(scheduler.counters.preemptions.load(ordering: .relaxed) == 1)
+        #expect(scheduler.counters.preemptions.value == 1)
     }
 
     @Test("Preemption spares tiers it is told to: a running admin P3 is not paused when only free and paid tasks may be; the P0 waits for it")
@@ -319,7 +319,7 @@ struct BatchSchedulerTests {
         }
         let p3 = try #require(try await f.store.get(slow.id))
         #expect(p3.status == .succeeded && p3.checkpointRef == nil)
-        #expect(scheduler.counters.preemptions.load(ordering: .relaxed) == 0)
+        #expect(scheduler.counters.preemptions.value == 0)
         #expect(PreemptionPolicy(tiers: [.free]).allows(.p3, tier: nil), "tasks from before tiers were recorded count as any tier")
         #expect(!PreemptionPolicy.disabled.allows(.p3, tier: .free) && !PreemptionPolicy().allows(.p0, tier: .free))
     }
@@ -355,7 +355,7 @@ struct BatchSchedulerTests {
                 try await f.running(other) {
                     failing.inject(fault)
                     let injected = manual.now
-                    let caught = try await manual.advance(atMost: .seconds(10), whileAsleep: 2) { scheduler.counters.deviceFaults.load(ordering: .relaxed) == 1 }
+                    let caught = try await manual.advance(atMost: .seconds(10), whileAsleep: 2) { scheduler.counters.deviceFaults.value == 1 }
                     let took = injected.duration(to: manual.now)
                     #expect(caught, "\(fault): the fault was noticed")
                     switch fault {
@@ -370,7 +370,7 @@ struct BatchSchedulerTests {
                 }
             }
             #expect(try await f.store.get(task.id)?.attempt == 0, "\(fault): no attempt charged")
-            #expect(scheduler.counters.deviceFaults.load(ordering: .relaxed) == 1)
+            #expect(scheduler.counters.deviceFaults.value == 1)
         }
     }
 
@@ -388,7 +388,7 @@ struct BatchSchedulerTests {
             try await f.expectEventually(15) { try await f.status(task) == .succeeded }
         }
         #expect(try await f.store.get(task.id)?.attempt == 1)
-        #expect(scheduler.counters.failedBatches.load(ordering: .relaxed) == 1)
+        #expect(scheduler.counters.failedBatches.value == 1)
     }
 }
 

@@ -107,8 +107,8 @@ final class WorkerTests: Sendable {
         running.cancel()
         _ = try? await running.value
         #expect(failed.status == .failed && failed.error?.code == "asset_unreadable", "\(String(describing: failed.error))")
-        let batchSteps = worker.counters.batchSteps.load(ordering: .relaxed)
-        let taskSteps = worker.counters.taskSteps.load(ordering: .relaxed)
+        let batchSteps = worker.counters.batchSteps.value
+        let taskSteps = worker.counters.taskSteps.value
         #expect(taskSteps > batchSteps, "some steps ran several tasks (\(taskSteps) task steps in \(batchSteps) batch steps)")
         for (spec, task) in zip(specs, done) {
             #expect(task.status == .succeeded && task.attempt == 0, "\(String(describing: task.error))")
@@ -275,7 +275,7 @@ final class WorkerTests: Sendable {
         // The device lost (counted), then the worker out of service: waiting on the count first
         // keeps a worker that has not started yet from reading as stopped.
         let deadline = ContinuousClock.now + .seconds(20)
-        while worker.counters.deviceFaults.load(ordering: .relaxed) == 0 || worker.health.isRunning, ContinuousClock.now < deadline {
+        while worker.counters.deviceFaults.value == 0 || worker.health.isRunning, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
         let stillRunning = worker.health.isRunning
@@ -441,7 +441,7 @@ final class WorkerTests: Sendable {
         #expect(other.leaseOwner != nil)
         running.cancel()
         _ = try? await running.value
-        #expect(worker.counters.taskSteps.load(ordering: .relaxed) > worker.counters.batchSteps.load(ordering: .relaxed), "steps ran both")
+        #expect(worker.counters.taskSteps.value > worker.counters.batchSteps.value, "steps ran both")
     }
 
     @Test("On graceful shutdown a running task that ends within the grace period completes; nothing new is claimed")

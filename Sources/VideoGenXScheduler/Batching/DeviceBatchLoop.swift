@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 import VideoGenXCore
@@ -85,7 +86,7 @@ struct DeviceBatchLoop: Sendable {
         guard each > 0, let free = device.freeMemoryBytes else { return cap }
         let fitting = max(1, Int(min(free / each, UInt64(Int.max))))
         if fitting < cap {
-            coordination.counters.memorySplits.add(1, ordering: .relaxed)
+            coordination.counters.memorySplits.add()
             logger.debug("batch limited by memory", metadata: ["device": "\(device.name)", "batch.cap": "\(cap)", "batch.fits": "\(fitting)"])
         }
         return min(cap, fitting)
@@ -121,7 +122,7 @@ struct DeviceBatchLoop: Sendable {
             }
             return control.isPausingAll ? .paused : .drained
         } catch let error as DeviceError where error.code == .offline || error.code == .hung {
-            coordination.counters.deviceFaults.add(1, ordering: .relaxed)
+            coordination.counters.deviceFaults.add()
             let members = control.members
             logger.critical(
                 "device lost: its batch goes back to the queue",
@@ -139,7 +140,8 @@ struct DeviceBatchLoop: Sendable {
             }.value
             return .deviceLost
         } catch {
-            coordination.counters.failedBatches.add(1, ordering: .relaxed)
+            coordination.counters.failedBatches.add()
+            Counter(label: "videogenx_inference_errors_total", dimensions: [("model", batch[0].model)]).increment()
             logger.error("batch failed", metadata: ["device": "\(device.name)", "error": "\(error)"])
             for task in control.members {
                 _ = try? await store.fail(

@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 import VideoGenXCore
@@ -34,6 +35,10 @@ final class LoopControl: BatchControl {
     private let state: Mutex<State>
     private let timer: Mutex<MonotonicClock.Instant>
     private let started: MonotonicClock.Instant
+    /// `videogenx_sampler_step_duration_seconds{model,device}`: time between step boundaries.
+    private let stepTimer: Timer
+    /// `videogenx_batch_size{device}`: tasks in each step.
+    private let batchSize: Recorder
 
     init(loop: DeviceBatchLoop, batch: [TaskRecord], cap: CapState) {
         self.loop = loop
@@ -41,6 +46,8 @@ final class LoopControl: BatchControl {
         self.cap = cap
         started = loop.clock.now
         timer = Mutex(started)
+        stepTimer = Timer(label: "videogenx_sampler_step_duration_seconds", dimensions: [("model", batch[0].model), ("device", loop.device.name)])
+        batchSize = Recorder(label: "videogenx_batch_size", dimensions: [("device", loop.device.name)])
         state = Mutex(State(
             members: Dictionary(uniqueKeysWithValues: batch.map { ($0.id, $0) }), stepped: Set(batch.map(\.id)),
             queuedSeen: loop.coordination.queuedEvents.load(ordering: .relaxed)
@@ -62,7 +69,7 @@ final class LoopControl: BatchControl {
         _ = state.withLock { state in
             state.members.removeValue(forKey: task.id)
         }
-        loop.coordination.counters.finishedTasks.add(1, ordering: .relaxed)
+        loop.coordination.counters.finishedTasks.add()
         do {
             let completed = try await loop.store.complete(task.id, token: task.fencingToken, result: result)
             if completed.status == .cancelled {
@@ -83,7 +90,10 @@ final class LoopControl: BatchControl {
 
     func afterStep(running: [TaskRecord]) async -> BatchChange {
         let now = loop.clock.now
-        timer.withLock { $0 = now }
+        let previous = timer.withLock { last in
+            defer { last = now }
+            return last
+        }
         let counters = loop.coordination.counters
         // Tasks that left the batch's steps since the last boundary (finished sampling or failed;
         // a rendering runner completes them later, after their upload).
@@ -92,8 +102,10 @@ final class LoopControl: BatchControl {
             defer { state.stepped = ids }
             return state.stepped.subtracting(ids).count
         }
-        counters.batchSteps.add(1, ordering: .relaxed)
-        counters.taskSteps.add(running.count + finished, ordering: .relaxed)
+        counters.batchSteps.add()
+        counters.taskSteps.add(running.count + finished)
+        stepTimer.record(duration: previous.duration(to: now))
+        batchSize.record(running.count + finished)
         if finished > 0, isRefilling {
             // A turnover: report the device to the cap controller (not while draining: the batch
             // then shrinks by choice, and the controller would take it for a lack of work).
@@ -250,7 +262,7 @@ final class LoopControl: BatchControl {
                 evict = [victim.id]
             }
             state.withLock { $0.members[urgent.id] = urgent }
-            loop.coordination.counters.preemptions.add(1, ordering: .relaxed)
+            loop.coordination.counters.preemptions.add()
             // Places that tasks finishing in this step left are refilled now too.
             let more = await refill(free: room - (running.count - evict.count) - 1)
             return BatchChange(evict: evict, admit: [urgent] + more)
@@ -259,7 +271,7 @@ final class LoopControl: BatchControl {
               (try? await loop.store.hasClaimable(priority: .p0)) == true
         else { return nil }
         state.withLock { $0.pausingAll = true }
-        loop.coordination.counters.preemptions.add(1, ordering: .relaxed)
+        loop.coordination.counters.preemptions.add()
         loop.logger.info("batch paused for a P0 task of another batch key", metadata: ["device": "\(loop.device.name)", "batch.size": "\(running.count)"])
         return BatchChange(evict: Set(running.map(\.id)))
     }

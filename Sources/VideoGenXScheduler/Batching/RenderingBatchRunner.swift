@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import Synchronization
 import VideoGenXCore
 import VideoGenXInference
@@ -31,6 +32,8 @@ public struct RenderingBatchRunner: BatchRunner {
     /// The clock of the wait for an opening member (its scheduler's clock).
     let clock: MonotonicClock
     let logger: Logger
+    /// `videogenx_fallbacks_total`: task runs on the fallback model (made at start, so it is exported at 0).
+    private let fallbacks = Counter(label: "videogenx_fallbacks_total")
 
     /// Creates a runner.
     public init(
@@ -142,6 +145,7 @@ public struct RenderingBatchRunner: BatchRunner {
             renderer.modelName = task.model
             if task.useFallback, let fallback = fallbackRenderer {
                 renderer = fallback
+                fallbacks.increment()
             }
             let tried = RenderFailure.tried(task, primary: task.model, fallback: renderer.modelName ?? renderer.model.name)
             let member = BatchMember(task, renderer: renderer, objects: objects, spool: spool, in: workDirectory, tried: tried, opened: opened)

@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import Synchronization
 import VideoGenXCore
 import VideoGenXInference
@@ -106,6 +107,7 @@ public actor ModelCache {
             loaded[name] = entry
             let seconds = (clock.now - start) / .seconds(1)
             update(name) { $0.uses += 1; $0.inUse = entry.inUse; $0.warmSeconds = seconds }
+            Self.recordAcquire(name, kind: "warm", duration: clock.now - start)
             return entry.model
         }
         let task: Task<any VideoModel, any Error>
@@ -141,6 +143,7 @@ public actor ModelCache {
         entry.lastUse = tick
         loaded[name] = entry
         let seconds = (clock.now - start) / .seconds(1)
+        Self.recordAcquire(name, kind: wasLoaded ? "warm" : "cold", duration: clock.now - start)
         update(name) { status in
             status.uses += 1
             status.inUse = entry.inUse
@@ -155,6 +158,11 @@ public actor ModelCache {
             logger.info("model loaded", metadata: ["model": "\(name)", "device": "\(device)", "model.load_seconds": "\(seconds)"])
         }
         return entry.model
+    }
+
+    /// `videogenx_model_load_duration_seconds{model,kind}`: one acquire's wait.
+    private static func recordAcquire(_ name: String, kind: String, duration: Duration) {
+        Timer(label: "videogenx_model_load_duration_seconds", dimensions: [("model", name), ("kind", kind)]).record(duration: duration)
     }
 
     /// Memory pressure reported by `name` (e.g. an out-of-memory error): when its descriptor

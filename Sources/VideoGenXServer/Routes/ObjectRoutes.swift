@@ -1,0 +1,30 @@
+import HTTPTypes
+import Foundation
+import Hummingbird
+import VideoGenXObjects
+
+/// `GET /api/v1/objects/{key}?expires=…&signature=…`: an object through a signed, expiring URL
+/// (the folder store's `video_url`); the signature is the credential, so no key is needed.
+struct ObjectRoutes {
+    let objects: any ObjectStore
+    let signer: URLSigner
+
+    /// The routes, for `router.addRoutes(_:atPath: "/api/v1/objects")`.
+    func collection() -> RouteCollection<APIRequestContext> {
+        let routes = RouteCollection(context: APIRequestContext.self)
+        routes.get("**") { request, context in try await signedObject(request, context: context) }
+        return routes
+    }
+
+    private func signedObject(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        do {
+            try signer.verify(path: request.uri.path, expires: query.get("expires"), signature: query.get("signature"), now: Date())
+        } catch {
+            throw APIError(.forbidden, code: error.code.rawValue, message: error.message)
+        }
+        let keyText = context.parameters.getCatchAll().joined(separator: "/")
+        guard let key = try? ObjectKey(keyText) else { throw APIError(.notFound, code: "not_found", message: "no such object") }
+        return try await ObjectResponse(objects: objects).serve(key, request: request)
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import VideoGenXCore
+import VideoGenXObjects
+import VideoGenXStore
+
+/// `/api/v1/video/…`: submit, show, list and cancel tasks, follow their events, fetch their
+/// video. Every route acts on the caller's own tasks only; another user's task is reported
+/// exactly like a missing one.
+struct TaskRoutes {
+    let store: any TaskStore
+    let objects: any ObjectStore
+    let configuration: ServerConfiguration
+    let validator: SubmissionValidator
+    let access: AccessMiddleware
+    private var presenter: TaskPresenter {
+        TaskPresenter(store: store, objects: objects, urlExpirySeconds: configuration.urlExpirySeconds)
+    }
+
+    init(store: any TaskStore, objects: any ObjectStore, configuration: ServerConfiguration, callbacksEnabled: Bool, access: AccessMiddleware) {
+        self.store = store
+        self.objects = objects
+        self.configuration = configuration
+        self.access = access
+        validator = SubmissionValidator(store: store, objects: objects, configuration: configuration, callbacksEnabled: callbacksEnabled)
+    }
+
+    /// The routes, for `router.addRoutes(_:atPath: "/api/v1/video")`.
+    func collection() -> RouteCollection<APIRequestContext> {
+        let routes = RouteCollection(context: APIRequestContext.self).add(middleware: access)
+        routes.post("/generate") { request, context in try await submit(request, context: context) }
+        routes.get("/task/:id") { _, context in try await show(try taskID(context), userID: context.userID) }
+        routes.post("/task/:id/cancel") { _, context in try await cancel(try taskID(context), userID: context.userID) }
+        routes.get("/task/:id/content") { request, context in try await content(try taskID(context), userID: context.userID, request: request) }
+        routes.get("/task/:id/events") { request, context in try await events(try taskID(context), userID: context.userID, request: request) }
+        routes.get("/tasks") { request, context in try await list(request, userID: context.userID) }
+        return routes
+    }
+
+    private func submit(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let submission = try await validator.validate(request, context: context)
+        let body = submission.body
+        try await Admission(store: store, configuration: configuration).admit(submission.spec, priority: body.priority, identity: context.identity)
+        let wait = try TaskWaiter.preferredWait(request.headers[HTTPField.Name("Prefer")!])
+        let (task, _) = try await store.create(NewTask(
+            userID: context.userID, request: submission.spec, priority: body.priority, idempotencyKey: submission.idempotencyKey,
+            callbackURL: body.callbackURL, tier: context.identity.tier
+        ))
+        if let wait, let finished = try await TaskWaiter(store: store).waitForEnd(of: task.id, seconds: wait) {
+            return Envelope.response(status: .ok, message: "finished", data: try await presenter.view(finished))
+        }
+        let estimate = try await TaskEstimate(store: store).seconds(for: task)
+        return Envelope.response(status: .accepted, message: "accepted", data: Accepted(
+            taskID: task.id.rawValue, status: task.status.apiName, estimatedTime: estimate,
+            queryURL: "/api/v1/video/task/\(task.id.rawValue)"
+        ))
+    }
+
+    private func events(_ id: TaskID, userID: String, request: Request) async throws -> Response {
+        let task = try await ownTask(id, userID: userID)
+        let lastEventID = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { Int64($0) }
+        let presenter = self.presenter
+        let stream = TaskEventStream(store: store, view: { try await presenter.view($0) })
+        return stream.response(for: task, lastEventID: lastEventID)
+    }
+
+    private func show(_ id: TaskID, userID: String) async throws -> Response {
+        let task = try await ownTask(id, userID: userID)
+        return Envelope.response(status: .ok, data: try await presenter.view(task))
+    }
+
+    private func cancel(_ id: TaskID, userID: String) async throws -> Response {
+        do {
+            let task = try await store.cancel(id, userID: userID)
+            return Envelope.response(
+                status: .ok, message: task.status == .cancelled ? "cancelled" : "cancel requested", data: try await presenter.view(task)
+            )
+        } catch let error as StoreError where error.code == .notFound {
+            throw APIError.taskNotFound(id.rawValue)
+        } catch let error as StoreError where error.code == .illegalTransition {
+            throw APIError(.conflict, code: "already_finished", message: error.message)
+        }
+    }
+
+    private func list(_ request: Request, userID: String) async throws -> Response {
+        var issues: [FieldIssue] = []
+        let query = request.uri.queryParameters
+        var status: TaskStatus?
+        if let raw = query.get("status") {
+            status = raw == "pending" ? .queued : TaskStatus(rawValue: raw)
+            if status == nil || status == .initialized {
+                issues.append(FieldIssue(field: "query.status", reason: "must be one of pending, processing, succeeded, failed, cancelled, got '\(raw)'"))
+            }
+        }
+        var limit = 20
+        if let raw = query.get("limit") {
+            if let value = Int(raw), (1...configuration.maxPageSize).contains(value) {
+                limit = value
+            } else {
+                issues.append(FieldIssue(field: "query.limit", reason: "must be 1–\(configuration.maxPageSize), got '\(raw)'"))
+            }
+        }
+        var cursor: TaskID?
+        if let raw = query.get("cursor") {
+            cursor = TaskID(rawValue: raw)
+            if cursor == nil { issues.append(FieldIssue(field: "query.cursor", reason: "is not a cursor this API returned")) }
+        }
+        guard issues.isEmpty else { throw APIError.invalid(issues) }
+        let page = try await store.list(userID: userID, status: status, limit: limit, after: cursor)
+        var views: [TaskView] = []
+        for task in page.tasks {
+            views.append(try await presenter.view(task))
+        }
+        return Envelope.response(status: .ok, data: Page(tasks: views, nextCursor: page.nextCursor?.rawValue))
+    }
+
+    private func content(_ id: TaskID, userID: String, request: Request) async throws -> Response {
+        let task = try await ownTask(id, userID: userID)
+        guard task.status == .succeeded, let result = task.result, let key = try? ObjectKey(result.videoKey) else {
+            throw APIError(.conflict, code: "not_ready", message: "task \(id) is \(task.status.apiName); its video exists once it has succeeded")
+        }
+        if let expiredAt = result.expiredAt {
+            throw APIError(.gone, code: "expired", message: "task \(id)'s video was deleted by retention at \(TaskView.timestamp(expiredAt))")
+        }
+        if objects.servesDownloadsDirectly {
+            // The bytes come from the bucket (or its CDN), not through the API: a fresh URL each time.
+            let url = try objects.presignedGet(key, expiresIn: configuration.urlExpirySeconds)
+            return Response(status: .found, headers: [.location: url.absoluteString, .cacheControl: "no-store"])
+        }
+        return try await ObjectResponse(objects: objects).serve(key, request: request)
+    }
+
+    private func taskID(_ context: APIRequestContext) throws -> TaskID {
+        let raw = context.parameters.get("id") ?? ""
+        guard let id = TaskID(rawValue: raw) else { throw APIError.taskNotFound(raw) }
+        return id
+    }
+
+    /// The caller's task; another user's task is reported exactly like a missing one.
+    private func ownTask(_ id: TaskID, userID: String) async throws -> TaskRecord {
+        guard let task = try await store.get(id), task.userID == userID else { throw APIError.taskNotFound(id.rawValue) }
+        return task
+    }
+
+    private struct Accepted: Encodable, Sendable {
+        var taskID: String
+        var status: String
+        var estimatedTime: Int
+        var queryURL: String
+        enum CodingKeys: String, CodingKey {
+            case taskID = "task_id", status, estimatedTime = "estimated_time", queryURL = "query_url"
+        }
+    }
+
+    private struct Page: Encodable, Sendable {
+        var tasks: [TaskView]
+        var nextCursor: String?
+        enum CodingKeys: String, CodingKey {
+            case tasks, nextCursor = "next_cursor"
+        }
+    }
+}
