@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEMO_PROMPT ?= a red fox running through snow
 DEMO_ARGS ?= --resolution 720P --fps 24 --duration 6 --steps 30 --seed 7
 
-.PHONY: deps model-deps model-tiny s3-deps build serve demo test fuzz bench bench-s3 bench-cluster clean
+.PHONY: deps model-deps model-tiny s3-deps otel-deps build serve demo test fuzz bench bench-s3 bench-cluster clean
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -44,8 +44,12 @@ TEST_WIDTH ?= 4
 
 ## Run the whole test suite, beside a throwaway PostgreSQL cluster (scripts/with-postgres.sh) and
 ## an S3-compatible server (moto with signature checking, scripts/with-s3.sh).
-test: deps model-deps s3-deps
+test: deps model-deps s3-deps otel-deps
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) bash scripts/with-postgres.sh bash scripts/with-s3.sh $(SWIFT) test
+
+## Install the tracing test's OTLP receiver side (opentelemetry-proto) in .venv-otel.
+otel-deps:
+	bash scripts/install-otel-deps.sh
 
 ## Install the S3 test tools (moto's server, botocore, boto3) in .venv-s3.
 s3-deps:

@@ -29,16 +29,17 @@ public enum ServeApplication {
     /// `started` once everything is built. Creates the local admin API key on first start of a
     /// role that serves the API (see ``AccessSetup``). `metrics` is the bootstrapped metrics
     /// backend `/metrics` renders (on the API port, or on `worker.http_port` for a worker);
-    /// `nil` serves no `/metrics`.
+    /// `nil` serves no `/metrics`. `telemetry` are the bootstrapped exporters' services (the
+    /// span exporter): they start first and stop last, so the last spans are flushed.
     /// - Throws: ``ConfigurationError`` for bad settings; when the data directory, database or
     ///   keys cannot be prepared.
     public static func run(
         _ configuration: ServeConfiguration, role: Role = .serve, logger: Logger, metrics: MetricsEndpoint? = nil,
-        started: @Sendable () -> Void = {}
+        telemetry: [any Service] = [], started: @Sendable () -> Void = {}
     ) async throws {
         let stores = try await Stores.open(configuration, logger: logger)
         try await stores.whileRunning {
-            let group = try await build(configuration, role: role, stores: stores, metrics: metrics, logger: logger)
+            let group = try await build(configuration, role: role, stores: stores, metrics: metrics, telemetry: telemetry, logger: logger)
             started()
             try await group.run()
         }
@@ -46,7 +47,7 @@ public enum ServeApplication {
 
     /// The service group of `role` over `stores` (which must be running).
     private static func build(
-        _ configuration: ServeConfiguration, role: Role, stores: Stores, metrics: MetricsEndpoint?, logger: Logger
+        _ configuration: ServeConfiguration, role: Role, stores: Stores, metrics: MetricsEndpoint?, telemetry: [any Service], logger: Logger
     ) async throws -> ServiceGroup {
         let nvml: NVML?
         do {
@@ -101,7 +102,7 @@ public enum ServeApplication {
         let secrets = configuration.callbacks == nil ? nil : WebhookSecrets(masterKey: try KeyFile.loadOrCreate("webhook-master.key", in: data))
         // Shut down in reverse order: the HTTP side first, then the worker, then the dispatcher
         // (the stores outlive the group).
-        var services: [any Service] = []
+        var services: [any Service] = telemetry
         if role != .api, let callbacks = configuration.callbacks, let secrets {
             services.append(Self.dispatcher(
                 store, objects: objects, secrets: secrets, configuration: callbacks,

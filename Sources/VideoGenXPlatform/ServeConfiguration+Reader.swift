@@ -15,6 +15,7 @@ extension ServeConfiguration {
     public static let keys: [(key: String, defaultValue: String)] = [
         ("http.host", "127.0.0.1"), ("http.port", "8000"), ("http.public_url", "http://<host>:<port>"),
         ("data_dir", "./data"), ("log.level", "info"), ("log.format", "json"), ("metrics.enabled", "true"),
+        ("otel.endpoint", "(off)"), ("otel.service_name", "videogenx"), ("otel.sampling_ratio", "1.0"),
         ("store.url", "sqlite://<data_dir>/tasks.sqlite"), ("store.password_file", "(none)"), ("store.max_connections", "20"),
         ("store.operation_timeout_seconds", "5"),
         ("objects.url", "file://<data_dir>/objects"), ("objects.multipart_threshold_mb", "100"), ("objects.part_size_mb", "5"),
@@ -64,6 +65,7 @@ extension ServeConfiguration {
         let levels = Logger.Level.allCases.map(\.rawValue)
         logLevel = Logger.Level(rawValue: try values.choice("log.level", default: "info", from: levels)) ?? .info
         metricsEnabled = try values.bool("metrics.enabled", default: true)
+        tracing = try Self.tracing(values)
         logFormat = LogFormat(rawValue: try values.choice("log.format", default: "json", from: LogFormat.allCases.map(\.rawValue))) ?? .json
 
         server.limits = try Self.limits(values)
@@ -240,5 +242,21 @@ extension ServeConfiguration {
             throw ConfigurationError(key: limits.resolutions.isEmpty ? "limits.resolutions" : "limits.fps", reason: "must not be empty")
         }
         return limits
+    }
+
+    /// `otel.*`: `nil` (tracing off) unless `otel.endpoint` names an http(s) URL.
+    /// - Throws: ``ConfigurationError`` naming the key for a bad URL or ratio.
+    static func tracing(_ values: ConfigValues) throws -> TracingSettings? {
+        guard let endpoint = values.optionalString("otel.endpoint"), !endpoint.isEmpty, endpoint != "off" else { return nil }
+        guard let url = URL(string: endpoint), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw ConfigurationError(key: "otel.endpoint", reason: "must be the OTLP/HTTP base URL http(s)://host:port (e.g. http://127.0.0.1:4318), got '\(endpoint.prefix(60))'")
+        }
+        let ratioText = values.string("otel.sampling_ratio", default: "1.0")
+        guard let ratio = Double(ratioText), (0...1).contains(ratio) else {
+            throw ConfigurationError(key: "otel.sampling_ratio", reason: "must be a number from 0 to 1, got '\(ratioText.prefix(20))'")
+        }
+        let name = values.string("otel.service_name", default: "videogenx")
+        guard !name.isEmpty else { throw ConfigurationError(key: "otel.service_name", reason: "must not be empty") }
+        return TracingSettings(endpoint: endpoint, serviceName: name, samplingRatio: ratio)
     }
 }

@@ -31,6 +31,9 @@ public struct ServeConfiguration: Sendable {
     /// Whether the process exports Prometheus metrics at `GET /metrics` (`metrics.enabled`).
     /// Default `true`.
     public var metricsEnabled = true
+    /// Where spans are exported (`otel.endpoint`, `otel.service_name`, `otel.sampling_ratio`);
+    /// `nil`, the default, records no traces.
+    public var tracing: TracingSettings?
     /// Whether `Authorization: Bearer <key>:<secret>` is accepted besides signatures. Default false.
     public var allowBearer: Bool = false
     /// Largest clock difference of a signed request. Default 300 s.

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Tracing
 import VideoGenXCore
 import VideoGenXObjects
 import VideoGenXStore
@@ -59,11 +60,13 @@ public struct VideoAPI: Sendable {
         self.workerProblem = workerProblem
     }
 
-    /// The router with every route, the metrics middleware (outermost, so it sees every
-    /// answer's final status) and the error middleware.
+    /// The router with every route, the metrics and tracing middleware (outermost, so they see
+    /// every answer's final status; the tracing one honours an incoming `traceparent` and
+    /// redacts URL signatures) and the error middleware.
     public func buildRouter() -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: TracingMiddleware(redactingQueryParameters: Self.secretQueryParameters))
         router.add(middleware: APIErrorMiddleware())
         router.addRoutes(HealthRoutes(store: store, objects: objects, workerProblem: workerProblem, metrics: metrics).collection())
         router.addRoutes(
@@ -81,4 +84,7 @@ public struct VideoAPI: Sendable {
         router.addRoutes(ObjectRoutes(objects: objects, signer: signer).collection(), atPath: "/api/v1/objects")
         return router
     }
+
+    /// Query parameters that are credentials (signed URLs, presigned S3 URLs): never recorded in spans.
+    static let secretQueryParameters: Set = ["signature", "expires", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token"]
 }

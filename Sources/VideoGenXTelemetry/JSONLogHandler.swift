@@ -12,6 +12,8 @@ public struct JSONLogHandler: LogHandler {
     public let label: String
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
+    /// Metadata added to every event at the time it is logged (the current span's trace and span ids).
+    public var metadataProvider: Logger.MetadataProvider?
     private let sink: Sink
 
     /// Where lines go: a file descriptor written one whole line at a time, under a lock.
@@ -41,10 +43,11 @@ public struct JSONLogHandler: LogHandler {
         public static let standardError = Sink()
     }
 
-    /// A handler for `label` writing to `sink`.
-    public init(label: String, sink: Sink = .standardError) {
+    /// A handler for `label` writing to `sink`, adding `metadataProvider`'s metadata to each event.
+    public init(label: String, sink: Sink = .standardError, metadataProvider: Logger.MetadataProvider? = nil) {
         self.label = label
         self.sink = sink
+        self.metadataProvider = metadataProvider
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -53,7 +56,11 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        sink.write(Self.line(event, label: label, metadata: metadata))
+        var merged = metadata
+        if let provided = metadataProvider?.get(), !provided.isEmpty {
+            merged.merge(provided, uniquingKeysWith: { _, new in new })
+        }
+        sink.write(Self.line(event, label: label, metadata: merged))
     }
 
     /// The JSON line (with its newline) of `event` logged through a handler with `metadata`.
@@ -95,11 +102,14 @@ public enum LogFormat: String, Sendable, CaseIterable {
     /// swift-log's plain text lines.
     case text
 
-    /// Makes every logger of the process use this format (call once, from the composition root).
-    public func bootstrap() {
+    /// Makes every logger of the process use this format (call once, from the composition root);
+    /// `metadataProvider` adds metadata to every line (``TracingSettings/logMetadata``: `trace_id`, `span_id`).
+    public func bootstrap(metadataProvider: Logger.MetadataProvider? = nil) {
         switch self {
-        case .json: LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
-        case .text: LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        case .json:
+            LoggingSystem.bootstrap({ JSONLogHandler(label: $0, metadataProvider: $1) }, metadataProvider: metadataProvider)
+        case .text:
+            LoggingSystem.bootstrap({ StreamLogHandler.standardError(label: $0, metadataProvider: $1) }, metadataProvider: metadataProvider)
         }
     }
 }

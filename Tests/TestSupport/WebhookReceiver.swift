@@ -15,6 +15,8 @@ public final class WebhookReceiver: Sendable {
         public var timestamp: String
         public var signature: String
         public var body: Data
+        /// The W3C `traceparent` header, when the sender sent one.
+        public var traceparent: String? = nil
     }
 
     /// Every request so far.
@@ -41,7 +43,8 @@ public final class WebhookReceiver: Sendable {
             self.received.withLock {
                 $0.append(Received(
                     id: request.headers[HTTPField.Name("webhook-id")!] ?? "", timestamp: request.headers[HTTPField.Name("webhook-timestamp")!] ?? "",
-                    signature: request.headers[HTTPField.Name("webhook-signature")!] ?? "", body: Data(bytes.readableBytesView)
+                    signature: request.headers[HTTPField.Name("webhook-signature")!] ?? "", body: Data(bytes.readableBytesView),
+                    traceparent: request.headers[HTTPField.Name("traceparent")!]
                 ))
             }
             let status = self.script.withLock { $0.isEmpty ? 200 : $0.removeFirst() }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import Tracing
 import VideoGenXCore
 import VideoGenXInference
 import VideoGenXMedia
@@ -39,6 +40,8 @@ final class BatchMember: Sendable {
     private let opened: Doorbell
     private let input: (stream: AsyncThrowingStream<Void, any Error>, continuation: AsyncThrowingStream<Void, any Error>.Continuation)
     private let reported = Atomic<Bool>(false)
+    /// The attempt's spans.
+    private let trace: RenderTrace
 
     /// The member was stopped by its batch; its encode ends without a report.
     struct Stopped: Error {}
@@ -46,8 +49,10 @@ final class BatchMember: Sendable {
     /// A member for `task`, rendered by `renderer` in a work directory under `root`; rings
     /// `opened` once ready or ended.
     init(
-        _ task: TaskRecord, renderer: VideoRenderer, objects: any ObjectStore, spool: UploadSpool?, in root: URL, tried: String, opened: Doorbell
+        _ task: TaskRecord, renderer: VideoRenderer, objects: any ObjectStore, spool: UploadSpool?, in root: URL, tried: String, opened: Doorbell,
+        device: String? = nil
     ) {
+        trace = RenderTrace(task, device: device)
         self.spool = spool
         self.opened = opened
         self.task = task
@@ -80,7 +85,18 @@ final class BatchMember: Sendable {
     /// post-processing fed by ``feed()`` until ``endInput()``, then probe, upload, thumbnail and
     /// `finished`. A failure is reported once (``report(_:control:)``); a stop or cancellation
     /// reports nothing.
+    ///
+    /// Runs inside the attempt's span (``RenderTrace``): its log lines carry the trace's ids.
     func run(control: any BatchControl, logger: Logger) async {
+        let failure = await ServiceContext.withValue(trace.attempt.context) {
+            await render(control: control, logger: logger)
+        }
+        // A stop (eviction, cancel, shutdown) is not the attempt failing.
+        trace.end(error: failure is Stopped || failure is CancellationError ? nil : failure)
+    }
+
+    /// ``run(control:logger:)``'s work; returns the error the attempt ended with, if any.
+    private func render(control: any BatchControl, logger: Logger) async -> (any Error)? {
         defer {
             try? FileManager.default.removeItem(at: workDirectory)
             leaveOpening(to: .ended)
@@ -92,8 +108,9 @@ final class BatchMember: Sendable {
         do {
             try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
             let job: GenerationJob
-            (job, assets) = try await renderer.prepare(task.request, in: workDirectory)
+            (job, assets) = try await trace.stage("assets.fetch") { _ in try await renderer.prepare(task.request, in: workDirectory) }
             let checkpoint = await Self.checkpoint(of: task, objects: objects, logger: logger)
+            // The model cache's `model.acquire` span goes under the attempt's.
             model = try await renderer.acquireModel()
             format = VideoFormat(width: job.width, height: job.height, fps: job.fps)
             do {
@@ -104,21 +121,23 @@ final class BatchMember: Sendable {
             }
         } catch {
             await ended(with: error, control: control)
-            return
+            return error
         }
         if hasEnded {
             // Stopped while opening.
             await renderer.done(with: model)
-            return
+            return nil
         }
         do {
             let executor = PostProcessingExecutor(encoder: renderer.encoder)
             let outcome: PostProcessingExecutor.Outcome
             do {
-                outcome = try await executor.run(task.request, format: format, workDirectory: workDirectory.path, assets: assets, to: path) { writer in
-                    leaveOpening(to: .ready(stepper, writer))
-                    for try await _ in input.stream {}
-                    try Task.checkCancellation()
+                outcome = try await trace.stage("encode") { _ in
+                    try await executor.run(task.request, format: format, workDirectory: workDirectory.path, assets: assets, to: path) { writer in
+                        leaveOpening(to: .ready(stepper, writer))
+                        for try await _ in input.stream {}
+                        try Task.checkCancellation()
+                    }
                 }
             } catch {
                 await renderer.done(with: model)
@@ -127,38 +146,43 @@ final class BatchMember: Sendable {
             await renderer.done(with: model)
             if control.cancelRequested(task) {
                 // Cancelled while encoding: nothing to upload.
-                guard claimReport() else { return }
+                guard claimReport() else { return nil }
                 await control.cancelled(task)
-                return
+                return nil
             }
             control.progress(task, percent: 95, stage: "uploading")
             let (result, files) = try await describe(outcome)
             do {
-                for file in files {
-                    _ = try await objects.put(file.key, fromFile: file.source, contentType: file.contentType)
+                try await trace.stage("upload") { span in
+                    span.attributes["videogenx.video.bytes"] = result.sizeBytes
+                    for file in files {
+                        _ = try await objects.put(file.key, fromFile: file.source, contentType: file.contentType)
+                    }
                 }
             } catch {
                 guard let spool, !(error is CancellationError), !Task.isCancelled else { throw error }
-                guard claimReport() else { return }
+                guard claimReport() else { return nil }
                 do {
                     try spool.keep(task, result: result, files: files)
                 } catch let spoolError {
                     logger.error("the spool cannot take the video", metadata: ["task.id": "\(task.id)", "error": "\(spoolError)"])
                     await recordFailure(error, control: control)
-                    return
+                    return nil
                 }
                 await control.handedOff(task)
-                return
+                return nil
             }
-            guard claimReport() else { return }
-            await control.finished(task, result: result)
+            guard claimReport() else { return nil }
+            try await trace.stage("complete") { _ in await control.finished(task, result: result) }
             if let reference = task.checkpointRef, let key = try? ObjectKey(reference) {
                 try? await objects.delete(key)
             }
             logger.info("task succeeded", metadata: ["task.id": "\(task.id)", "video.bytes": "\(result.sizeBytes)"])
         } catch {
             await ended(with: error, control: control)
+            return error
         }
+        return nil
     }
 
     /// Leaves ``Phase/opening`` (only from there) and wakes whoever waits for it.
@@ -201,11 +225,16 @@ final class BatchMember: Sendable {
     /// while ffmpeg's pipe is full). The step and the decoding run on ``ComputeThreads``.
     func feed() async throws {
         guard case .ready(let stepper, let writer) = phase.withLock({ $0 }) else { throw Stopped() }
+        let before = stepper.progress
         try await stepper.stepOnComputeThreads()
+        trace.stepped(from: before)
+        var decodeStart = DefaultTracerClock.now
         while let chunk = try await stepper.nextChunkOnComputeThreads() {
+            trace.decoded(since: decodeStart, frames: chunk.frames.count)
             for frame in chunk.frames {
                 try await writer.write(frame)
             }
+            decodeStart = DefaultTracerClock.now
         }
     }
 

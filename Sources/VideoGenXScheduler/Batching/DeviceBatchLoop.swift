@@ -3,6 +3,7 @@ import Logging
 import Metrics
 import ServiceLifecycle
 import Synchronization
+import Tracing
 import VideoGenXCore
 import VideoGenXInference
 import VideoGenXStore
@@ -95,7 +96,17 @@ struct DeviceBatchLoop: Sendable {
     func claim(capacity: Int, filter: ClaimFilter) async -> [TaskRecord] {
         guard !coordination.claimsHeld() else { return [] }
         do {
-            return try await store.claim(worker: workerName, capacity: capacity, leaseSeconds: configuration.leaseSeconds, filter: filter)
+            let start = DefaultTracerClock.now
+            let claimed = try await store.claim(worker: workerName, capacity: capacity, leaseSeconds: configuration.leaseSeconds, filter: filter)
+            for task in claimed {
+                // The claim, in the trace of the request that submitted each task.
+                let span = startSpan("task.claim", context: task.traceParentContext, ofKind: .consumer, at: start)
+                span.attributes["videogenx.task.id"] = task.id.rawValue
+                span.attributes["videogenx.worker"] = workerName
+                span.attributes["videogenx.device"] = device.name
+                span.end()
+            }
+            return claimed
         } catch {
             if !Task.isCancelled { logger.error("claim failed", metadata: ["device": "\(device.name)", "error": "\(error)"]) }
             return []

@@ -148,7 +148,9 @@ public struct RenderingBatchRunner: BatchRunner {
                 fallbacks.increment()
             }
             let tried = RenderFailure.tried(task, primary: task.model, fallback: renderer.modelName ?? renderer.model.name)
-            let member = BatchMember(task, renderer: renderer, objects: objects, spool: spool, in: workDirectory, tried: tried, opened: opened)
+            let member = BatchMember(
+                task, renderer: renderer, objects: objects, spool: spool, in: workDirectory, tried: tried, opened: opened, device: device.name
+            )
             let (health, logger) = (self.health, self.logger)
             health.runningTasks.add(1, ordering: .relaxed)
             children.addTask {

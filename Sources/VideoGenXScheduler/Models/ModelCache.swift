@@ -1,6 +1,7 @@
 import Logging
 import Metrics
 import Synchronization
+import Tracing
 import VideoGenXCore
 import VideoGenXInference
 
@@ -97,7 +98,14 @@ public actor ModelCache {
     ///
     /// - Throws: ``ModelError`` `unknown_model`, `model_cache_full` (the idle models cannot make
     ///   room within the budget), or the model's load error.
+    ///
+    /// Traced as `model.acquire` (attribute `videogenx.model.kind`: `cold` or `warm`) under the
+    /// caller's current span.
     public func acquire(_ name: String) async throws -> any VideoModel {
+        let span = startSpan("model.acquire", context: ServiceContext.current ?? .topLevel)
+        span.attributes["videogenx.model"] = name
+        span.attributes["videogenx.model.kind"] = loaded[name] == nil ? "cold" : "warm"
+        defer { span.end() }
         let clock = ContinuousClock()
         let start = clock.now
         tick += 1

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
+import Tracing
 import VideoGenXCore
 import VideoGenXObjects
 import VideoGenXStore
@@ -117,15 +118,23 @@ public struct CallbackDispatcher<Store: TaskStore & CallbackOutbox>: Service {
             return .abandon(status: nil, error: "callback_url refused: \(problem)")
         }
         let body: Data
+        let task: TaskRecord
         do {
-            guard let task = try await store.get(delivery.taskID) else {
+            guard let found = try await store.get(delivery.taskID) else {
                 return .abandon(status: nil, error: "the task no longer exists")
             }
+            task = found
             let payload = WebhookPayload(type: delivery.event, timestamp: TaskView.timestamp(clock.now()), data: try await presenter.view(task))
             body = try Envelope.encoder.encode(payload)
         } catch {
             return failure(delivery, status: nil, error: "rendering the payload failed: \(error)")
         }
+        // The POST is a client span in the trace of the request that submitted the task; the
+        // receiver gets its `traceparent`.
+        let span = startSpan("callback.post", context: task.traceParentContext, ofKind: .client)
+        span.attributes["videogenx.task.id"] = task.id.rawValue
+        span.attributes["videogenx.webhook.attempt"] = delivery.attempts
+        defer { span.end() }
         let timestamp = Int64(clock.now().timeIntervalSince1970)
         var request = HTTPClientRequest(url: delivery.url)
         request.method = .POST
@@ -136,11 +145,15 @@ public struct CallbackDispatcher<Store: TaskStore & CallbackOutbox>: Service {
         request.headers.add(
             name: "webhook-signature", value: secrets.signer(for: delivery.userID).signature(id: delivery.id, timestamp: timestamp, body: body)
         )
+        for (name, value) in TaskTraceContext.headers(of: span.context) {
+            request.headers.add(name: name, value: value)
+        }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
             let response = try await client.execute(request, timeout: .milliseconds(Int64(configuration.timeoutSeconds * 1000)))
             _ = try? await response.body.collect(upTo: 64 * 1024)
             let status = Int(response.status.code)
+            span.attributes["http.response.status_code"] = status
             if (200..<300).contains(status) {
                 return .delivered(status: status)
             }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Tracing
 import VideoGenXCore
 import VideoGenXObjects
 import VideoGenXStore
@@ -38,15 +39,26 @@ struct TaskRoutes {
         return routes
     }
 
+    /// Spans (under the request's): `submission.validate` (body, limits, URLs, admission) and
+    /// `store.insert`; the request's `traceparent` is stored with the task for the worker's spans.
     private func submit(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let submission = try await validator.validate(request, context: context)
+        let traceparent = TaskTraceContext.current()
+        let submission = try await withSpan("submission.validate") { _ in
+            let submission = try await validator.validate(request, context: context)
+            try await Admission(store: store, configuration: configuration)
+                .admit(submission.spec, priority: submission.body.priority, identity: context.identity)
+            return submission
+        }
         let body = submission.body
-        try await Admission(store: store, configuration: configuration).admit(submission.spec, priority: body.priority, identity: context.identity)
         let wait = try TaskWaiter.preferredWait(request.headers[HTTPField.Name("Prefer")!])
-        let (task, _) = try await store.create(NewTask(
-            userID: context.userID, request: submission.spec, priority: body.priority, idempotencyKey: submission.idempotencyKey,
-            callbackURL: body.callbackURL, tier: context.identity.tier
-        ))
+        let (task, _) = try await withSpan("store.insert", ofKind: .client) { span in
+            let made = try await store.create(NewTask(
+                userID: context.userID, request: submission.spec, priority: body.priority, idempotencyKey: submission.idempotencyKey,
+                callbackURL: body.callbackURL, traceContext: traceparent, tier: context.identity.tier
+            ))
+            span.attributes["videogenx.task.id"] = made.task.id.rawValue
+            return made
+        }
         if let wait, let finished = try await TaskWaiter(store: store).waitForEnd(of: task.id, seconds: wait) {
             return Envelope.response(status: .ok, message: "finished", data: try await presenter.view(finished))
         }
