@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEMO_PROMPT ?= a red fox running through snow
 DEMO_ARGS ?= --resolution 720P --fps 24 --duration 6 --steps 30 --seed 7
 
-.PHONY: deps model-deps model-tiny s3-deps otel-deps build serve demo test fuzz bench bench-s3 bench-cluster clean
+.PHONY: deps model-deps model-tiny s3-deps otel-deps build serve demo test fuzz bench bench-s3 bench-telemetry bench-cluster clean
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -74,6 +74,11 @@ bench: deps
 bench-s3: s3-deps
 	$(SWIFT) build -c release --product videogenx
 	bash scripts/bench-s3.sh
+
+## Telemetry overhead: GET task with metrics + tracing on vs off (release build, wrk, local OTLP receiver).
+bench-telemetry: deps otel-deps
+	$(SWIFT) build -c release --product videogenx
+	bash scripts/bench-telemetry.sh
 
 ## Run the cluster benchmarks (PostgreSQL store, loadtest on one and two api processes; release build).
 bench-cluster: deps

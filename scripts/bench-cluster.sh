@@ -27,23 +27,24 @@ VIDEOGENX_STORE_URL=$admin_url $bin bench store --store postgres --tasks 2000 --
 export VIDEOGENX_TIERS_ADMIN_REQUESTS_PER_SECOND=1000000 VIDEOGENX_TIERS_ADMIN_BURST=1000000
 export VIDEOGENX_API_MAX_QUEUE_DEPTH=100000000 VIDEOGENX_LOG_LEVEL=warning
 
-start_api() { # database data-dir → prints the port
-    local p
-    p=$(free_port)
-    VIDEOGENX_STORE_URL=$(database_url "$1") $bin api --port "$p" --data-dir "$2" >/dev/null 2>&1 &
+# Not called in $(…): the server's PID must reach `pids` in this shell, or cleanup misses it.
+start_api() { # database data-dir → sets $port
+    port=$(free_port)
+    VIDEOGENX_STORE_URL=$(database_url "$1") $bin api --port "$port" --data-dir "$2" >/dev/null 2>&1 &
     pids+=($!)
-    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$p/healthz" >/dev/null && break; sleep 0.1; done
-    echo "$p"
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 }
 
 for nodes in 1 2; do
     db="vgx_loadtest_$nodes"
     data=$(mktemp -d /tmp/vgx-loadtest.XXXXXX)
     psql_admin "DROP DATABASE IF EXISTS $db" && psql_admin "CREATE DATABASE $db"
-    a=$(start_api "$db" "$data")
+    start_api "$db" "$data"
+    a=$port
     servers=(--server "http://127.0.0.1:$a")
     if [ "$nodes" = 2 ]; then
-        b=$(start_api "$db" "$data")
+        start_api "$db" "$data"
+        b=$port
         servers+=(--also-server "http://127.0.0.1:$b")
     fi
     echo "== loadtest, $nodes api node(s) on PostgreSQL"

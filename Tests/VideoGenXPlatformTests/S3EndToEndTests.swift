@@ -35,11 +35,13 @@ final class S3EndToEndTests: Sendable {
         ]
     }
 
-    @Test("A task's video and thumbnail land in the bucket: video_url is a presigned URL of the store (expiring with api.url_expiry_seconds) that the client downloads itself — an HEVC MP4 by ffprobe; GET …/content redirects (302) to the store")
+    @Test("A task's video and thumbnail land in the bucket: video_url is a presigned URL of the store (expiring with api.url_expiry_seconds) that the client downloads itself — an HEVC MP4 by ffprobe; GET …/content redirects (302) to the store; at trace level no log line holds a presigned query string or the AWS secret")
     func presignedDownload() async throws {
         let prefix = "e2e-\(UUID().uuidString.lowercased())"
-        let environment = Self.environment(objectsURL: S3TestServer.url(prefix: prefix, endpoint: S3TestServer.openEndpoint))
-        try await ServeProcess.with(dataDirectory: directory, environment: environment) { server in
+        var environment = Self.environment(objectsURL: S3TestServer.url(prefix: prefix, endpoint: S3TestServer.openEndpoint))
+        environment["VIDEOGENX_LOG_FORMAT"] = "json"
+        let log = directory.appendingPathComponent("serve.log")
+        let signatures = try await ServeProcess.with(dataDirectory: directory, arguments: ["--log-level", "trace"], environment: environment, logFile: log) { server in
             let id = try await server.submit(Self.body)
             let task = try await server.waitFor(id) { ["succeeded", "failed"].contains($0["status"] as? String) }
             #expect(task["status"] as? String == "succeeded", "\(task)")
@@ -68,6 +70,15 @@ final class S3EndToEndTests: Sendable {
             let content = try await server.download("/api/v1/video/task/\(id)/content")
             #expect(content.redirectedTo?.host == open.host && content.redirectedTo?.port == open.port, "\(String(describing: content.redirectedTo))")
             #expect(content.status == 200 && content.body == video)
+            return [videoURL, thumbnailURL, content.redirectedTo].compactMap { url in
+                url.flatMap { URLComponents(url: $0, resolvingAgainstBaseURL: false)?.queryItems?.first { $0.name == "X-Amz-Signature" }?.value }
+            }
+        }
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count > 10 && signatures.count == 3)
+        for line in lines {
+            #expect(!line.contains("X-Amz-Signature") && !line.contains(S3TestServer.secretKey), "\(line)")
+            for signature in signatures { #expect(!line.contains(signature), "\(line)") }
         }
     }
 }

@@ -55,7 +55,7 @@ final class TracingTests: Sendable {
     }
 
     @Test(
-        "api + worker on PostgreSQL export one task's spans under the client's trace id: the request's server span parents validation, the store insert, the worker's claim, its render (assets, model acquire, sampling windows with step events, decode, encode, upload, complete) and the callback POST, which carries the traceparent; worker log lines carry the trace id; no span holds a URL signature",
+        "api + worker on PostgreSQL export one task's spans under the client's trace id: the request's server span parents validation, the store insert, the worker's claim, its render (assets, model acquire, sampling windows with step events, decode, encode, upload, complete) and the callback POST, which carries the traceparent; worker log lines carry the trace id; no span holds a URL signature; the worker serves /metrics on its own port",
         .enabled(if: PostgresTestServer.enabled)
     )
     func oneTraceAcrossProcesses() async throws {
@@ -82,7 +82,7 @@ final class TracingTests: Sendable {
                 try await ServeProcess.with(
                     "worker", dataDirectory: directory, arguments: ["--url-allowlist", "127.0.0.1", "--log-level", "info"], environment: environment,
                     logFile: workerLog
-                ) { _ in
+                ) { worker in
                     let body = #"{"callback_url":"http://127.0.0.1:\#(port)/hook","text":"a kite over a beach","params":{"resolution":"720P","fps":24,"duration":1,"steps":2,"seed":3}}"#
                     let (status, json) = try await api.request(
                         "POST", "/api/v1/video/generate", body: body, headers: ["traceparent": "00-\(traceID)-\(clientSpan)-01"]
@@ -95,6 +95,10 @@ final class TracingTests: Sendable {
                     let (video, _) = try await URLSession.shared.data(from: URL(string: videoURL)!)
                     #expect(video.count > 1000)
                     try await eventually { hooks.count >= 1 }
+                    // The worker role serves /metrics on its health port.
+                    let (metrics, _) = try await URLSession.shared.data(from: URL(string: worker.base + "/metrics")!)
+                    let exposition = String(decoding: metrics, as: UTF8.self)
+                    #expect(exposition.contains("videogenx_batch_steps_total") && exposition.contains(#"videogenx_tasks_finished_total{status="succeeded",reason="none"} 1"#))
                     let signature = URLComponents(string: videoURL)?.queryItems?.first { $0.name == "signature" }?.value ?? ""
                     // Spans leave every second (batch export): wait for the callback's.
                     try await eventually(seconds: 20) {

@@ -4,6 +4,8 @@ definitions and appends one JSON object per span to OUTPUT:
 {trace_id, span_id, parent_span_id, name, kind, service, attributes, events}.
 
 Usage: otlp_receiver.py PORT OUTPUT   (listens on 127.0.0.1:PORT until killed)
+       otlp_receiver.py PORT --count      (benchmarks: answers without decoding; OUTPUT is
+                                           not written, the export count goes to stdout at exit)
 """
 import gzip
 import json
@@ -28,8 +30,17 @@ def value(any_value):
 class Receiver(BaseHTTPRequestHandler):
     output = None
 
+    exports = 0
+
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if self.output == "--count":
+            with LOCK:
+                Receiver.exports += 1
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
         if self.path != "/v1/traces":
@@ -72,5 +83,13 @@ class Receiver(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":
+    import signal
+
     Receiver.output = sys.argv[2]
+
+    def report(*_):
+        print(f"exports received: {Receiver.exports}", flush=True)
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, report)
     ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Receiver).serve_forever()
