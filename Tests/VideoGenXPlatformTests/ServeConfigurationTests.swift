@@ -81,7 +81,22 @@ struct ServeConfigurationTests {
         (["VIDEOGENX_OBJECTS_PART_SIZE_MB": "1"], "objects.part_size_mb: must be 5–5120, got 1"),
         (["VIDEOGENX_OBJECTS_PUBLIC_ENDPOINT": "cdn.example"], "objects.public_endpoint: must be http(s)://host[:port], got 'cdn.example'"),
         (["VIDEOGENX_OBJECTS_RETENTION_DAYS": "0"], "objects.retention_days: must be 1–36500 days or off, got '0'"),
+        (["VIDEOGENX_METRICS_ENABLED": "yes please"], "metrics.enabled: must be true or false, got 'yes please'"),
+        (["VIDEOGENX_OTEL_ENDPOINT": "collector:4318"], "otel.endpoint: must be the OTLP/HTTP base URL http(s)://host:port (e.g. http://127.0.0.1:4318), got 'collector:4318'"),
+        (["VIDEOGENX_OTEL_ENDPOINT": "http://127.0.0.1:4318", "VIDEOGENX_OTEL_SAMPLING_RATIO": "2"], "otel.sampling_ratio: must be a number from 0 to 1, got '2'"),
     ]
+
+    @Test("Telemetry keys: metrics on and tracing off by default; otel.* read into the tracing settings")
+    func telemetry() async throws {
+        let plain = try ServeConfiguration(reader: try await reader())
+        #expect(plain.metricsEnabled && plain.tracing == nil && plain.logFormat == .json)
+        let traced = try ServeConfiguration(reader: try await reader(environment: [
+            "VIDEOGENX_OTEL_ENDPOINT": "http://collector:4318", "VIDEOGENX_OTEL_SERVICE_NAME": "vgx-eu", "VIDEOGENX_OTEL_SAMPLING_RATIO": "0.1",
+            "VIDEOGENX_METRICS_ENABLED": "false",
+        ]))
+        #expect(traced.tracing == TracingSettings(endpoint: "http://collector:4318", serviceName: "vgx-eu", samplingRatio: 0.1))
+        #expect(!traced.metricsEnabled)
+    }
 
     @Test("worker.devices lists cpu, gpus and simulated devices; a gpu without a driver fails start-up naming the key")
     func devices() async throws {
