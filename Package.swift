@@ -45,7 +45,7 @@ let package = Package(
         .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
-        .target(name: "VideoGenXCore", swiftSettings: sharedSettings),
+        .target(name: "VideoGenXCore", dependencies: [.product(name: "Metrics", package: "swift-metrics")], swiftSettings: sharedSettings),
         .target(
             name: "VideoGenXInference",
             dependencies: ["VideoGenXCore"],

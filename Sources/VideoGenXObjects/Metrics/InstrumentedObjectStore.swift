@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import VideoGenXCore
 
 /// An object store that measures the store it wraps:
 /// `videogenx_object_store_operation_duration_seconds{op}` (for `get`, until the object's
@@ -9,21 +10,16 @@ import Metrics
 public struct InstrumentedObjectStore<Base: ObjectStore>: ObjectStore {
     /// The store doing the work.
     public let base: Base
-    private let timers: [String: Timer]
-    private let errors: [String: Counter]
+    private let operations = OperationMetrics(
+        duration: "videogenx_object_store_operation_duration_seconds", errors: "videogenx_object_store_errors_total",
+        operations: ["put", "head", "get", "delete", "list", "presign"]
+    )
     private let putBytes = Counter(label: "videogenx_object_store_bytes_total", dimensions: [("op", "put")])
     private let getBytes = Counter(label: "videogenx_object_store_bytes_total", dimensions: [("op", "get")])
 
     /// Wraps `base`, creating the metrics in the current metrics factory.
     public init(_ base: Base) {
         self.base = base
-        let operations = ["put", "head", "get", "delete", "list", "presign"]
-        timers = Dictionary(uniqueKeysWithValues: operations.map {
-            ($0, Timer(label: "videogenx_object_store_operation_duration_seconds", dimensions: [("op", $0)]))
-        })
-        errors = Dictionary(uniqueKeysWithValues: operations.map {
-            ($0, Counter(label: "videogenx_object_store_errors_total", dimensions: [("op", $0)]))
-        })
     }
 
     public var servesDownloadsDirectly: Bool { base.servesDownloadsDirectly }
@@ -60,24 +56,10 @@ public struct InstrumentedObjectStore<Base: ObjectStore>: ObjectStore {
     }
 
     public func presignedGet(_ key: ObjectKey, expiresIn: Double) throws -> URL {
-        let start = ContinuousClock.now
-        defer { timers["presign"]?.record(duration: start.duration(to: .now)) }
-        do {
-            return try base.presignedGet(key, expiresIn: expiresIn)
-        } catch {
-            errors["presign"]?.increment()
-            throw error
-        }
+        try operations.measure("presign") { try base.presignedGet(key, expiresIn: expiresIn) }
     }
 
     private func measure<Result: Sendable>(_ operation: String, _ body: () async throws -> Result) async throws -> Result {
-        let start = ContinuousClock.now
-        defer { timers[operation]?.record(duration: start.duration(to: .now)) }
-        do {
-            return try await body()
-        } catch {
-            errors[operation]?.increment()
-            throw error
-        }
+        try await operations.measure(operation, body)
     }
 }

@@ -10,13 +10,13 @@ import VideoGenXCore
 public struct InstrumentedTaskStore<Base: TaskStore & CallbackOutbox>: TaskStore, CallbackOutbox {
     /// The store doing the work.
     public let base: Base
-    private let operations: StoreOperationMetrics
+    private let operations: OperationMetrics
     private let lifecycle: TaskLifecycleMetrics
 
     /// Wraps `base`, creating the metrics in the current metrics factory.
     public init(_ base: Base) {
         self.base = base
-        operations = StoreOperationMetrics()
+        operations = .taskStore()
         lifecycle = TaskLifecycleMetrics()
     }
 
