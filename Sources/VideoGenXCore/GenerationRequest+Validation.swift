@@ -93,10 +93,14 @@ extension GenerationRequest {
         if image.count > limits.maxImageReferenceLength {
             return FieldIssue(field: field, reason: "must be at most \(limits.maxImageReferenceLength) characters, got \(image.count)")
         }
-        if AssetReference(image) == nil {
+        switch AssetReference(image) {
+        case nil:
             return FieldIssue(field: field, reason: "must be an http(s) URL, a data:image/...;base64, URI or the key of one of your results (videos/{task_id}/{file})")
+        case .dataURI(let uri)? where !AssetReference.hasValidBase64Payload(uri):
+            return FieldIssue(field: field, reason: "is a data URI whose payload is not valid base64")
+        default:
+            return nil
         }
-        return nil
     }
 
     static func choice<Value: RawRepresentable & CaseIterable>(

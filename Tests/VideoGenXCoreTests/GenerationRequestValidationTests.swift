@@ -49,6 +49,10 @@ struct GenerationRequestValidationTests {
         (GenerationRequest(text: "   \n"), "text: must not be empty or only whitespace"),
         (GenerationRequest(text: String(repeating: "a", count: 2001)), "text: must be 1–2000 characters, got 2001"),
         (GenerationRequest(text: "x", image: "ftp://host/a.png"), "image: must be an http(s) URL, a data:image/...;base64, URI or the key of one of your results (videos/{task_id}/{file})"),
+        (GenerationRequest(text: "x", image: "data:image/png;base64,@@@@"), "image: is a data URI whose payload is not valid base64"),
+        (GenerationRequest(text: "x", image: "data:image/png;base64,AAA"), "image: is a data URI whose payload is not valid base64"),
+        (GenerationRequest(text: "x", image: "data:image/png;base64,A==="), "image: is a data URI whose payload is not valid base64"),
+        (GenerationRequest(text: "x", image: "data:image/png;base64,"), "image: is a data URI whose payload is not valid base64"),
         (GenerationRequest(text: "x", params: .init(resolution: "8K")), "params.resolution: must be one of '720P', '1080P', '4K', got '8K'"),
         (GenerationRequest(text: "x", params: .init(fps: 25)), "params.fps: must be 24 or 30, got 25"),
         (GenerationRequest(text: "x", params: .init(duration: 14)), "params.duration: must be 15–60 s, got 14"),
@@ -68,6 +72,13 @@ struct GenerationRequestValidationTests {
         #expect(throws: ValidationFailure(issues: [issue(from: expected)])) {
             try request.validated()
         }
+    }
+
+    @Test("Data URIs with standard base64 pass, wrapped in lines as the base64 tool writes them or not", arguments: [
+        "data:image/png;base64,iVBORw0KGgo=", "data:image/png;BASE64,AAAA", "data:image/webp;base64,AAAA\nBBBB\r\nCC==",
+    ])
+    func validDataURI(image: String) throws {
+        _ = try GenerationRequest(text: "x", image: image).validated()
     }
 
     @Test("All problems are reported at once, in field order")

@@ -34,6 +34,12 @@ struct AuthenticationTests {
         var testDescription: String { name }
     }
 
+    /// Forms `Double` would parse that are not plain decimal seconds.
+    static let timestampForms: [(String, @Sendable (Int64) -> String)] = [
+        ("hex", { String(format: "0x%llx", $0) }), ("exponent", { "\(Double($0) / 1e9)e9" }), ("signed", { "+\($0)" }),
+        ("fraction", { "\($0).0" }),
+    ]
+
     static let refusals: [Refusal] = [
         Refusal(name: "wrong secret", reason: "signature does not match the request") { f in
             (path, "", f.signed((f.free.id, "vs_wrong"), .get, path))
@@ -50,6 +56,14 @@ struct AuthenticationTests {
         Refusal(name: "future timestamp", reason: "X-Timestamp must be Unix seconds within 300 s of the server's clock") { f in
             (path, "", f.signed(f.free, .get, path, at: f.clock.now().addingTimeInterval(301)))
         },
+    ] + Self.timestampForms.map { form, text in
+        // The current time, written in a form other than plain decimal seconds.
+        Refusal(name: "\(form) timestamp", reason: "X-Timestamp must be Unix seconds within 300 s of the server's clock") { f in
+            var headers = f.signed(f.free, .get, path)
+            headers[HTTPField.Name(RequestSignature.timestampHeader)!] = text(Int64(f.clock.now().timeIntervalSince1970))
+            return (path, "", headers)
+        }
+    } + [
         Refusal(name: "unknown key", reason: "unknown API key") { f in
             (path, "", f.signed(("vk_NOPE", f.free.secret), .get, path))
         },

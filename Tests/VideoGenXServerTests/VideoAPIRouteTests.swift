@@ -246,7 +246,7 @@ struct VideoAPIRouteTests {
         }
     }
 
-    @Test("Signed object URLs serve the bytes with ranges; tampered or expired URLs get 403; bad ranges 416")
+    @Test("Signed object URLs serve the bytes with ranges and answer HEAD with the same headers; tampered or expired URLs get 403 for both; bad ranges 416")
     func objects() async throws {
         let f = try APIFixture()
         let key = try ObjectKey("videos/vidX/video.mp4")
@@ -273,11 +273,19 @@ struct VideoAPIRouteTests {
                 #expect(response.status == .rangeNotSatisfiable)
                 #expect(response.headers[.contentRange] == "bytes */100000")
             }
+            // HEAD answers as GET would, without the body.
+            try await client.execute(uri: uri, method: .head) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentLength] == "100000" && response.headers[.contentType] == "video/mp4")
+                #expect(response.body.readableBytes == 0)
+            }
             let tampered = uri.replacingOccurrences(of: "vidX", with: "vidY")
             let expired = uri.replacingOccurrences(of: "expires=", with: "expires=1")
             for bad in [tampered, expired, "/api/v1/objects/videos/vidX/video.mp4"] {
-                try await client.execute(uri: bad, method: .get) { response in
-                    #expect(response.status == .forbidden, "\(bad)")
+                for method in [HTTPRequest.Method.get, .head] {
+                    try await client.execute(uri: bad, method: method) { response in
+                        #expect(response.status == .forbidden, "\(method) \(bad)")
+                    }
                 }
             }
         }

@@ -23,6 +23,26 @@ public enum AssetReference: Sendable, Hashable {
         }
     }
 
+    /// Whether a data URI's payload (after `;base64,`) is standard base64 once line breaks and
+    /// spaces are dropped (`base64` wraps its output): non-empty, A–Z a–z 0–9 + /, length a
+    /// multiple of 4, `=` only as the last one or two characters.
+    public static func hasValidBase64Payload(_ uri: String) -> Bool {
+        let marker = Array(";base64,".utf8)
+        let bytes = Array(uri.utf8)
+        guard let start = (0...max(0, bytes.count - marker.count)).first(where: { index in
+            bytes.count >= marker.count && zip(bytes[index..<index + marker.count], marker).allSatisfy { $0 | 0x20 == $1 | 0x20 }
+        }) else { return false }
+        let whitespace: Set<UInt8> = [UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t")]
+        let payload = bytes[(start + marker.count)...].filter { !whitespace.contains($0) }
+        guard !payload.isEmpty, payload.count % 4 == 0 else { return false }
+        let padding = payload.reversed().prefix { $0 == UInt8(ascii: "=") }.count
+        guard padding <= 2 else { return false }
+        return payload.dropLast(padding).allSatisfy { byte in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "/")
+        }
+    }
+
     /// The task id of a key `videos/{task_id}/{file}` with safe segments, else `nil`.
     private static func resultKeyTask(_ text: String) -> String? {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)

@@ -79,7 +79,11 @@ public struct APIKeyAuthenticator: Sendable {
             throw Self.refuse("\(RequestSignature.nonceHeader) must be 16–64 URL-safe characters")
         }
         admission.now = clock.now()
-        guard let seconds = Double(admission.timestamp), abs(seconds - admission.now.timeIntervalSince1970) <= toleranceSeconds else {
+        // Plain decimal digits only: `Double` would also take hex (`0x…`), exponents and signs.
+        let timestamp = admission.timestamp
+        guard (1...12).contains(timestamp.utf8.count), timestamp.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+              let seconds = Double(timestamp), abs(seconds - admission.now.timeIntervalSince1970) <= toleranceSeconds
+        else {
             throw Self.refuse("\(RequestSignature.timestampHeader) must be Unix seconds within \(Int(toleranceSeconds)) s of the server's clock")
         }
         (admission.key, admission.secret) = try await liveKey(keyID)
