@@ -137,8 +137,10 @@ public enum ServeApplication {
             if let monitor {
                 deviceStatuses = { monitor.current() }
             }
+            var server = configuration.server
+            server.publicBaseURL = configuration.baseURL
             let api = VideoAPI(
-                store: store, objects: objects, signer: signer, configuration: configuration.server, webhookSecrets: secrets,
+                store: store, objects: objects, signer: signer, configuration: server, webhookSecrets: secrets,
                 authenticator: access.authenticator, workerProblem: { runsWorker ? health.problem : nil },
                 deviceStatuses: deviceStatuses, modelStatuses: { caches.flatMap(\.statuses) }, metrics: exposition
             )

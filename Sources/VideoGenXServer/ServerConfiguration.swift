@@ -20,6 +20,9 @@ public struct ServerConfiguration: Sendable {
     public var maxQueueDepth: Int
     /// The registered models `GET /api/v1/models` lists. Default the built-in procedural model.
     public var models: [RegisteredModel] = [.builtInProcedural]
+    /// The base clients reach this API at (`http.public_url`, else `http://host:port`): the
+    /// `query_url` of an accepted task is built on it. `nil` (route tests): paths only.
+    public var publicBaseURL: String? = nil
 
     /// Creates a configuration; defaults as documented on each property.
     public init(

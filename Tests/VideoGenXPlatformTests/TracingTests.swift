@@ -89,6 +89,7 @@ final class TracingTests: Sendable {
                     )
                     #expect(status == 202, "\(json)")
                     let id = try #require((json["data"] as? [String: Any])?["task_id"] as? String)
+                    #expect((json["data"] as? [String: Any])?["query_url"] as? String == api.base + "/api/v1/video/task/\(id)", "absolute, on http.public_url")
                     let task = try await api.waitFor(id) { ["succeeded", "failed"].contains($0["status"] as? String) }
                     #expect(task["status"] as? String == "succeeded", "\(task)")
                     let videoURL = try #require((task["result"] as? [String: Any])?["video_url"] as? String)

@@ -26,6 +26,22 @@ struct AuthenticationTests {
         }
     }
 
+    @Test("A key's 4xx answers carry the rate-limit headers too (404 unknown task, 400 bad query)")
+    func rateLimitHeadersOnErrors() async throws {
+        let f = try await AccessFixture.make()
+        let missing = "/api/v1/video/task/vid00000000000000000000000000000000"
+        let badQuery = Self.path + "?limit=0"
+        try await f.app.test(.router) { client in
+            for (path, status, remaining) in [(missing, HTTPResponse.Status.notFound, "19"), (badQuery, .badRequest, "18")] {
+                try await client.execute(uri: path, method: .get, headers: f.signed(f.free, .get, path)) { response in
+                    #expect(response.status == status)
+                    #expect(response.headers[HTTPField.Name("X-RateLimit-Limit")!] == "20", "\(path)")
+                    #expect(response.headers[HTTPField.Name("X-RateLimit-Remaining")!] == remaining, "\(path)")
+                }
+            }
+        }
+    }
+
     /// A request the server must refuse, and the reason it gives.
     struct Refusal: Sendable, CustomTestStringConvertible {
         var name: String

@@ -27,8 +27,11 @@ final class APIFixture: Sendable {
         store = try SQLiteTaskStore(path: directory.appendingPathComponent("tasks.sqlite").path, durability: .normal)
         signer = try URLSigner(secret: Array(repeating: 3, count: 32))
         objects = try FileObjectStore(root: directory.appendingPathComponent("objects"), publicBaseURL: "http://localhost", signer: signer)
+        var configuration = ServerConfiguration()
+        configuration.publicBaseURL = "https://videos.example.com/"
         let api = VideoAPI(
-            store: store, objects: objects, signer: signer, webhookSecrets: callbacks ? Self.secrets : nil, workerProblem: { workerRunning ? nil : "worker: not running" }
+            store: store, objects: objects, signer: signer, configuration: configuration, webhookSecrets: callbacks ? Self.secrets : nil,
+            workerProblem: { workerRunning ? nil : "worker: not running" }
         )
         app = Application(router: api.buildRouter())
     }
@@ -50,7 +53,7 @@ final class APIFixture: Sendable {
 
 @Suite("HTTP API routes")
 struct VideoAPIRouteTests {
-    @Test("POST generate answers 202 with the task id, status pending, an estimate and the query URL")
+    @Test("POST generate answers 202 with the task id, status pending, an estimate and the query URL on http.public_url")
     func submit() async throws {
         let f = try APIFixture()
         try await f.app.test(.router) { client in
@@ -62,7 +65,7 @@ struct VideoAPIRouteTests {
                 let id = try #require(data["task_id"] as? String)
                 #expect(TaskID(rawValue: id) != nil)
                 #expect(data["status"] as? String == "pending")
-                #expect(data["query_url"] as? String == "/api/v1/video/task/\(id)")
+                #expect(data["query_url"] as? String == "https://videos.example.com/api/v1/video/task/\(id)")
                 // 450 frames (15 s at the default 30 fps) of 720P at the default 0.05 s per frame-equivalent.
                 #expect(data["estimated_time"] as? Int == 23)
                 let taskID = try #require(TaskID(rawValue: id))

@@ -7,8 +7,9 @@ import VideoGenXStore
 
 /// The gate of the `/api/v1` routes, in order: load shedding (past the in-flight cap: 503 +
 /// `Retry-After` at once), authentication (``APIKeyAuthenticator``; 401), then the key's rate
-/// limit (GCRA per tier; 429 + `Retry-After` and `X-RateLimit-*`). Successful responses carry
-/// the `X-RateLimit-*` headers too.
+/// limit (GCRA per tier; 429 + `Retry-After` and `X-RateLimit-*`). Every other answer to an
+/// authenticated key carries the `X-RateLimit-*` headers too, errors (400, 404, 409 …) included:
+/// clients back off on them whatever the status.
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
@@ -47,9 +48,14 @@ struct AccessMiddleware: RouterMiddleware {
                 headers: headers
             )
         }
-        var response = try await next(request, context)
-        response.headers.append(contentsOf: headers)
-        return response
+        do {
+            var response = try await next(request, context)
+            response.headers.append(contentsOf: headers)
+            return response
+        } catch var error as APIError {
+            error.headers.append(contentsOf: headers)
+            throw error
+        }
     }
 
     private static let limitName = HTTPField.Name("X-RateLimit-Limit")!

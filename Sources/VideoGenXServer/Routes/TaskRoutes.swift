@@ -65,7 +65,7 @@ struct TaskRoutes {
         let estimate = try await TaskEstimate(store: store).seconds(for: task)
         return Envelope.response(status: .accepted, message: "accepted", data: Accepted(
             taskID: task.id.rawValue, status: task.status.apiName, estimatedTime: estimate,
-            queryURL: "/api/v1/video/task/\(task.id.rawValue)"
+            queryURL: (configuration.publicBaseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? "") + "/api/v1/video/task/\(task.id.rawValue)"
         ))
     }
 
