@@ -138,7 +138,6 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
-            resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: sharedSettings
         ),
         .target(

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Validates the OpenAPI document and fuzzes a live `videogenx serve` (API only, loopback, a fresh
-# data directory and its admin key) with schemathesis: no 5xx, every status documented, every
-# response matching its schema. Bounded by FUZZ_EXAMPLES per operation (default 40).
+# Validates the OpenAPI document a live `videogenx serve` answers at /openapi.yaml (compiled into
+# the binary: Sources/VideoGenXServer/OpenAPIDocument.swift) and fuzzes that server (API only,
+# loopback, a fresh data directory and its admin key) with schemathesis: no 5xx, every status
+# documented, every response matching its schema. Bounded by FUZZ_EXAMPLES per operation (default 40).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh
 
-SPEC=Sources/VideoGenXServer/Resources/openapi.yaml
 VENV=${FUZZ_VENV:-.venv-fuzz}
 EXAMPLES=${FUZZ_EXAMPLES:-40}
 BINARY=${VIDEOGENX_BINARY:-.build/debug/videogenx}
@@ -15,8 +15,6 @@ if [ ! -x "$VENV/bin/schemathesis" ]; then
   ensure_venv "$VENV"
   "$VENV/bin/pip" install --quiet schemathesis==4.32.5 openapi-spec-validator==0.9.0
 fi
-"$VENV/bin/openapi-spec-validator" "$SPEC"
-
 [ -x "$BINARY" ] || swift build --product videogenx
 DATA=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -27,6 +25,8 @@ for _ in $(seq 100); do
   curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
   sleep 0.1
 done
+curl -sf "http://127.0.0.1:$PORT/openapi.yaml" -o "$DATA/openapi.yaml"
+"$VENV/bin/openapi-spec-validator" "$DATA/openapi.yaml"
 
 export VIDEOGENX_KEY_FILE="$DATA/admin-key.json" VIDEOGENX_BASE_URL="http://127.0.0.1:$PORT"
 export SCHEMATHESIS_HOOKS=scripts/fuzz/sign_requests.py

@@ -28,11 +28,6 @@ struct HealthRoutes {
         return routes
     }
 
-    /// The OpenAPI 3.1 description of this API (`Sources/VideoGenXServer/Resources/openapi.yaml`).
-    static let openAPIDocument: Data = {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let data = try? Data(contentsOf: url) else {
-            return Data("openapi: 3.1.0\ninfo: {title: VideoGenX API (document missing from the build), version: 0.0.0}\npaths: {}\n".utf8)
-        }
-        return data
-    }()
+    /// The OpenAPI 3.1 description of this API (``OpenAPIDocument``).
+    static let openAPIDocument = Array(OpenAPIDocument.yaml.utf8)
 }

@@ -1,3 +1,12 @@
+// The OpenAPI 3.1 description of the HTTP API, compiled into the binary so a copied binary
+// serves the whole document (a SwiftPM resource bundle stays behind beside the build). This is
+// the document's only copy: edit it here. `make fuzz` validates what the server serves
+// (openapi-spec-validator) and fuzzes the server against it (schemathesis).
+
+/// The text `GET /openapi.yaml` answers with.
+enum OpenAPIDocument {
+    /// The YAML document.
+    static let yaml = #"""
 openapi: 3.1.0
 info:
   title: VideoGenX API
@@ -626,3 +635,5 @@ components:
       content:
         application/json:
           schema: {$ref: '#/components/schemas/Failure'}
+"""#
+}
