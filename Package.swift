@@ -154,9 +154,38 @@ let package = Package(
             swiftSettings: sharedSettings
         ),
         .target(
+            name: "VideoGenXClient",
+            dependencies: [
+                "VideoGenXServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: sharedSettings
+        ),
+        .target(
+            name: "VideoGenXBenchmarks",
+            dependencies: [
+                "VideoGenXPlatform", "VideoGenXClient", "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore",
+                "VideoGenXObjects", "VideoGenXObjectsS3", "VideoGenXStoreSQLite", "VideoGenXStorePostgres", "VideoGenXScheduler",
+                "VideoGenXServer", "VideoGenXONNX",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: sharedSettings
+        ),
+        .target(
             name: "VideoGenXPlatform",
             dependencies: [
-                "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects", "VideoGenXObjectsS3",
+                "VideoGenXClient", "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects", "VideoGenXObjectsS3",
                 "VideoGenXStoreSQLite", "VideoGenXStorePostgres", "VideoGenXScheduler", "VideoGenXServer", "VideoGenXONNX",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -175,7 +204,7 @@ let package = Package(
         .executableTarget(
             name: "videogenx",
             dependencies: [
-                "VideoGenXPlatform",
+                "VideoGenXPlatform", "VideoGenXClient", "VideoGenXBenchmarks", "VideoGenXCore",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -273,7 +302,7 @@ let package = Package(
         .testTarget(
             name: "VideoGenXPlatformTests",
             dependencies: [
-                "VideoGenXPlatform", "VideoGenXMedia", "VideoGenXServer", "VideoGenXTestSupport",
+                "VideoGenXPlatform", "VideoGenXClient", "VideoGenXMedia", "VideoGenXServer", "VideoGenXTestSupport",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),

@@ -8,7 +8,7 @@ import VideoGenXScheduler
 /// The model backends this build has, and the one place that constructs them (the composition
 /// root): the built-in procedural model and ONNX Runtime. Says whether a registered model can
 /// run on this node, and why not.
-enum ModelBackends {
+package enum ModelBackends {
     /// ONNX Runtimes opened so far, by library path (opened once per process).
     private static let runtimes = Mutex<[String: Result<OnnxRuntime, OnnxError>]>([:])
 
@@ -82,7 +82,7 @@ enum ModelBackends {
     }
 
     /// A new, unloaded instance of `entry` at `precision`.
-    static func make(_ entry: ModelRegistry.Entry, precision: String, onnx: OnnxSettings) -> any VideoModel {
+    package static func make(_ entry: ModelRegistry.Entry, precision: String, onnx: OnnxSettings) -> any VideoModel {
         let config = entry.config
         if let reason = entry.unavailableReason {
             return UnavailableModel(name: config.name, reason: reason)

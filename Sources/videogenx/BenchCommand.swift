@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VideoGenXBenchmarks
 import VideoGenXCore
 import VideoGenXMedia
 import VideoGenXPlatform

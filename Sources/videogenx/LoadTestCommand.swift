@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VideoGenXBenchmarks
 import VideoGenXPlatform
 
 /// `videogenx loadtest`: submits through the real HTTP API and reports throughput and latency,

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import VideoGenXCore
 import VideoGenXPlatform
 
 /// A one-line progress bar on stderr: sampler step, frames encoded, elapsed time and ETA.

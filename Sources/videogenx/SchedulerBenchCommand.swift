@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import VideoGenXPlatform
+import VideoGenXBenchmarks
 import VideoGenXCore
+import VideoGenXPlatform
 import VideoGenXScheduler
 
 /// `videogenx bench scheduler`: batching and preemption on simulated devices.

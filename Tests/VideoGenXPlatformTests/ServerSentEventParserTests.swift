@@ -1,5 +1,5 @@
 import Testing
-@testable import VideoGenXPlatform
+@testable import VideoGenXClient
 
 @Suite("Server-Sent Events parser")
 struct ServerSentEventParserTests {

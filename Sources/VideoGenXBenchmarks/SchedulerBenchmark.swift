@@ -1,8 +1,10 @@
 import Foundation
 import Logging
 import Synchronization
+import VideoGenXClient
 import VideoGenXCore
 import VideoGenXInference
+import VideoGenXPlatform
 import VideoGenXScheduler
 import VideoGenXStore
 import VideoGenXStoreSQLite

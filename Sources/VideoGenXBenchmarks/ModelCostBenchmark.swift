@@ -1,6 +1,8 @@
 import Foundation
+import VideoGenXClient
 import VideoGenXCore
 import VideoGenXInference
+import VideoGenXPlatform
 
 /// Measures how the procedural model's sampling cost grows: seconds spent in sampler steps for a
 /// grid of (steps, latent frames, resolution), fitted to `time = a + b · steps · frames · pixels`.

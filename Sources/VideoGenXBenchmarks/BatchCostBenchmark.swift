@@ -1,6 +1,8 @@
 import Foundation
+import VideoGenXClient
 import VideoGenXCore
 import VideoGenXInference
+import VideoGenXPlatform
 
 /// The procedural model's per-item cost curve: one window of n jobs sampled through the batched
 /// path (``ProceduralModel/sampleLatents(batch:)``), n = 1, 2, 4, 8, against n single runs in the

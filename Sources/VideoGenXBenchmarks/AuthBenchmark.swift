@@ -4,8 +4,10 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import VideoGenXClient
 import VideoGenXCore
 import VideoGenXObjects
+import VideoGenXPlatform
 import VideoGenXServer
 import VideoGenXStore
 import VideoGenXStoreSQLite

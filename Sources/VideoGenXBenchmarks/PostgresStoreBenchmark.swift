@@ -1,7 +1,9 @@
 import Foundation
 import Logging
 import PostgresNIO
+import VideoGenXClient
 import VideoGenXCore
+import VideoGenXPlatform
 import VideoGenXStore
 import VideoGenXStorePostgres
 

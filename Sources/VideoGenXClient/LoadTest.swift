@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Synchronization
+import VideoGenXCore
 
 /// Drives a running server over its real HTTP API: `requests` submissions with at most
 /// `concurrency` in flight, timing each; optionally follows the first tasks to their end.

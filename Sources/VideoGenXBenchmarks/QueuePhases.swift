@@ -1,3 +1,7 @@
+import VideoGenXClient
+import VideoGenXCore
+import VideoGenXPlatform
+
 /// The timed phases of the store benchmarks, the same for a store and for its raw statements:
 /// `tasks` inserts, `tasks` claims of one, completing what was claimed, `tasks` more inserts,
 /// then claims of eight until they are taken. Answers operations per second of each phase

@@ -1,6 +1,8 @@
 import Foundation
 import GRDB
+import VideoGenXClient
 import VideoGenXCore
+import VideoGenXPlatform
 import VideoGenXStore
 import VideoGenXStoreSQLite
 

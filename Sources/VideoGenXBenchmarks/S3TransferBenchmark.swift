@@ -2,8 +2,10 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import VideoGenXClient
 import VideoGenXObjects
 import VideoGenXObjectsS3
+import VideoGenXPlatform
 
 /// Our S3 transfers against the AWS CLI's on the same server in the same run (issue goal:
 /// ≥ 0.9×): a file of ``sizeMiB`` uploaded by ``S3ObjectStore`` (multipart above its threshold,

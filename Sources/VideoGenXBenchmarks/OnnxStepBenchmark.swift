@@ -1,8 +1,10 @@
 import Foundation
 import Subprocess
 import SystemPackage
+import VideoGenXClient
 import VideoGenXCore
 import VideoGenXInference
+import VideoGenXPlatform
 import VideoGenXScheduler
 
 /// `videogenx bench model --model NAME`: the time of one sampler step of an ONNX model through

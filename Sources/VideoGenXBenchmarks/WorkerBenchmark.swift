@@ -1,10 +1,12 @@
 import Foundation
 import Logging
 import Synchronization
+import VideoGenXClient
 import VideoGenXCore
 import VideoGenXInference
 import VideoGenXMedia
 import VideoGenXObjects
+import VideoGenXPlatform
 import VideoGenXScheduler
 import VideoGenXStore
 import VideoGenXStoreSQLite
