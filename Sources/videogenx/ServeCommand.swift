@@ -57,22 +57,18 @@ struct ServeOptions: ParsableArguments {
             FileHandle.standardError.write(Data("error: --config \(configFile ?? ""): \(error)\n".utf8))
             throw ExitCode(2)
         }
-        configuration.logFormat.bootstrap(metadataProvider: configuration.tracing == nil ? nil : TracingSettings.logMetadata)
-        let metrics = configuration.metricsEnabled ? MetricsEndpoint.bootstrap() : nil
+        let telemetry: TelemetryBackends
+        do {
+            telemetry = try TelemetryBackends.bootstrap(configuration, role: role)
+        } catch {
+            FileHandle.standardError.write(Data("error: configuration: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         var logger = Logger(label: "videogenx")
         logger.logLevel = configuration.logLevel
-        var telemetry: [any Service] = []
-        if let tracing = configuration.tracing {
-            do {
-                telemetry.append(try tracing.bootstrap(role: role.rawValue, logger: logger))
-            } catch {
-                FileHandle.standardError.write(Data("error: configuration: otel.endpoint: \(error)\n".utf8))
-                throw ExitCode(2)
-            }
-        }
         let address = role == .worker ? "http://\(configuration.host):\(configuration.workerHTTPPort) (health only)" : configuration.baseURL
         do {
-            try await ServeApplication.run(configuration, role: role, logger: logger, metrics: metrics, telemetry: telemetry) {
+            try await ServeApplication.run(configuration, role: role, logger: logger, metrics: telemetry.metrics, telemetry: telemetry.services) {
                 // Written unbuffered: under a process manager stdout is a file and print would hold it back.
                 FileHandle.standardOutput.write(Data(
                     "VideoGenX \(role.rawValue) listening on \(address) (store \(configuration.storeLocation), data in \(configuration.dataDirectory.path))\n".utf8
