@@ -25,41 +25,37 @@ public struct InstrumentedObjectStore<Base: ObjectStore>: ObjectStore {
     public var servesDownloadsDirectly: Bool { base.servesDownloadsDirectly }
 
     public func put(_ key: ObjectKey, fromFile source: URL, contentType: String) async throws -> ObjectInfo {
-        let info = try await measure("put") { try await base.put(key, fromFile: source, contentType: contentType) }
+        let info = try await operations.measure("put") { try await base.put(key, fromFile: source, contentType: contentType) }
         putBytes.increment(by: info.size)
         return info
     }
 
     public func put<Chunks: AsyncSequence>(_ key: ObjectKey, chunks: Chunks, contentType: String) async throws -> ObjectInfo
     where Chunks.Element == [UInt8] {
-        let info = try await measure("put") { try await base.put(key, chunks: chunks, contentType: contentType) }
+        let info = try await operations.measure("put") { try await base.put(key, chunks: chunks, contentType: contentType) }
         putBytes.increment(by: info.size)
         return info
     }
 
     public func head(_ key: ObjectKey) async throws -> ObjectInfo? {
-        try await measure("head") { try await base.head(key) }
+        try await operations.measure("head") { try await base.head(key) }
     }
 
     public func get(_ key: ObjectKey, range: ByteRange?) async throws -> ObjectRead {
-        let read = try await measure("get") { try await base.get(key, range: range) }
+        let read = try await operations.measure("get") { try await base.get(key, range: range) }
         getBytes.increment(by: read.info.size == 0 ? 0 : read.range.count)
         return read
     }
 
     public func delete(_ key: ObjectKey) async throws {
-        try await measure("delete") { try await base.delete(key) }
+        try await operations.measure("delete") { try await base.delete(key) }
     }
 
     public func list(prefix: String) async throws -> [ObjectInfo] {
-        try await measure("list") { try await base.list(prefix: prefix) }
+        try await operations.measure("list") { try await base.list(prefix: prefix) }
     }
 
     public func presignedGet(_ key: ObjectKey, expiresIn: Double) throws -> URL {
         try operations.measure("presign") { try base.presignedGet(key, expiresIn: expiresIn) }
-    }
-
-    private func measure<Result: Sendable>(_ operation: String, _ body: () async throws -> Result) async throws -> Result {
-        try await operations.measure(operation, body)
     }
 }

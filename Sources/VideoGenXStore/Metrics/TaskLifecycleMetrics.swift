@@ -10,10 +10,10 @@ import VideoGenXCore
 /// error codes, never ids, prompts or URLs.
 final class TaskLifecycleMetrics: Sendable {
     private let waits: [TaskPriority: Timer]
+    private let durations: [TaskStatus: Timer]
     private let callbacks: [String: Counter]
-    /// Counters and timers made on first use, by their labels (error codes are not known in advance).
+    /// Counters made on first use, by their labels (error codes are not known in advance).
     private let made = Mutex<[String: Counter]>([:])
-    private let durations = Mutex<[String: Timer]>([:])
 
     init() {
         var waits: [TaskPriority: Timer] = [:]
@@ -21,6 +21,9 @@ final class TaskLifecycleMetrics: Sendable {
             waits[priority] = Timer(label: "videogenx_task_queue_wait_seconds", dimensions: [("priority", priority.description)])
         }
         self.waits = waits
+        durations = Dictionary(uniqueKeysWithValues: TaskStatus.allCases.filter(\.isTerminal).map {
+            ($0, Timer(label: "videogenx_task_duration_seconds", dimensions: [("status", $0.rawValue)]))
+        })
         callbacks = Dictionary(uniqueKeysWithValues: ["delivered", "retry", "abandoned"].map {
             ($0, Counter(label: "videogenx_callbacks_total", dimensions: [("outcome", $0)]))
         })
@@ -34,7 +37,7 @@ final class TaskLifecycleMetrics: Sendable {
     /// A task was claimed: its first claim (no attempt failed, no checkpoint) records the wait.
     func claimed(_ task: TaskRecord) {
         guard task.attempt == 0, task.checkpointRef == nil, let started = task.startedAt else { return }
-        waits[task.priority]?.record(duration: .milliseconds(Int64(max(0, started.timeIntervalSince(task.createdAt)) * 1000)))
+        waits[task.priority]?.record(duration: Self.duration(from: task.createdAt, to: started))
     }
 
     /// What an operation returned: counts it when it is an end state; returns it.
@@ -43,14 +46,7 @@ final class TaskLifecycleMetrics: Sendable {
         guard task.status.isTerminal else { return task }
         let reason = task.status == .succeeded ? "none" : (task.error?.code ?? task.status.rawValue)
         counter("videogenx_tasks_finished_total", [("status", task.status.rawValue), ("reason", Self.bounded(reason))]).increment()
-        let end = task.finishedAt ?? task.updatedAt
-        let timer = durations.withLock { timers in
-            if let timer = timers[task.status.rawValue] { return timer }
-            let timer = Timer(label: "videogenx_task_duration_seconds", dimensions: [("status", task.status.rawValue)])
-            timers[task.status.rawValue] = timer
-            return timer
-        }
-        timer.record(duration: .milliseconds(Int64(max(0, end.timeIntervalSince(task.createdAt)) * 1000)))
+        durations[task.status]?.record(duration: Self.duration(from: task.createdAt, to: task.finishedAt ?? task.updatedAt))
         return task
     }
 
@@ -61,6 +57,11 @@ final class TaskLifecycleMetrics: Sendable {
         case .retry: callbacks["retry"]?.increment()
         case .abandon: callbacks["abandoned"]?.increment()
         }
+    }
+
+    /// The time from `start` to `end` in whole milliseconds, never negative (the store's times have ms precision).
+    private static func duration(from start: Date, to end: Date) -> Duration {
+        .milliseconds(Int64(max(0, end.timeIntervalSince(start)) * 1000))
     }
 
     /// An error code as a label: lower-case letters, digits and `_`, at most 40 characters.
