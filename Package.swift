@@ -41,8 +41,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
-        // OTLP over HTTP only: the gRPC exporter (grpc-swift-2, nio-http2) would add minutes to every clean build.
-        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
     ],
     targets: [
         .target(name: "VideoGenXCore", dependencies: [.product(name: "Metrics", package: "swift-metrics")], swiftSettings: sharedSettings),
@@ -108,6 +107,8 @@ let package = Package(
             dependencies: [
                 "VideoGenXCore", "VideoGenXObjects",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -148,7 +149,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
-                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: sharedSettings
@@ -215,6 +217,16 @@ let package = Package(
             swiftSettings: sharedSettings
         ),
         .testTarget(name: "VideoGenXCoreTests", dependencies: ["VideoGenXCore"], swiftSettings: sharedSettings),
+        .testTarget(
+            name: "VideoGenXTelemetryTests",
+            dependencies: [
+                "VideoGenXTelemetry", "VideoGenXTestSupport", .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: sharedSettings
+        ),
         .testTarget(
             name: "VideoGenXInferenceTests",
             dependencies: ["VideoGenXInference"],

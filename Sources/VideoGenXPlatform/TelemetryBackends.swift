@@ -12,20 +12,15 @@ public struct TelemetryBackends: Sendable {
 
     /// Bootstraps logging, metrics and tracing for `role` as `configuration` says. Call once per
     /// process, before anything logs or creates a metric.
-    /// - Throws: ``ConfigurationError`` for `otel.endpoint` when swift-otel refuses it.
-    public static func bootstrap(_ configuration: ServeConfiguration, role: Role) throws -> TelemetryBackends {
+    public static func bootstrap(_ configuration: ServeConfiguration, role: Role) -> TelemetryBackends {
         configuration.logFormat.bootstrap(metadataProvider: configuration.tracing == nil ? nil : TracingSettings.logMetadata)
-        // Made after the log bootstrap, so swift-otel's diagnostics are written in the log format too.
+        // Made after the log bootstrap, so the exporter's warnings are written in the log format too.
         var logger = Logger(label: "videogenx.otel")
         logger.logLevel = configuration.logLevel
         let metrics = configuration.metricsEnabled ? MetricsEndpoint.bootstrap() : nil
         var services: [any Service] = []
         if let tracing = configuration.tracing {
-            do {
-                services.append(try tracing.bootstrap(role: role.rawValue, logger: logger))
-            } catch {
-                throw ConfigurationError(key: "otel.endpoint", reason: "\(error)")
-            }
+            services.append(tracing.bootstrap(role: role.rawValue, logger: logger))
         }
         return TelemetryBackends(metrics: metrics, services: services)
     }

@@ -50,6 +50,8 @@ public enum MetricCatalogue {
         "videogenx_device_temperature_celsius": Entry(help: "Device core temperature (GPUs reporting one)."),
         "videogenx_device_up": Entry(help: "1 when the device is in service, 0 when it is offline."),
         "videogenx_device_running_tasks": Entry(help: "Tasks running on the device now."),
+        // Tracing
+        "videogenx_trace_spans_total": Entry(help: "Trace spans by export outcome (exported, failed: the collector refused or was unreachable, dropped: the export buffer was full)."),
         // Storage
         "videogenx_store_operation_duration_seconds": Entry(help: "Task store operation latency, by operation.", buckets: storageBuckets),
         "videogenx_store_errors_total": Entry(help: "Task store operations that threw, by operation."),

@@ -57,13 +57,7 @@ struct ServeOptions: ParsableArguments {
             FileHandle.standardError.write(Data("error: --config \(configFile ?? ""): \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let telemetry: TelemetryBackends
-        do {
-            telemetry = try TelemetryBackends.bootstrap(configuration, role: role)
-        } catch {
-            FileHandle.standardError.write(Data("error: configuration: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let telemetry = TelemetryBackends.bootstrap(configuration, role: role)
         var logger = Logger(label: "videogenx")
         logger.logLevel = configuration.logLevel
         let address = role == .worker ? "http://\(configuration.host):\(configuration.workerHTTPPort) (health only)" : configuration.baseURL
