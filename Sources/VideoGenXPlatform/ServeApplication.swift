@@ -139,10 +139,13 @@ public enum ServeApplication {
             }
             var server = configuration.server
             server.publicBaseURL = configuration.baseURL
+            let statusCache = configuration.statusCacheEntries > 0 ? TaskStatusCache(store: store, capacity: configuration.statusCacheEntries) : nil
+            if let statusCache { services.append(statusCache) }
             let api = VideoAPI(
                 store: store, objects: objects, signer: signer, configuration: server, webhookSecrets: secrets,
                 authenticator: access.authenticator, workerProblem: { runsWorker ? health.problem : nil },
-                deviceStatuses: deviceStatuses, modelStatuses: { caches.flatMap(\.statuses) }, metrics: exposition
+                deviceStatuses: deviceStatuses, modelStatuses: { caches.flatMap(\.statuses) }, metrics: exposition,
+                statusCache: statusCache
             )
             services.append(Application(
                 router: api.buildRouter(),

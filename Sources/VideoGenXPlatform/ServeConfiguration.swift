@@ -31,6 +31,8 @@ public struct ServeConfiguration: Sendable {
     /// Whether the process exports Prometheus metrics at `GET /metrics` (`metrics.enabled`).
     /// Default `true`.
     public var metricsEnabled = true
+    /// Tasks the API's status cache holds (`cache.max_entries`); 0 turns it off.
+    public var statusCacheEntries = 10_000
     /// Where spans are exported (`otel.endpoint`, `otel.service_name`, `otel.sampling_ratio`);
     /// `nil`, the default, records no traces.
     public var tracing: TracingSettings?

@@ -23,6 +23,7 @@ public struct VideoAPI: Sendable {
     let modelStatuses: @Sendable () -> [ModelStatus]
     let access: AccessMiddleware
     let metrics: MetricsExposition?
+    let statusCache: TaskStatusCache?
 
     /// Creates the API.
     ///
@@ -43,9 +44,11 @@ public struct VideoAPI: Sendable {
         webhookSecrets: WebhookSecrets? = nil, authenticator: APIKeyAuthenticator? = nil,
         rateLimiter: any RateLimiter = InMemoryRateLimiter(), clock: any WallClock = SystemWallClock(),
         workerProblem: @escaping @Sendable () -> String? = { nil }, deviceStatuses: (@Sendable () -> [DeviceStatus])? = nil,
-        modelStatuses: @escaping @Sendable () -> [ModelStatus] = { [] }, metrics: MetricsExposition? = nil
+        modelStatuses: @escaping @Sendable () -> [ModelStatus] = { [] }, metrics: MetricsExposition? = nil,
+        statusCache: TaskStatusCache? = nil
     ) {
         self.metrics = metrics
+        self.statusCache = statusCache
         self.deviceStatuses = deviceStatuses
         self.modelStatuses = modelStatuses
         access = AccessMiddleware(
@@ -70,8 +73,10 @@ public struct VideoAPI: Sendable {
         router.add(middleware: APIErrorMiddleware())
         router.addRoutes(HealthRoutes(store: store, objects: objects, workerProblem: workerProblem, metrics: metrics).collection())
         router.addRoutes(
-            TaskRoutes(store: store, objects: objects, configuration: configuration, callbacksEnabled: webhookSecrets != nil, access: access)
-                .collection(),
+            TaskRoutes(
+                store: store, objects: objects, configuration: configuration, callbacksEnabled: webhookSecrets != nil, access: access,
+                statusCache: statusCache
+            ).collection(),
             atPath: "/api/v1/video"
         )
         router.addRoutes(

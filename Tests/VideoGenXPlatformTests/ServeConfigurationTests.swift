@@ -64,6 +64,7 @@ struct ServeConfigurationTests {
     static let badValues: [(environment: [String: String], error: String)] = [
         (["VIDEOGENX_HTTP_PORT": "eighty"], "http.port: must be an integer 0–65535, got 'eighty'"),
         (["VIDEOGENX_HTTP_PORT": "70000"], "http.port: must be 0–65535, got 70000"),
+        (["VIDEOGENX_CACHE_MAX_ENTRIES": "-1"], "cache.max_entries: must be 0–10000000, got -1"),
         (["VIDEOGENX_LOG_LEVEL": "loud"], "log.level: must be one of trace, debug, info, notice, warning, error, critical, got 'loud'"),
         (["VIDEOGENX_WORKER_LEASE_SECONDS": "0"], "worker.lease_seconds: must be a number of seconds ≥ 1.0, got 0.0"),
         (["VIDEOGENX_WORKER_HEARTBEAT_SECONDS": "40"], "worker.heartbeat_seconds: must be shorter than worker.lease_seconds (30.0), got 40.0"),
@@ -96,6 +97,12 @@ struct ServeConfigurationTests {
         ]))
         #expect(traced.tracing == TracingSettings(endpoint: "http://collector:4318", serviceName: "vgx-eu", samplingRatio: 0.1))
         #expect(!traced.metricsEnabled)
+    }
+
+    @Test("cache.max_entries: 10,000 tasks by default, 0 turns the status cache off")
+    func statusCache() async throws {
+        #expect(try ServeConfiguration(reader: try await reader()).statusCacheEntries == 10_000)
+        #expect(try ServeConfiguration(reader: try await reader(environment: ["VIDEOGENX_CACHE_MAX_ENTRIES": "0"])).statusCacheEntries == 0)
     }
 
     @Test("worker.devices lists cpu, gpus and simulated devices; a gpu without a driver fails start-up naming the key")

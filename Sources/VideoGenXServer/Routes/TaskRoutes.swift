@@ -15,12 +15,18 @@ struct TaskRoutes {
     let configuration: ServerConfiguration
     let validator: SubmissionValidator
     let access: AccessMiddleware
+    /// Where status reads come from first; `nil`: always the store.
+    let statusCache: TaskStatusCache?
     private var presenter: TaskPresenter {
         TaskPresenter(store: store, objects: objects, urlExpirySeconds: configuration.urlExpirySeconds)
     }
 
-    init(store: any TaskStore, objects: any ObjectStore, configuration: ServerConfiguration, callbacksEnabled: Bool, access: AccessMiddleware) {
+    init(
+        store: any TaskStore, objects: any ObjectStore, configuration: ServerConfiguration, callbacksEnabled: Bool, access: AccessMiddleware,
+        statusCache: TaskStatusCache? = nil
+    ) {
         self.store = store
+        self.statusCache = statusCache
         self.objects = objects
         self.configuration = configuration
         self.access = access
@@ -85,6 +91,8 @@ struct TaskRoutes {
     private func cancel(_ id: TaskID, userID: String) async throws -> Response {
         do {
             let task = try await store.cancel(id, userID: userID)
+            // The caller reads its own write at once, before the store's event reaches the cache.
+            statusCache?.invalidate(id)
             return Envelope.response(
                 status: .ok, message: task.status == .cancelled ? "cancelled" : "cancel requested", data: try await presenter.view(task)
             )
@@ -149,9 +157,11 @@ struct TaskRoutes {
         return id
     }
 
-    /// The caller's task; another user's task is reported exactly like a missing one.
+    /// The caller's task (through the status cache when there is one); another user's task is
+    /// reported exactly like a missing one.
     private func ownTask(_ id: TaskID, userID: String) async throws -> TaskRecord {
-        guard let task = try await store.get(id), task.userID == userID else { throw APIError.taskNotFound(id.rawValue) }
+        let task = if let statusCache { try await statusCache.record(id) } else { try await store.get(id) }
+        guard let task, task.userID == userID else { throw APIError.taskNotFound(id.rawValue) }
         return task
     }
 

@@ -1,0 +1,102 @@
+import Foundation
+import ServiceLifecycle
+import Synchronization
+import VideoGenXCore
+import VideoGenXStore
+
+/// Task records for status reads (`GET /task/{id}`, `/content`, the first frame of `/events`),
+/// cached in process: a bounded LRU, emptied of a task as soon as the store reports a change to it
+/// (this process's changes at once; other processes' by LISTEN/NOTIFY on PostgreSQL, by the
+/// change poll on SQLite), so a node never serves a status older than a change it was told about.
+/// Unknown ids are remembered as missing for `negativeTTL`; a new task's creation event clears
+/// that at once. Every entry also lives at most its TTL (±10 %, against stampedes), a bound for
+/// changes no event reports (a result expired by retention). Queue positions and result URLs are
+/// not cached: the presenter computes and signs them for every response.
+///
+/// Run it as a service of the API's group: ``run()`` consumes the store's events.
+public final class TaskStatusCache: Service, Sendable {
+    private enum Entry {
+        case found(TaskRecord, expires: Date)
+        case missing(expires: Date)
+    }
+
+    private struct State {
+        var entries: LRUDictionary<TaskID, Entry>
+        /// Events seen so far (a counter).
+        var generation: UInt64 = 0
+        /// The generation of the latest event per task, for tasks changed recently.
+        var changed: [TaskID: UInt64] = [:]
+        /// Changes at or below this generation have been forgotten (`changed` was cleared).
+        var forgottenThrough: UInt64 = 0
+    }
+
+    private let store: any TaskStore
+    private let clock: any WallClock
+    private let ttl: TimeInterval
+    private let negativeTTL: TimeInterval
+    private let state: Mutex<State>
+    private let events: AsyncStream<TaskEvent>
+    /// Most recently changed tasks remembered to reject stale fills.
+    private static let changedMemory = 4096
+
+    /// A cache of at most `capacity` tasks over `store`, subscribed to its events from now on.
+    public init(store: any TaskStore, capacity: Int, ttl: TimeInterval = 60, negativeTTL: TimeInterval = 300, clock: any WallClock = SystemWallClock()) {
+        self.store = store
+        self.clock = clock
+        self.ttl = ttl
+        self.negativeTTL = negativeTTL
+        state = Mutex(State(entries: LRUDictionary(capacity: max(capacity, 1))))
+        events = store.events()
+    }
+
+    /// The task `id` (`nil` when the store has none), from the cache when it holds a live entry.
+    public func record(_ id: TaskID) async throws -> TaskRecord? {
+        let now = clock.now()
+        let (hit, generation): (Entry?, UInt64) = state.withLock { state in
+            guard let entry = state.entries.value(for: id) else { return (nil, state.generation) }
+            switch entry {
+            case .found(_, let expires), .missing(let expires):
+                if expires > now { return (entry, state.generation) }
+                state.entries.remove(id)
+                return (nil, state.generation)
+            }
+        }
+        switch hit {
+        case .found(let record, _): return record
+        case .missing: return nil
+        case nil: break
+        }
+        let record = try await store.get(id)
+        let lifetime = (record == nil ? negativeTTL : ttl) * Double.random(in: 0.9...1.1)
+        let entry: Entry = record.map { .found($0, expires: now.addingTimeInterval(lifetime)) } ?? .missing(expires: now.addingTimeInterval(lifetime))
+        state.withLock { state in
+            // A change reported while the store was read may be newer than what was read.
+            guard generation >= state.forgottenThrough, (state.changed[id] ?? 0) <= generation else { return }
+            state.entries.set(entry, for: id)
+        }
+        return record
+    }
+
+    /// Changes reported so far.
+    var changesSeen: UInt64 { state.withLock { $0.generation } }
+
+    /// Drops task `id` (a change to it was reported).
+    public func invalidate(_ id: TaskID) {
+        state.withLock { state in
+            state.generation += 1
+            if state.changed.count >= Self.changedMemory {
+                state.changed.removeAll(keepingCapacity: true)
+                state.forgottenThrough = state.generation
+            }
+            state.changed[id] = state.generation
+            state.entries.remove(id)
+        }
+    }
+
+    /// Follows the store's task events until cancelled or shut down.
+    public func run() async throws {
+        for await event in events.cancelOnGracefulShutdown() {
+            invalidate(event.taskID)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Synchronization
+import Testing
+import VideoGenXCore
+import VideoGenXStore
+import VideoGenXStoreSQLite
+import VideoGenXTestSupport
+@testable import VideoGenXServer
+
+/// The API's status cache: LRU order, reads served from memory, emptied by the store's events,
+/// bounded by its TTL.
+@Suite("Task status cache")
+struct TaskStatusCacheTests {
+    final class SettableClock: WallClock {
+        private let date = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+        func now() -> Date { date.withLock { $0 } }
+        func advance(_ seconds: TimeInterval) { date.withLock { $0.addTimeInterval(seconds) } }
+    }
+
+    @Test("the LRU dictionary forgets the least recently used entry, and a read counts as use")
+    func lruOrder() {
+        var lru = LRUDictionary<String, Int>(capacity: 2)
+        lru.set(1, for: "a")
+        lru.set(2, for: "b")
+        lru.set(3, for: "c")
+        #expect(lru.value(for: "a") == nil && lru.count == 2)
+        #expect(lru.value(for: "b") == 2)
+        lru.set(4, for: "d")
+        #expect(lru.value(for: "c") == nil && lru.value(for: "b") == 2 && lru.value(for: "d") == 4)
+        lru.remove("b")
+        lru.set(5, for: "e")
+        lru.set(6, for: "f")
+        #expect(lru.count == 2 && lru.value(for: "e") == 5 && lru.value(for: "f") == 6 && lru.value(for: "d") == nil)
+    }
+
+    @Test("reads come from memory until the store reports a change (then the next read is fresh) or the TTL passes; unknown ids are nil")
+    func invalidation() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-cache-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("tasks.sqlite").path
+        // Two stores on one file: the cache hears the first's events; the second's changes it is
+        // not told about (nobody runs the first's change poll).
+        let store = try SQLiteTaskStore(path: path, durability: .normal)
+        let elsewhere = try SQLiteTaskStore(path: path, durability: .normal)
+        let clock = SettableClock()
+        let cache = TaskStatusCache(store: store, capacity: 100, ttl: 60, negativeTTL: 300, clock: clock)
+        let spec = try GenerationRequest(text: "x", params: .init(duration: 15, steps: 20)).validated()
+        try await withThrowingTaskGroup { group in
+            group.addTask { try await cache.run() }
+            let quiet = try await store.create(NewTask(userID: "u", request: spec)).task
+            try await eventually(seconds: 5) { cache.changesSeen == 1 }
+            #expect(try await cache.record(quiet.id)?.status == .queued)
+            _ = try await elsewhere.cancel(quiet.id, userID: "u")
+            #expect(try await cache.record(quiet.id)?.status == .queued, "served from memory: the change was not reported here")
+            clock.advance(67)
+            #expect(try await cache.record(quiet.id)?.status == .cancelled, "past the TTL (60 s + 10 %) it is read again")
+
+            let told = try await store.create(NewTask(userID: "u", request: spec)).task
+            try await eventually(seconds: 5) { cache.changesSeen == 2 }
+            #expect(try await cache.record(told.id)?.status == .queued)
+            _ = try await store.cancel(told.id, userID: "u")
+            try await eventually(seconds: 5) { try await cache.record(told.id)?.status == .cancelled }
+
+            let unknown = TaskRecord(queued: NewTask(userID: "u", request: spec), at: Date()).id
+            #expect(try await cache.record(unknown) == nil)
+            #expect(try await cache.record(unknown) == nil)
+            group.cancelAll()
+        }
+    }
+}
