@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import VideoGenXCore
+import VideoGenXObjects
 import VideoGenXStore
 import VideoGenXStoreSQLite
 import VideoGenXTestSupport
@@ -67,5 +68,24 @@ struct TaskStatusCacheTests {
             #expect(try await cache.record(unknown) == nil)
             group.cancelAll()
         }
+    }
+
+    @Test("a signed result URL is reused while at least half its life is left, then signed again; its expiry is the one reported")
+    func signedURLReuse() throws {
+        let clock = SettableClock()
+        let signer = try URLSigner(secret: Array(repeating: 3, count: 32))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-urls-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let objects = try FileObjectStore(root: directory, publicBaseURL: "http://localhost", signer: signer)
+        let cache = SignedURLCache(lifetime: 1800, capacity: 10, clock: clock)
+        let key = try ObjectKey("videos/a.mp4")
+        let first = try cache.url(for: key, objects: objects)
+        #expect(first.expiresAt == clock.now().addingTimeInterval(1800))
+        clock.advance(900)
+        #expect(try cache.url(for: key, objects: objects).url == first.url, "900 s left: still reused")
+        clock.advance(1)
+        let second = try cache.url(for: key, objects: objects)
+        #expect(second.expiresAt == clock.now().addingTimeInterval(1800) && second.expiresAt.timeIntervalSince(clock.now()) >= 900)
+        #expect(try cache.url(for: try ObjectKey("videos/b.mp4"), objects: objects).url != second.url)
     }
 }

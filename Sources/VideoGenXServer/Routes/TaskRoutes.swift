@@ -17,8 +17,10 @@ struct TaskRoutes {
     let access: AccessMiddleware
     /// Where status reads come from first; `nil`: always the store.
     let statusCache: TaskStatusCache?
+    /// Result URLs reused for up to half their life, beside the status cache (video + thumbnail per task).
+    private let signedURLs: SignedURLCache?
     private var presenter: TaskPresenter {
-        TaskPresenter(store: store, objects: objects, urlExpirySeconds: configuration.urlExpirySeconds)
+        TaskPresenter(store: store, objects: objects, urlExpirySeconds: configuration.urlExpirySeconds, signedURLs: signedURLs)
     }
 
     init(
@@ -27,6 +29,7 @@ struct TaskRoutes {
     ) {
         self.store = store
         self.statusCache = statusCache
+        signedURLs = statusCache.map { SignedURLCache(lifetime: configuration.urlExpirySeconds, capacity: 2 * $0.capacity) }
         self.objects = objects
         self.configuration = configuration
         self.access = access

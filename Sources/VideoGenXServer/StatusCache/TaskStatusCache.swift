@@ -30,6 +30,8 @@ public final class TaskStatusCache: Service, Sendable {
         var forgottenThrough: UInt64 = 0
     }
 
+    /// The most tasks held.
+    public let capacity: Int
     private let store: any TaskStore
     private let clock: any WallClock
     private let ttl: TimeInterval
@@ -42,6 +44,7 @@ public final class TaskStatusCache: Service, Sendable {
     /// A cache of at most `capacity` tasks over `store`, subscribed to its events from now on.
     public init(store: any TaskStore, capacity: Int, ttl: TimeInterval = 60, negativeTTL: TimeInterval = 300, clock: any WallClock = SystemWallClock()) {
         self.store = store
+        self.capacity = max(capacity, 1)
         self.clock = clock
         self.ttl = ttl
         self.negativeTTL = negativeTTL
