@@ -41,10 +41,11 @@ enum Envelope {
         }
     }
 
-    /// The API's JSON encoder: sorted keys, unescaped slashes (also used for SSE payloads).
+    /// The API's JSON encoder: keys in declaration order (sorting them cost ~5 % of a status
+    /// read), unescaped slashes (also used for SSE payloads).
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder
     }()
 
