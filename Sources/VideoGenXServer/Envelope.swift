@@ -41,11 +41,11 @@ enum Envelope {
         }
     }
 
-    /// The API's JSON encoder: keys in declaration order (sorting them cost ~5 % of a status
-    /// read), unescaped slashes (also used for SSE payloads).
+    /// The API's JSON encoder: sorted keys (Foundation otherwise writes them in hash order, a
+    /// different order on every encode), unescaped slashes (also used for SSE payloads).
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
 
@@ -53,8 +53,17 @@ enum Envelope {
     static func response<Payload: Encodable>(
         status: HTTPResponse.Status, code: Code = .ok, message: String = "ok", data: Payload?
     ) -> Response {
-        let bytes = (try? encoder.encode(Body(code: code, message: message, data: data))) ?? Data(#"{"code":"internal","message":"encoding failed","data":null}"#.utf8)
-        return Response(
+        response(status: status, json: bytes(code: code, message: message, data: data))
+    }
+
+    /// The envelope `{"code", "message", "data"}` as JSON bytes.
+    static func bytes<Payload: Encodable>(code: Code = .ok, message: String = "ok", data: Payload?) -> Data {
+        (try? encoder.encode(Body(code: code, message: message, data: data))) ?? Data(#"{"code":"internal","message":"encoding failed","data":null}"#.utf8)
+    }
+
+    /// A JSON response of already encoded `json`.
+    static func response(status: HTTPResponse.Status, json bytes: some Sequence<UInt8>) -> Response {
+        Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))

@@ -18,21 +18,29 @@ struct TaskPresenter: Sendable {
     func view(_ task: TaskRecord) async throws -> TaskView {
         let position = task.status == .queued ? try await store.queuePosition(of: task.id) : nil
         var result: TaskView.ResultView?
-        if let stored = task.result, let key = try? ObjectKey(stored.videoKey) {
-            // An expired result's objects are gone: no URLs that would lead nowhere.
-            let expired = stored.expiredAt != nil
-            let video = expired ? nil : try sign(key)
-            let thumbnail = expired ? nil : try stored.thumbnailKey.flatMap { try? ObjectKey($0) }.map { try sign($0) }
-            result = TaskView.ResultView(
-                expired: expired, videoURL: video?.url, thumbnailURL: thumbnail?.url, duration: stored.durationSeconds, width: stored.width,
-                height: stored.height, fps: stored.fps, codec: stored.codec, audioCodec: stored.audioCodec, font: stored.font,
-                sizeBytes: stored.sizeBytes, expiresAt: video.map { TaskView.timestamp(min($0.expiresAt, thumbnail?.expiresAt ?? $0.expiresAt)) }
-            )
+        if let stored = task.result, let keys = Self.resultKeys(stored) {
+            let video = try keys.video.map(sign)
+            let thumbnail = try keys.thumbnail.map(sign)
+            result = TaskView.ResultView(stored, videoURL: video?.url, thumbnailURL: thumbnail?.url, expiresAt: Self.expiry(video: video, thumbnail: thumbnail))
         }
         return TaskView(task, queuePosition: position, result: result)
     }
 
-    private func sign(_ key: ObjectKey) throws -> SignedURLCache.Signed {
+    /// The objects a stored result has URLs for: none once retention expired it (no URLs that
+    /// would lead nowhere); `nil` for a result whose video key is unusable.
+    static func resultKeys(_ stored: TaskResult) -> (video: ObjectKey?, thumbnail: ObjectKey?)? {
+        guard let video = try? ObjectKey(stored.videoKey) else { return nil }
+        guard stored.expiredAt == nil else { return (nil, nil) }
+        return (video, stored.thumbnailKey.flatMap { try? ObjectKey($0) })
+    }
+
+    /// `expires_at` of a result: when the first of its URLs stops working.
+    static func expiry(video: SignedURLCache.Signed?, thumbnail: SignedURLCache.Signed?) -> String? {
+        video.map { TaskView.timestamp(min($0.expiresAt, thumbnail?.expiresAt ?? $0.expiresAt)) }
+    }
+
+    /// A URL for `key`: reused from ``signedURLs`` while it has half its life left, else signed now.
+    func sign(_ key: ObjectKey) throws -> SignedURLCache.Signed {
         if let signedURLs { return try signedURLs.url(for: key, objects: objects) }
         return SignedURLCache.Signed(
             url: try objects.presignedGet(key, expiresIn: urlExpirySeconds).absoluteString, expiresAt: Date().addingTimeInterval(urlExpirySeconds)

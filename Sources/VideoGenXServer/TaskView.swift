@@ -81,6 +81,22 @@ struct TaskView: Encodable, Sendable {
         var sizeBytes: Int
         var expiresAt: String?
 
+        /// The view of `stored` with the given URLs and expiry (`nil` when it has none).
+        init(_ stored: TaskResult, videoURL: String?, thumbnailURL: String?, expiresAt: String?) {
+            expired = stored.expiredAt != nil
+            self.videoURL = videoURL
+            self.thumbnailURL = thumbnailURL
+            duration = stored.durationSeconds
+            width = stored.width
+            height = stored.height
+            fps = stored.fps
+            codec = stored.codec
+            audioCodec = stored.audioCodec
+            font = stored.font
+            sizeBytes = stored.sizeBytes
+            self.expiresAt = expiresAt
+        }
+
         enum CodingKeys: String, CodingKey {
             case expired, videoURL = "video_url", thumbnailURL = "thumbnail_url", duration, width, height, fps, codec
             case audioCodec = "audio_codec", font

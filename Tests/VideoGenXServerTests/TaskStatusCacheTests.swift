@@ -88,4 +88,52 @@ struct TaskStatusCacheTests {
         #expect(second.expiresAt == clock.now().addingTimeInterval(1800) && second.expiresAt.timeIntervalSince(clock.now()) >= 900)
         #expect(try cache.url(for: try ObjectKey("videos/b.mp4"), objects: objects).url != second.url)
     }
+
+    @Test("a task's response template renders byte for byte what encoding its view gives: processing, succeeded with and without thumbnail, expired, failed, cancelled; none for a queued task")
+    func templateMatchesEncoding() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-template-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteTaskStore(path: directory.appendingPathComponent("tasks.sqlite").path, durability: .normal)
+        let spec = try GenerationRequest(text: #"a "quoted" prompt \ with / slashes, ünïcode"#, params: .init(duration: 15, steps: 20)).validated()
+        func claimed() async throws -> TaskRecord {
+            _ = try await store.create(NewTask(userID: "u", request: spec))
+            return try #require(try await store.claim(worker: "w", capacity: 1, leaseSeconds: 30).first)
+        }
+        let queued = try await store.create(NewTask(userID: "u", request: spec)).task
+        #expect(TaskViewTemplate(queued) == nil)
+        _ = try await store.cancel(queued.id, userID: "u")
+        let processing = try await claimed()
+        var records = [try #require(try await store.get(queued.id)), processing]
+        for thumbnail in ["thumbs/a.jpg", nil] {
+            let task = try await claimed()
+            records.append(try await store.complete(task.id, token: task.fencingToken, result: TaskResult(
+                videoKey: "videos/\(task.id).mp4", thumbnailKey: thumbnail, durationSeconds: 15, width: 1280, height: 720, fps: 24,
+                codec: "hevc", sizeBytes: 1234, audioCodec: "aac"
+            )))
+        }
+        try await store.markResultExpired(records[3].id, at: Date())
+        records[3] = try #require(try await store.get(records[3].id))
+        let failing = try await claimed()
+        records.append(try await store.fail(failing.id, token: failing.fencingToken, error: TaskFailure(code: "model_failed", message: "it \"broke\""), retryable: false))
+        let (video, thumbnail, expires) = ("https://cdn.example.com/v/a.mp4?signature=ab%2F&expires=1", "https://cdn.example.com/t.jpg?x=\"y\"", "2027-01-01T00:00:00.000Z")
+        for record in records {
+            let template = try #require(TaskViewTemplate(record), "\(record.status)")
+            var result: TaskView.ResultView?
+            if let stored = record.result, let keys = TaskPresenter.resultKeys(stored) {
+                result = TaskView.ResultView(
+                    stored, videoURL: keys.video.map { _ in video }, thumbnailURL: keys.thumbnail.map { _ in thumbnail },
+                    expiresAt: keys.video.map { _ in expires }
+                )
+            }
+            let expected = [UInt8](Envelope.bytes(data: TaskView(record, queuePosition: nil, result: result)))
+            let rendered = template.render(
+                videoURL: template.videoKey.map { _ in video }, thumbnailURL: template.thumbnailKey.map { _ in thumbnail },
+                expiresAt: template.videoKey.map { _ in expires }
+            )
+            #expect(rendered == expected, "\(record.status): \(String(decoding: rendered, as: UTF8.self))")
+        }
+        #expect(records.map(\.status) == [.cancelled, .processing, .succeeded, .succeeded, .failed])
+        #expect(TaskViewTemplate(records[3])?.videoKey == nil && TaskViewTemplate(records[4])?.thumbnailKey == nil)
+    }
 }

@@ -87,6 +87,19 @@ struct TaskRoutes {
     }
 
     private func show(_ id: TaskID, userID: String) async throws -> Response {
+        if let statusCache {
+            guard let cached = try await statusCache.lookup(id), cached.record.userID == userID else { throw APIError.taskNotFound(id.rawValue) }
+            if let template = cached.template {
+                let presenter = self.presenter
+                let video = try template.videoKey.map(presenter.sign)
+                let thumbnail = try template.thumbnailKey.map(presenter.sign)
+                let body = template.render(
+                    videoURL: video?.url, thumbnailURL: thumbnail?.url, expiresAt: TaskPresenter.expiry(video: video, thumbnail: thumbnail)
+                )
+                return Envelope.response(status: .ok, json: body)
+            }
+            return Envelope.response(status: .ok, data: try await presenter.view(cached.record))
+        }
         let task = try await ownTask(id, userID: userID)
         return Envelope.response(status: .ok, data: try await presenter.view(task))
     }

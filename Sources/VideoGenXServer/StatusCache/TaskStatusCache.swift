@@ -16,7 +16,7 @@ import VideoGenXStore
 /// Run it as a service of the API's group: ``run()`` consumes the store's events.
 public final class TaskStatusCache: Service, Sendable {
     private enum Entry {
-        case found(TaskRecord, expires: Date)
+        case found(CachedTask, expires: Date)
         case missing(expires: Date)
     }
 
@@ -52,8 +52,19 @@ public final class TaskStatusCache: Service, Sendable {
         events = store.events()
     }
 
+    /// A cached task: its record and, unless queued, its response template.
+    struct CachedTask: Sendable {
+        var record: TaskRecord
+        var template: TaskViewTemplate?
+    }
+
     /// The task `id` (`nil` when the store has none), from the cache when it holds a live entry.
     public func record(_ id: TaskID) async throws -> TaskRecord? {
+        try await lookup(id)?.record
+    }
+
+    /// ``record(_:)`` with the task's response template (built once per cached record).
+    func lookup(_ id: TaskID) async throws -> CachedTask? {
         let now = clock.now()
         let (hit, generation): (Entry?, UInt64) = state.withLock { state in
             guard let entry = state.entries.value(for: id) else { return (nil, state.generation) }
@@ -65,19 +76,19 @@ public final class TaskStatusCache: Service, Sendable {
             }
         }
         switch hit {
-        case .found(let record, _): return record
+        case .found(let cached, _): return cached
         case .missing: return nil
         case nil: break
         }
-        let record = try await store.get(id)
-        let lifetime = (record == nil ? negativeTTL : ttl) * Double.random(in: 0.9...1.1)
-        let entry: Entry = record.map { .found($0, expires: now.addingTimeInterval(lifetime)) } ?? .missing(expires: now.addingTimeInterval(lifetime))
+        let cached = try await store.get(id).map { CachedTask(record: $0, template: TaskViewTemplate($0)) }
+        let lifetime = (cached == nil ? negativeTTL : ttl) * Double.random(in: 0.9...1.1)
+        let entry: Entry = cached.map { .found($0, expires: now.addingTimeInterval(lifetime)) } ?? .missing(expires: now.addingTimeInterval(lifetime))
         state.withLock { state in
             // A change reported while the store was read may be newer than what was read.
             guard generation >= state.forgottenThrough, (state.changed[id] ?? 0) <= generation else { return }
             state.entries.set(entry, for: id)
         }
-        return record
+        return cached
     }
 
     /// Changes reported so far.
