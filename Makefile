@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEMO_PROMPT ?= a red fox running through snow
 DEMO_ARGS ?= --resolution 720P --fps 24 --duration 6 --steps 30 --seed 7
 
-.PHONY: deps model-deps model-tiny s3-deps otel-deps build serve demo test fuzz bench bench-s3 bench-telemetry bench-cluster clean
+.PHONY: deps model-deps model-tiny s3-deps otel-deps build serve demo test fuzz bench bench-s3 bench-telemetry bench-status bench-cluster clean
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -79,6 +79,11 @@ bench-s3: s3-deps
 bench-telemetry: deps otel-deps
 	$(SWIFT) build -c release --product videogenx
 	bash scripts/bench-telemetry.sh
+
+## Status reads: GET task vs GET /healthz on one serve (release build, wrk).
+bench-status: deps
+	$(SWIFT) build -c release --product videogenx
+	bash scripts/bench-status.sh
 
 ## Run the cluster benchmarks (PostgreSQL store, loadtest on one and two api processes; release build).
 bench-cluster: deps

@@ -1,6 +1,11 @@
 # Shared by the benchmark scripts that run release `serve` processes on loopback (sourced, not
 # run): free ports, servers started and stopped by PID, a finished task, a Bearer credential,
-# medians. The caller sets `bin` and `work` (a scratch folder) before calling these.
+# medians, wrk rounds (ROUNDS, default 5, of SECONDS_PER_ROUND s, default 5). The caller sets
+# `work` (a scratch folder) before sourcing this.
+bin=.build/release/videogenx
+rounds=${ROUNDS:-5}
+seconds=${SECONDS_PER_ROUND:-5}
+command -v wrk >/dev/null || apt-get install -y -q --no-install-recommends wrk >/dev/null
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }

@@ -7,10 +7,6 @@
 # The server listens on a loopback port chosen here and is stopped (by PID) at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=.build/release/videogenx
-rounds=${ROUNDS:-5}
-seconds=${SECONDS_PER_ROUND:-5}
-command -v wrk >/dev/null || apt-get install -y -q --no-install-recommends wrk >/dev/null
 work=$(mktemp -d /tmp/vgx-bench-status.XXXXXX)
 source scripts/bench-lib.sh
 

@@ -8,10 +8,6 @@
 # Servers listen on loopback ports chosen here and are stopped (by PID) at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=.build/release/videogenx
-rounds=${ROUNDS:-5}
-seconds=${SECONDS_PER_ROUND:-5}
-command -v wrk >/dev/null || apt-get install -y -q --no-install-recommends wrk >/dev/null
 bash scripts/install-otel-deps.sh
 work=$(mktemp -d /tmp/vgx-bench-telemetry.XXXXXX)
 source scripts/bench-lib.sh
