@@ -5,17 +5,25 @@ import FoundationNetworking
 import Synchronization
 import VideoGenXCore
 
-/// Drives a running server over its real HTTP API: `requests` submissions with at most
-/// `concurrency` in flight, timing each; optionally follows the first tasks to their end.
+/// Drives a running server over its real HTTP API: `requests` submissions (or reads) with at
+/// most `concurrency` in flight, timing each; optionally follows the first tasks to their end.
 public struct LoadTest: Sendable {
+    /// What each request does.
+    public enum Operation: Sendable {
+        /// `POST /api/v1/video/generate` with this JSON body.
+        case submit(Data)
+        /// `GET` of this path (signed when the test has credentials).
+        case read(String)
+    }
+
     /// Base URL of the server.
     public var server: URL
     /// Submissions in flight at once.
     public var concurrency: Int
     /// Submissions in all.
     public var requests: Int
-    /// The POST body of each submission.
-    public var body: Data
+    /// What each request does (submissions unless set otherwise).
+    public var operation: Operation
     /// How many of the accepted tasks to follow to their end (0 = none).
     public var follow: Int
     /// The API key the requests are signed with.
@@ -30,7 +38,7 @@ public struct LoadTest: Sendable {
         self.server = server
         self.concurrency = concurrency
         self.requests = requests
-        self.body = body
+        operation = .submit(body)
         self.follow = follow
     }
 
@@ -38,7 +46,7 @@ public struct LoadTest: Sendable {
     public struct Report: Sendable {
         /// Wall time of the submission phase.
         public var seconds: Double
-        /// Submissions answered 202 (or 200).
+        /// Requests answered 202 (or 200).
         public var accepted: Int
         /// Answers by HTTP status (0 = no answer).
         public var statuses: [Int: Int]
@@ -63,14 +71,17 @@ public struct LoadTest: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let results = ResultLog()
-        let body = self.body
+        let operation = self.operation
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = 0
             func launch() {
                 let client = nodes[next % nodes.count]
                 group.addTask {
                     let sent = clock.now
-                    let reply = try? await client.send("POST", "/api/v1/video/generate", json: body)
+                    let reply = switch operation {
+                    case .submit(let body): try? await client.send("POST", "/api/v1/video/generate", json: body)
+                    case .read(let path): try? await client.send("GET", path)
+                    }
                     let latency = (clock.now - sent).seconds
                     let id = reply?.data?["task_id"] as? String
                     results.append(Submission(status: reply?.status ?? 0, latency: latency, id: id, submitted: sent))

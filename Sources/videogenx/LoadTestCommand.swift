@@ -33,6 +33,9 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Also measure the task store's raw insert rate on a temporary database.")
     var compareStore = true
 
+    @Option(name: .customLong("read"), help: "Instead of submitting, read this task (signed GET /api/v1/video/task/ID) and then GET /healthz as many times, and report both rates and their ratio.")
+    var readTask: String?
+
     @OptionGroup var server: ServerOptions
 
     func run() async throws {
@@ -52,6 +55,10 @@ struct LoadTestCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             others.append(url)
+        }
+        if let readTask {
+            try await compareReads(of: readTask, client: client)
+            return
         }
         let body = Data(#"{"text":"load test","params":{"resolution":"\#(resolution)","duration":\#(duration),"steps":20}}"#.utf8)
         var test = LoadTest(
@@ -77,5 +84,23 @@ struct LoadTestCommand: AsyncParsableCommand {
                              insert.store.median, insert.raw.median, report.acceptedPerSecond / insert.store.median))
             }
         }
+    }
+
+    /// `--read`: signed reads of one task against `/healthz` of the same server, same client.
+    private func compareReads(of id: String, client: APIClient) async throws {
+        var reads = LoadTest(server: client.baseURL, concurrency: concurrency, requests: requests, body: Data(), follow: 0, credentials: client.credentials)
+        reads.operation = .read("/api/v1/video/task/\(id)")
+        var health = LoadTest(server: client.baseURL, concurrency: concurrency, requests: requests, body: Data(), follow: 0)
+        health.operation = .read("/healthz")
+        let read = try await reads.run()
+        let healthz = try await health.run()
+        for (name, report) in [("GET task (signed)", read), ("GET /healthz", healthz)] {
+            print(String(
+                format: "%@: %d requests, concurrency %d: %d ok in %.2f s = %.0f/s; latency p50 %.1f ms, p99 %.1f ms; statuses %@",
+                name, requests, concurrency, report.accepted, report.seconds, report.acceptedPerSecond, report.latency(0.5) * 1000,
+                report.latency(0.99) * 1000, report.statuses.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+            ))
+        }
+        print(String(format: "ratio task/healthz %.3f", read.acceptedPerSecond / max(healthz.acceptedPerSecond, 1e-9)))
     }
 }
