@@ -7,30 +7,56 @@ import Glibc
 /// server-side fetch must never reach: loopback, private, carrier-grade NAT, link-local (and so
 /// the cloud metadata service at 169.254.169.254), unique-local, multicast and reserved ranges —
 /// unless the host is on the allowlist (tests and trusted internal services).
+///
+/// A fetch connects to the address that was checked (``Verdict/allowed(pins:)``, an
+/// AsyncHTTPClient `dnsOverride`), not to what a second lookup answers: a name that flips from a
+/// public to a private address between the check and the connection (DNS rebinding) does not
+/// get through.
 public struct URLGuard: Sendable {
+    /// Looks a host up: every address it resolves to (IP literals resolve to themselves).
+    public typealias Resolver = @Sendable (String) async -> [[UInt8]]
+
     /// Hosts (names or IP literals, compared case-insensitively) that may be private. Default none.
     public var allowlist: Set<String>
+    private let resolver: Resolver
 
-    /// Creates a guard with an allowlist.
-    public init(allowlist: [String] = []) {
+    /// Creates a guard with an allowlist; `resolver` is getaddrinfo unless a test gives another.
+    public init(allowlist: [String] = [], resolver: @escaping Resolver = { await URLGuard.resolve($0) }) {
         self.allowlist = Set(allowlist.map { $0.lowercased() })
+        self.resolver = resolver
+    }
+
+    /// What the guard says of a URL.
+    public enum Verdict: Sendable, Equatable {
+        /// Not to be fetched, and why.
+        case refused(String)
+        /// May be fetched by connecting through `pins` (host → the checked address; empty for
+        /// allowlisted hosts and IP literals, which need no lookup).
+        case allowed(pins: [String: String])
     }
 
     /// Why `text` may not be fetched, or `nil` when it may.
     public func problem(with text: String) async -> String? {
+        if case .refused(let reason) = await verdict(for: text) { return reason }
+        return nil
+    }
+
+    /// Whether `text` may be fetched, and the address a fetch must connect to.
+    public func verdict(for text: String) async -> Verdict {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
               let host = url.host, !host.isEmpty
         else {
-            return "must be an absolute http(s) URL"
+            return .refused("must be an absolute http(s) URL")
         }
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        if allowlist.contains(bare.lowercased()) { return nil }
-        let addresses = await Self.resolve(bare)
-        guard !addresses.isEmpty else { return "host '\(bare)' does not resolve" }
+        if allowlist.contains(bare.lowercased()) { return .allowed(pins: [:]) }
+        let addresses = await resolver(bare)
+        guard let first = addresses.first else { return .refused("host '\(bare)' does not resolve") }
         for address in addresses where Self.isForbidden(address) {
-            return "resolves to \(Self.format(address)), a loopback, private, link-local or metadata address; not allowed"
+            return .refused("resolves to \(Self.format(address)), a loopback, private, link-local or metadata address; not allowed")
         }
-        return nil
+        let literal = Self.format(first)
+        return .allowed(pins: literal == bare ? [:] : [host: literal])
     }
 
     /// An IPv4 (4 bytes) or IPv6 (16 bytes) address.
@@ -55,8 +81,8 @@ public struct URLGuard: Sendable {
             || address[0] == 0xFF // multicast
     }
 
-    /// Every address `host` resolves to (IP literals resolve to themselves).
-    static func resolve(_ host: String) async -> [Address] {
+    /// Every address `host` resolves to through getaddrinfo (IP literals resolve to themselves).
+    public static func resolve(_ host: String) async -> [[UInt8]] {
         await withCheckedContinuation { continuation in
             // getaddrinfo blocks; keep it off the cooperative thread pool.
             DispatchQueue.global().async {

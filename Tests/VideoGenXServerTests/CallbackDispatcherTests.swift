@@ -16,12 +16,13 @@ import VideoGenXTestSupport
 struct CallbackDispatcherTests {
     /// Runs a dispatcher over `f`'s store on a manual clock while `body` runs.
     func withDispatcher(
-        _ f: APIFixture, clock: ManualWallClock, allowlist: [String] = ["127.0.0.1"], _ body: @escaping @Sendable () async throws -> Void
+        _ f: APIFixture, clock: ManualWallClock, allowlist: [String] = ["127.0.0.1"],
+        resolver: @escaping URLGuard.Resolver = { await URLGuard.resolve($0) }, _ body: @escaping @Sendable () async throws -> Void
     ) async throws {
         let dispatcher = CallbackDispatcher(
             store: f.store, objects: f.objects, secrets: APIFixture.secrets,
-            configuration: CallbackConfiguration(pollSeconds: 0.02), urlAllowlist: allowlist, clock: clock,
-            logger: Logger(label: "test"), jitterUnit: { 0.5 }
+            configuration: CallbackConfiguration(timeoutSeconds: 2, pollSeconds: 0.02), urlAllowlist: allowlist, clock: clock,
+            logger: Logger(label: "test"), jitterUnit: { 0.5 }, resolver: resolver
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await dispatcher.run() }
@@ -92,6 +93,22 @@ struct CallbackDispatcherTests {
             #expect(receiver.count == 1)
             #expect(try await f.store.callbacks(of: gone.id).first?.lastStatus == 410)
             #expect(try await f.store.callbacks(of: refused.id).first?.lastError?.contains("refused") == true)
+        }
+    }
+
+    @Test("DNS rebinding: the POST goes to the address the guard checked (public, unreachable here), not to a second lookup's loopback receiver")
+    func pinsTheCheckedAddress() async throws {
+        let f = try APIFixture()
+        let receiver = WebhookReceiver()
+        try await receiver.run { port in
+            let task = try await f.store.create(NewTask(userID: "alice", request: TestSpecs.spec, callbackURL: "http://localhost:\(port)/hook")).task
+            _ = try await f.store.cancel(task.id, userID: "alice")
+            let clock = ManualWallClock(start: Date().addingTimeInterval(0.001))
+            try await withDispatcher(f, clock: clock, allowlist: [], resolver: { _ in [[203, 0, 113, 7]] }) {
+                try await eventually { try await f.store.callbacks(of: task.id).first?.attempts ?? 0 >= 1 }
+            }
+            #expect(receiver.count == 0, "the loopback receiver, which a second lookup of localhost finds, got nothing")
+            #expect(try await f.store.callbacks(of: task.id).first?.state != .delivered)
         }
     }
 }

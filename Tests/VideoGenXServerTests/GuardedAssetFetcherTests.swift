@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import Synchronization
 import Testing
 import VideoGenXCore
 import VideoGenXServer
@@ -13,10 +14,18 @@ import VideoGenXServer
 struct GuardedAssetFetcherTests {
     static let payload = ByteBuffer(bytes: Array(repeating: 0xAB, count: 4096))
 
+    /// Requests for `/ok` one server answered.
+    final class Served: Sendable {
+        let count = Atomic<Int>(0)
+    }
+
     /// Serves `/ok` (4 KiB), `/redirect` (302 to /ok), `/missing` (404), `/broken` (503) while `body` runs.
-    static func withServer(_ body: @escaping @Sendable (Int) async throws -> Void) async throws {
+    static func withServer(served: Served = Served(), _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
         let router = Router()
-        router.get("/ok") { _, _ in Response(status: .ok, body: .init(byteBuffer: payload)) }
+        router.get("/ok") { _, _ in
+            served.count.add(1, ordering: .relaxed)
+            return Response(status: .ok, body: .init(byteBuffer: payload))
+        }
         router.get("/redirect") { _, _ in Response(status: .found, headers: [.location: "/ok"]) }
         router.get("/missing") { _, _ in Response(status: .notFound) }
         router.get("/broken") { _, _ in Response(status: .serviceUnavailable) }
@@ -55,6 +64,21 @@ struct GuardedAssetFetcherTests {
             #expect(await fetch(fetcher, "\(base)/ok", maxBytes: 1000).failureCode == .tooLarge)
             let guarded = GuardedAssetFetcher(timeoutSeconds: 5)
             #expect(await fetch(guarded, "\(base)/ok").failureCode == .refused, "loopback without the allowlist")
+        }
+    }
+
+    @Test("DNS rebinding: the fetch connects to the address the guard checked, not to what a second lookup of the name answers")
+    func pinsTheCheckedAddress() async throws {
+        let served = Served()
+        try await Self.withServer(served: served) { port in
+            // The guard's lookup answers a public address (TEST-NET-3); a second lookup of
+            // `localhost` — the one AsyncHTTPClient would make — answers 127.0.0.1, where our server is.
+            let fetcher = GuardedAssetFetcher(timeoutSeconds: 2, resolver: { _ in [[203, 0, 113, 7]] })
+            let result = await fetch(fetcher, "http://localhost:\(port)/ok")
+            #expect(result.failureCode == .unreachable, "\(result)")
+            #expect(served.count.load(ordering: .relaxed) == 0, "nothing reached the loopback server")
+            #expect(await URLGuard(resolver: { _ in [[203, 0, 113, 7]] }).verdict(for: "http://localhost:\(port)/ok") == .allowed(pins: ["localhost": "203.0.113.7"]))
+            #expect(await URLGuard().verdict(for: "http://203.0.113.7/x") == .allowed(pins: [:]), "an IP literal needs no pin")
         }
     }
 }

@@ -14,18 +14,23 @@ public struct GuardedAssetFetcher: AssetFetcher {
     public var timeoutSeconds: Double
 
     /// Creates a fetcher; defaults: no allowlist, 20 s.
-    public init(allowlist: [String] = [], timeoutSeconds: Double = 20) {
-        urlGuard = URLGuard(allowlist: allowlist)
+    public init(allowlist: [String] = [], timeoutSeconds: Double = 20, resolver: @escaping URLGuard.Resolver = { await URLGuard.resolve($0) }) {
+        urlGuard = URLGuard(allowlist: allowlist, resolver: resolver)
         self.timeoutSeconds = timeoutSeconds
     }
 
     /// Downloads `url` to `destination`; see ``AssetFetcher/fetch(_:to:maxBytes:)``.
     public func fetch(_ url: String, to destination: URL, maxBytes: Int) async throws {
-        if let problem = await urlGuard.problem(with: url) {
-            throw AssetError(code: .refused, field: "", message: problem)
+        let pins: [String: String]
+        switch await urlGuard.verdict(for: url) {
+        case .refused(let problem): throw AssetError(code: .refused, field: "", message: problem)
+        case .allowed(let checked): pins = checked
         }
-        // A client of its own: the shared one follows redirects, which would bypass the guard.
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(redirectConfiguration: .disallow))
+        // A client of its own: the shared one follows redirects, which would bypass the guard,
+        // and this one connects to the address the guard checked, not to a second lookup's.
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.dnsOverride = pins
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         do {
             try await download(url, with: client, to: destination, maxBytes: maxBytes)
         } catch {

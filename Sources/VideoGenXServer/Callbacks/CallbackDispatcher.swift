@@ -38,12 +38,13 @@ public struct CallbackDispatcher<Store: TaskStore & CallbackOutbox>: Service {
     public init(
         store: Store, objects: any ObjectStore, secrets: WebhookSecrets, configuration: CallbackConfiguration = CallbackConfiguration(),
         urlExpirySeconds: Double = 1800, urlAllowlist: [String] = [], clock: any WallClock = SystemWallClock(), logger: Logger,
-        jitterUnit: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
+        jitterUnit: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
+        resolver: @escaping URLGuard.Resolver = { await URLGuard.resolve($0) }
     ) {
         self.store = store
         presenter = TaskPresenter(store: store, objects: objects, urlExpirySeconds: urlExpirySeconds)
         self.secrets = secrets
-        urlGuard = URLGuard(allowlist: urlAllowlist)
+        urlGuard = URLGuard(allowlist: urlAllowlist, resolver: resolver)
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
@@ -52,17 +53,21 @@ public struct CallbackDispatcher<Store: TaskStore & CallbackOutbox>: Service {
 
     /// Runs until cancelled or shut down gracefully.
     public func run() async throws {
-        let timeout = TimeAmount.milliseconds(Int64(configuration.timeoutSeconds * 1000))
-        let client = HTTPClient(
-            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-            configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: timeout, read: timeout))
-        )
+        let client = makeClient(dnsOverride: [:])
         do {
             try await cancelWhenGracefulShutdown { try await dispatchLoop(client) }
         } catch is CancellationError {
             // Shutting down.
         }
         try await client.shutdown()
+    }
+
+    /// A client that follows no redirects, with the configured timeouts, connecting through `dnsOverride`.
+    private func makeClient(dnsOverride: [String: String]) -> HTTPClient {
+        let timeout = TimeAmount.milliseconds(Int64(configuration.timeoutSeconds * 1000))
+        var settings = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: timeout, read: timeout))
+        settings.dnsOverride = dnsOverride
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
     }
 
     private func dispatchLoop(_ client: HTTPClient) async throws {
@@ -114,8 +119,10 @@ public struct CallbackDispatcher<Store: TaskStore & CallbackOutbox>: Service {
     }
 
     private func attempt(_ delivery: CallbackDelivery, client: HTTPClient) async -> CallbackAttemptOutcome {
-        if let problem = await urlGuard.problem(with: delivery.url) {
-            return .abandon(status: nil, error: "callback_url refused: \(problem)")
+        let pins: [String: String]
+        switch await urlGuard.verdict(for: delivery.url) {
+        case .refused(let problem): return .abandon(status: nil, error: "callback_url refused: \(problem)")
+        case .allowed(let checked): pins = checked
         }
         let body: Data
         let task: TaskRecord
@@ -149,6 +156,15 @@ public struct CallbackDispatcher<Store: TaskStore & CallbackOutbox>: Service {
             request.headers.add(name: name, value: value)
         }
         request.body = .bytes(ByteBuffer(bytes: body))
+        // A receiver reached by name gets a client pinned to the address the guard checked.
+        let pinned = pins.isEmpty ? nil : makeClient(dnsOverride: pins)
+        let outcome = await post(request, with: pinned ?? client, delivery: delivery, span: span)
+        try? await pinned?.shutdown()
+        return outcome
+    }
+
+    /// Sends the signed POST and turns the answer into an outcome.
+    private func post(_ request: HTTPClientRequest, with client: HTTPClient, delivery: CallbackDelivery, span: any Span) async -> CallbackAttemptOutcome {
         do {
             let response = try await client.execute(request, timeout: .milliseconds(Int64(configuration.timeoutSeconds * 1000)))
             _ = try? await response.body.collect(upTo: 64 * 1024)
