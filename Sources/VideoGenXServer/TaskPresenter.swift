@@ -42,8 +42,6 @@ struct TaskPresenter: Sendable {
     /// A URL for `key`: reused from ``signedURLs`` while it has half its life left, else signed now.
     func sign(_ key: ObjectKey) throws -> SignedURLCache.Signed {
         if let signedURLs { return try signedURLs.url(for: key, objects: objects) }
-        return SignedURLCache.Signed(
-            url: try objects.presignedGet(key, expiresIn: urlExpirySeconds).absoluteString, expiresAt: Date().addingTimeInterval(urlExpirySeconds)
-        )
+        return try SignedURLCache.sign(key, objects: objects, lifetime: urlExpirySeconds, at: Date())
     }
 }

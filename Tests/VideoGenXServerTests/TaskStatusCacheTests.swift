@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 import VideoGenXCore
 import VideoGenXObjects
@@ -12,12 +11,6 @@ import VideoGenXTestSupport
 /// bounded by its TTL.
 @Suite("Task status cache")
 struct TaskStatusCacheTests {
-    final class SettableClock: WallClock {
-        private let date = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
-        func now() -> Date { date.withLock { $0 } }
-        func advance(_ seconds: TimeInterval) { date.withLock { $0.addTimeInterval(seconds) } }
-    }
-
     @Test("the LRU dictionary forgets the least recently used entry, and a read counts as use")
     func lruOrder() {
         var lru = LRUDictionary<String, Int>(capacity: 2)
@@ -44,7 +37,7 @@ struct TaskStatusCacheTests {
         // not told about (nobody runs the first's change poll).
         let store = try SQLiteTaskStore(path: path, durability: .normal)
         let elsewhere = try SQLiteTaskStore(path: path, durability: .normal)
-        let clock = SettableClock()
+        let clock = ManualWallClock()
         let cache = TaskStatusCache(store: store, capacity: 100, ttl: 60, negativeTTL: 300, clock: clock)
         let spec = try GenerationRequest(text: "x", params: .init(duration: 15, steps: 20)).validated()
         try await withThrowingTaskGroup { group in
@@ -54,7 +47,7 @@ struct TaskStatusCacheTests {
             #expect(try await cache.record(quiet.id)?.status == .queued)
             _ = try await elsewhere.cancel(quiet.id, userID: "u")
             #expect(try await cache.record(quiet.id)?.status == .queued, "served from memory: the change was not reported here")
-            clock.advance(67)
+            clock.advance(by: 67)
             #expect(try await cache.record(quiet.id)?.status == .cancelled, "past the TTL (60 s + 10 %) it is read again")
 
             let told = try await store.create(NewTask(userID: "u", request: spec)).task
@@ -72,7 +65,7 @@ struct TaskStatusCacheTests {
 
     @Test("a signed result URL is reused while at least half its life is left, then signed again; its expiry is the one reported")
     func signedURLReuse() throws {
-        let clock = SettableClock()
+        let clock = ManualWallClock()
         let signer = try URLSigner(secret: Array(repeating: 3, count: 32))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-urls-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -81,9 +74,9 @@ struct TaskStatusCacheTests {
         let key = try ObjectKey("videos/a.mp4")
         let first = try cache.url(for: key, objects: objects)
         #expect(first.expiresAt == clock.now().addingTimeInterval(1800))
-        clock.advance(900)
+        clock.advance(by: 900)
         #expect(try cache.url(for: key, objects: objects).url == first.url, "900 s left: still reused")
-        clock.advance(1)
+        clock.advance(by: 1)
         let second = try cache.url(for: key, objects: objects)
         #expect(second.expiresAt == clock.now().addingTimeInterval(1800) && second.expiresAt.timeIntervalSince(clock.now()) >= 900)
         #expect(try cache.url(for: try ObjectKey("videos/b.mp4"), objects: objects).url != second.url)

@@ -87,21 +87,15 @@ struct TaskRoutes {
     }
 
     private func show(_ id: TaskID, userID: String) async throws -> Response {
-        if let statusCache {
-            guard let cached = try await statusCache.lookup(id), cached.record.userID == userID else { throw APIError.taskNotFound(id.rawValue) }
-            if let template = cached.template {
-                let presenter = self.presenter
-                let video = try template.videoKey.map(presenter.sign)
-                let thumbnail = try template.thumbnailKey.map(presenter.sign)
-                let body = template.render(
-                    videoURL: video?.url, thumbnailURL: thumbnail?.url, expiresAt: TaskPresenter.expiry(video: video, thumbnail: thumbnail)
-                )
-                return Envelope.response(status: .ok, json: body)
-            }
-            return Envelope.response(status: .ok, data: try await presenter.view(cached.record))
+        let task = try await own(id, userID: userID)
+        let presenter = self.presenter
+        guard let template = task.template else {
+            return Envelope.response(status: .ok, data: try await presenter.view(task.record))
         }
-        let task = try await ownTask(id, userID: userID)
-        return Envelope.response(status: .ok, data: try await presenter.view(task))
+        let video = try template.videoKey.map(presenter.sign)
+        let thumbnail = try template.thumbnailKey.map(presenter.sign)
+        let body = template.render(videoURL: video?.url, thumbnailURL: thumbnail?.url, expiresAt: TaskPresenter.expiry(video: video, thumbnail: thumbnail))
+        return Envelope.response(status: .ok, json: body)
     }
 
     private func cancel(_ id: TaskID, userID: String) async throws -> Response {
@@ -173,11 +167,16 @@ struct TaskRoutes {
         return id
     }
 
-    /// The caller's task (through the status cache when there is one); another user's task is
-    /// reported exactly like a missing one.
+    /// The caller's task.
     private func ownTask(_ id: TaskID, userID: String) async throws -> TaskRecord {
-        let task = if let statusCache { try await statusCache.record(id) } else { try await store.get(id) }
-        guard let task, task.userID == userID else { throw APIError.taskNotFound(id.rawValue) }
+        try await own(id, userID: userID).record
+    }
+
+    /// The caller's task with its response template, through the status cache when there is one
+    /// (no template without it); another user's task is reported exactly like a missing one.
+    private func own(_ id: TaskID, userID: String) async throws -> TaskStatusCache.CachedTask {
+        let task = if let statusCache { try await statusCache.lookup(id) } else { try await store.get(id).map { TaskStatusCache.CachedTask(record: $0) } }
+        guard let task, task.record.userID == userID else { throw APIError.taskNotFound(id.rawValue) }
         return task
     }
 

@@ -30,8 +30,13 @@ final class SignedURLCache: Sendable {
         if let cached = entries.withLock({ $0.value(for: key.rawValue) }), cached.expiresAt.timeIntervalSince(now) >= lifetime / 2 {
             return cached
         }
-        let signed = Signed(url: try objects.presignedGet(key, expiresIn: lifetime).absoluteString, expiresAt: now.addingTimeInterval(lifetime))
+        let signed = try Self.sign(key, objects: objects, lifetime: lifetime, at: now)
         entries.withLock { $0.set(signed, for: key.rawValue) }
         return signed
+    }
+
+    /// A URL for `key` signed at `now` for `lifetime` seconds, and its expiry.
+    static func sign(_ key: ObjectKey, objects: any ObjectStore, lifetime: TimeInterval, at now: Date) throws -> Signed {
+        Signed(url: try objects.presignedGet(key, expiresIn: lifetime).absoluteString, expiresAt: now.addingTimeInterval(lifetime))
     }
 }

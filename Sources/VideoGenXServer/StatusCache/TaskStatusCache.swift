@@ -55,7 +55,7 @@ public final class TaskStatusCache: Service, Sendable {
     /// A cached task: its record and, unless queued, its response template.
     struct CachedTask: Sendable {
         var record: TaskRecord
-        var template: TaskViewTemplate?
+        var template: TaskViewTemplate? = nil
     }
 
     /// The task `id` (`nil` when the store has none), from the cache when it holds a live entry.

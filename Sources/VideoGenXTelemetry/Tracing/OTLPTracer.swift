@@ -43,8 +43,7 @@ public final class OTLPTracer: Tracer, Sendable {
     /// The OpenTelemetry TraceIdRatioBased rule: the low 64 bits of the id against the ratio.
     private func sampled(_ traceID: TraceID) -> Bool {
         guard threshold != .max else { return true }
-        let bytes = traceID.bytes
-        let low = [bytes.8, bytes.9, bytes.10, bytes.11, bytes.12, bytes.13, bytes.14, bytes.15].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let low = withUnsafeBytes(of: traceID.bytes) { UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
         return low < threshold
     }
 
