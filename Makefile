@@ -42,10 +42,10 @@ demo: build
 ## manual clock took 62 s). 4 keeps the cores busy and the run as long (6m13s against 5m57s).
 TEST_WIDTH ?= 4
 
-## Run the whole test suite, beside a throwaway PostgreSQL cluster (scripts/with-postgres.sh) and
-## an S3-compatible server (moto with signature checking, scripts/with-s3.sh).
+## Run the whole test suite, beside a throwaway PostgreSQL cluster (scripts/with-postgres.sh), an
+## S3-compatible server (moto with signature checking, scripts/with-s3.sh) and Redis (scripts/with-redis.sh).
 test: deps model-deps s3-deps otel-deps
-	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) bash scripts/with-postgres.sh bash scripts/with-s3.sh $(SWIFT) test
+	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) bash scripts/with-postgres.sh bash scripts/with-s3.sh bash scripts/with-redis.sh $(SWIFT) test
 
 ## Install the tracing test's OTLP receiver side (opentelemetry-proto) in .venv-otel.
 otel-deps:

@@ -111,8 +111,6 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: sharedSettings
         ),
@@ -138,6 +136,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: sharedSettings
+        ),
+        .target(
+            name: "VideoGenXCacheRedis",
+            dependencies: [
+                "VideoGenXCore", "VideoGenXStore", "VideoGenXServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: sharedSettings
         ),
@@ -188,7 +199,7 @@ let package = Package(
             name: "VideoGenXPlatform",
             dependencies: [
                 "VideoGenXClient", "VideoGenXCore", "VideoGenXInference", "VideoGenXMedia", "VideoGenXStore", "VideoGenXObjects", "VideoGenXObjectsS3",
-                "VideoGenXStoreSQLite", "VideoGenXStorePostgres", "VideoGenXScheduler", "VideoGenXServer", "VideoGenXONNX",
+                "VideoGenXStoreSQLite", "VideoGenXStorePostgres", "VideoGenXScheduler", "VideoGenXServer", "VideoGenXONNX", "VideoGenXCacheRedis",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -303,6 +314,16 @@ let package = Package(
             swiftSettings: sharedSettings
         ),
         .testTarget(
+            name: "VideoGenXCacheRedisTests",
+            dependencies: [
+                "VideoGenXCacheRedis", "VideoGenXServer", "VideoGenXStore", "VideoGenXStoreSQLite", "VideoGenXCore", "VideoGenXTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: sharedSettings
+        ),
+        .testTarget(
             name: "VideoGenXServerTests",
             dependencies: [
                 "VideoGenXServer", "VideoGenXStore", "VideoGenXStoreSQLite", "VideoGenXObjects", "VideoGenXCore",
@@ -316,7 +337,7 @@ let package = Package(
         .testTarget(
             name: "VideoGenXPlatformTests",
             dependencies: [
-                "VideoGenXPlatform", "VideoGenXClient", "VideoGenXMedia", "VideoGenXServer", "VideoGenXTestSupport",
+                "VideoGenXPlatform", "VideoGenXClient", "VideoGenXMedia", "VideoGenXServer", "VideoGenXTestSupport", "VideoGenXCacheRedis",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),

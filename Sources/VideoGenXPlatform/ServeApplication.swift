@@ -1,9 +1,10 @@
-import VideoGenXCore
 import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
 import UnixSignals
+import VideoGenXCacheRedis
+import VideoGenXCore
 import VideoGenXInference
 import VideoGenXMedia
 import VideoGenXObjects
@@ -131,7 +132,9 @@ public enum ServeApplication {
                 logger: logger
             ))
         } else {
-            let access = try AccessSetup(configuration, credentials: stores.credentials, logger: logger)
+            let shared = configuration.cacheURL.map { SharedCache(url: $0, logger: logger) }
+            if let shared { services.append(shared.client) }
+            let access = try AccessSetup(configuration, credentials: shared?.credentials(over: stores.credentials) ?? stores.credentials, logger: logger)
             try await access.ensureAdminKey()
             var deviceStatuses: (@Sendable () -> [DeviceStatus])?
             if let monitor {
@@ -139,11 +142,12 @@ public enum ServeApplication {
             }
             var server = configuration.server
             server.publicBaseURL = configuration.baseURL
-            let statusCache = configuration.statusCacheEntries > 0 ? TaskStatusCache(store: store, capacity: configuration.statusCacheEntries) : nil
+            let statusCache = configuration.statusCacheEntries > 0
+                ? TaskStatusCache(store: store, capacity: configuration.statusCacheEntries, shared: shared?.tasks) : nil
             if let statusCache { services.append(statusCache) }
             let api = VideoAPI(
                 store: store, objects: objects, signer: signer, configuration: server, webhookSecrets: secrets,
-                authenticator: access.authenticator, workerProblem: { runsWorker ? health.problem : nil },
+                authenticator: access.authenticator, rateLimiter: shared?.rateLimiter ?? InMemoryRateLimiter(), workerProblem: { runsWorker ? health.problem : nil },
                 deviceStatuses: deviceStatuses, modelStatuses: { caches.flatMap(\.statuses) }, metrics: exposition,
                 statusCache: statusCache
             )

@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import Logging
+import VideoGenXCacheRedis
 import VideoGenXCore
 import VideoGenXInference
 import VideoGenXScheduler
@@ -25,7 +26,7 @@ extension ServeConfiguration {
         ("limits.steps_min", "20"), ("limits.steps_max", "100"), ("limits.resolutions", "720P,1080P,4K"),
         ("limits.fps", "24,30"),
         ("api.url_expiry_seconds", "1800"), ("api.max_page_size", "100"), ("api.max_in_flight", "100"),
-        ("api.max_pending_per_user", "100"), ("api.max_queue_depth", "10000"), ("cache.max_entries", "10000"),
+        ("api.max_pending_per_user", "100"), ("api.max_queue_depth", "10000"), ("cache.max_entries", "10000"), ("cache.url", "(none: in process)"),
         ("security.url_allowlist", "(none)"), ("security.allow_bearer", "false"), ("security.timestamp_tolerance_seconds", "300"),
         ("security.secrets_key_file", "<data_dir>/secrets.key"),
         ("tiers.free.requests_per_second", "10"), ("tiers.free.burst", "20"), ("tiers.paid.requests_per_second", "100"),
@@ -66,6 +67,13 @@ extension ServeConfiguration {
         logLevel = Logger.Level(rawValue: try values.choice("log.level", default: "info", from: levels)) ?? .info
         metricsEnabled = try values.bool("metrics.enabled", default: true)
         statusCacheEntries = try values.int("cache.max_entries", default: 10_000, in: 0...10_000_000)
+        if let url = values.optionalString("cache.url"), !url.isEmpty {
+            do {
+                cacheURL = try RedisURL(url)
+            } catch {
+                throw ConfigurationError(key: "cache.url", reason: "\(error.description); expected redis://[[user]:password@]host[:port][/db]")
+            }
+        }
         tracing = try Self.tracing(values)
         logFormat = LogFormat(rawValue: try values.choice("log.format", default: "json", from: LogFormat.allCases.map(\.rawValue))) ?? .json
 

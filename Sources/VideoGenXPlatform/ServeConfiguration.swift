@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import VideoGenXCacheRedis
 import VideoGenXCore
 import VideoGenXScheduler
 import VideoGenXServer
@@ -33,6 +34,9 @@ public struct ServeConfiguration: Sendable {
     public var metricsEnabled = true
     /// Tasks the API's status cache holds (`cache.max_entries`); 0 turns it off.
     public var statusCacheEntries = 10_000
+    /// The Redis that API nodes share for status reads, rate limits and nonces (`cache.url`,
+    /// `redis://…`); `nil`, the default, keeps all three in process.
+    public var cacheURL: RedisURL?
     /// Where spans are exported (`otel.endpoint`, `otel.service_name`, `otel.sampling_ratio`);
     /// `nil`, the default, records no traces.
     public var tracing: TracingSettings?

@@ -2,7 +2,7 @@ import Foundation
 import VideoGenXCore
 
 /// A task as the store holds it: request, queue state, lease, progress and outcome.
-public struct TaskRecord: Sendable, Hashable {
+public struct TaskRecord: Sendable, Hashable, Codable {
     /// Public identifier.
     public var id: TaskID
     /// Owner.

@@ -58,6 +58,7 @@ public enum MetricCatalogue {
         "videogenx_object_store_operation_duration_seconds": Entry(help: "Object store operation latency, by operation.", buckets: storageBuckets),
         "videogenx_object_store_bytes_total": Entry(help: "Bytes moved to (put) and from (get) the object store."),
         "videogenx_object_store_errors_total": Entry(help: "Object store operations that threw, by operation."),
+        "videogenx_redis_fallbacks_total": Entry(help: "Times a use of the shared Redis (cache, rate_limit, nonce) fell back because Redis did not answer."),
         "videogenx_upload_spool_entries": Entry(help: "Finished tasks whose files wait in the upload spool."),
         // Process (the standard names of Prometheus' client libraries)
         "process_cpu_seconds_total": Entry(help: "Total user and system CPU time spent in seconds."),

@@ -27,6 +27,15 @@ public struct GCRA: Sendable, Hashable {
         public var retryAfter: Double
         /// Seconds until the bucket is full again.
         public var resetAfter: Double
+
+        /// A decision made elsewhere (a shared limiter's script).
+        public init(allowed: Bool, tat: Date, remaining: Int, retryAfter: Double, resetAfter: Double) {
+            self.allowed = allowed
+            self.tat = tat
+            self.remaining = remaining
+            self.retryAfter = retryAfter
+            self.resetAfter = resetAfter
+        }
     }
 
     /// Decides a request at `now`.

@@ -13,6 +13,10 @@ import VideoGenXStore
 /// changes no event reports (a result expired by retention). Queue positions and result URLs are
 /// not cached: the presenter computes and signs them for every response.
 ///
+/// With a ``SharedTaskCache`` (Redis, `cache.url`), a miss here asks it before the store, and a
+/// record read from the store is offered to it; every node removes a task from it on each event
+/// it hears, and a fill is undone when an event arrived while it was written.
+///
 /// Run it as a service of the API's group: ``run()`` consumes the store's events.
 public final class TaskStatusCache: Service, Sendable {
     private enum Entry {
@@ -38,12 +42,18 @@ public final class TaskStatusCache: Service, Sendable {
     private let negativeTTL: TimeInterval
     private let state: Mutex<State>
     private let events: AsyncStream<TaskEvent>
+    private let shared: (any SharedTaskCache)?
+    private let handled = Atomic<Int>(0)
     /// Most recently changed tasks remembered to reject stale fills.
     private static let changedMemory = 4096
 
     /// A cache of at most `capacity` tasks over `store`, subscribed to its events from now on.
-    public init(store: any TaskStore, capacity: Int, ttl: TimeInterval = 60, negativeTTL: TimeInterval = 300, clock: any WallClock = SystemWallClock()) {
+    public init(
+        store: any TaskStore, capacity: Int, ttl: TimeInterval = 60, negativeTTL: TimeInterval = 300, clock: any WallClock = SystemWallClock(),
+        shared: (any SharedTaskCache)? = nil
+    ) {
         self.store = store
+        self.shared = shared
         self.capacity = max(capacity, 1)
         self.clock = clock
         self.ttl = ttl
@@ -80,19 +90,47 @@ public final class TaskStatusCache: Service, Sendable {
         case .missing: return nil
         case nil: break
         }
-        let cached = try await store.get(id).map { CachedTask(record: $0, template: TaskViewTemplate($0)) }
+        let record: TaskRecord?
+        var fromShared = false
+        switch await shared?.entry(for: id) {
+        case .found(let sharedRecord):
+            record = sharedRecord
+            fromShared = true
+        case .missing:
+            record = nil
+            fromShared = true
+        case nil:
+            record = try await store.get(id)
+        }
+        let cached = record.map { CachedTask(record: $0, template: TaskViewTemplate($0)) }
         let lifetime = (cached == nil ? negativeTTL : ttl) * Double.random(in: 0.9...1.1)
         let entry: Entry = cached.map { .found($0, expires: now.addingTimeInterval(lifetime)) } ?? .missing(expires: now.addingTimeInterval(lifetime))
-        state.withLock { state in
-            // A change reported while the store was read may be newer than what was read.
-            guard generation >= state.forgottenThrough, (state.changed[id] ?? 0) <= generation else { return }
+        // A change reported while the store was read may be newer than what was read.
+        let current = state.withLock { state in
+            guard Self.unchanged(id, since: generation, in: state) else { return false }
             state.entries.set(entry, for: id)
+            return true
+        }
+        if current, let shared, !fromShared {
+            await shared.store(record.map(SharedTaskEntry.found) ?? .missing, for: id, ttl: lifetime)
+            // An event heard while it was written may have removed the shared entry before the
+            // write landed: remove it again (every node removes on every event it hears).
+            if !isCurrent(id, since: generation) { await shared.remove(id) }
         }
         return cached
     }
 
-    /// Changes reported so far.
-    var changesSeen: UInt64 { state.withLock { $0.generation } }
+    /// Whether no change to `id` has been reported since `generation`.
+    private func isCurrent(_ id: TaskID, since generation: UInt64) -> Bool {
+        state.withLock { Self.unchanged(id, since: generation, in: $0) }
+    }
+
+    private static func unchanged(_ id: TaskID, since generation: UInt64, in state: State) -> Bool {
+        generation >= state.forgottenThrough && (state.changed[id] ?? 0) <= generation
+    }
+
+    /// Store events handled so far (the task dropped here and from the shared level).
+    package var changesSeen: Int { handled.load(ordering: .relaxed) }
 
     /// Drops task `id` (a change to it was reported).
     public func invalidate(_ id: TaskID) {
@@ -111,6 +149,8 @@ public final class TaskStatusCache: Service, Sendable {
     public func run() async throws {
         for await event in events.cancelOnGracefulShutdown() {
             invalidate(event.taskID)
+            await shared?.remove(event.taskID)
+            handled.add(1, ordering: .relaxed)
         }
     }
 }
