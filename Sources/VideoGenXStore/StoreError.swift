@@ -13,6 +13,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case illegalTransition = "illegal_transition"
         /// An argument is out of range (capacity, percent, lease).
         case invalidArgument = "invalid_argument"
+        /// A limit checked in the write's transaction was reached (a user's pending-task cap).
+        case limitExceeded = "limit_exceeded"
         /// The database failed or holds something unreadable.
         case storage
         /// The database cannot be reached (connection lost, server restarting): nothing was
@@ -42,6 +44,11 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// No task `id`.
     package static func notFound(_ id: TaskID) -> StoreError { StoreError(.notFound, "no task \(id)") }
+
+    /// The user has `queued` tasks pending; `cap` is the most allowed.
+    package static func pendingCap(queued: Int, cap: Int) -> StoreError {
+        StoreError(.limitExceeded, "you have \(queued) tasks pending, the most allowed at once is \(cap); wait for some to start")
+    }
 
     /// `id` cannot move from `from` to `to`.
     package static func illegal(_ id: TaskID, from: TaskStatus, to: TaskStatus) -> StoreError {

@@ -176,13 +176,19 @@ public struct NewTask: Sendable, Hashable {
     public var traceContext: String?
     /// The submitter's tier, if known.
     public var tier: Tier?
+    /// Refuse the task (``StoreError`` `limitExceeded`) when the user already has this many
+    /// queued, counted in the insert's own transaction so concurrent submissions cannot pass it
+    /// together; an idempotent replay is answered first. `nil`: no cap.
+    public var maxPending: Int?
 
     /// Creates a new-task description; defaults as documented on each property.
     public init(
         userID: String, request: GenerationSpec, priority: TaskPriority = .p2, model: String? = nil,
-        batchKey: String? = nil, idempotencyKey: String? = nil, callbackURL: String? = nil, traceContext: String? = nil, tier: Tier? = nil
+        batchKey: String? = nil, idempotencyKey: String? = nil, callbackURL: String? = nil, traceContext: String? = nil, tier: Tier? = nil,
+        maxPending: Int? = nil
     ) {
         self.tier = tier
+        self.maxPending = maxPending
         self.userID = userID
         self.request = request
         self.priority = priority

@@ -129,8 +129,8 @@ public final class PostgresTaskStore: TaskStore, Service {
         guard !task.userID.isEmpty else { throw StoreError(.invalidArgument, "a task needs a user id") }
         let record = TaskRecord(queued: task, at: clock.now())
         let requests = self.requests
-        guard let key = task.idempotencyKey else {
-            // No key to check: one INSERT, committed on its own (one round trip).
+        guard task.idempotencyKey != nil || task.maxPending != nil else {
+            // Nothing to check: one INSERT, committed on its own (one round trip).
             try await connection("creating a task") { connection in
                 try await connection.query(try record.postgresInsert(), logger: self.logger)
             }
@@ -139,14 +139,25 @@ public final class PostgresTaskStore: TaskStore, Service {
             return (task: record, created: true)
         }
         let outcome: (TaskRecord, Bool) = try await transaction("creating a task") { connection in
+            if task.maxPending != nil {
+                // One submission of a capped user at a time (until commit), so the count below
+                // cannot be passed by two at once.
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(hashtextextended('vgx-pending:' || \(task.userID), 0))", logger: self.logger
+                ).collect()
+            }
             // The key row is taken first: a second request with the key waits for this
             // transaction and then finds the first task.
-            let inserted = try await connection.query("""
-                INSERT INTO task_idempotency (user_id, idempotency_key, task_id, created_at)
-                VALUES (\(task.userID), \(key), \(record.id.rawValue), \(record.createdAt.milliseconds))
-                ON CONFLICT DO NOTHING RETURNING 1
-                """, logger: self.logger).collect()
-            if inserted.isEmpty {
+            let inserted = if let key = task.idempotencyKey {
+                try await connection.query("""
+                    INSERT INTO task_idempotency (user_id, idempotency_key, task_id, created_at)
+                    VALUES (\(task.userID), \(key), \(record.id.rawValue), \(record.createdAt.milliseconds))
+                    ON CONFLICT DO NOTHING RETURNING 1
+                    """, logger: self.logger).collect()
+            } else {
+                [PostgresRow]()
+            }
+            if let key = task.idempotencyKey, inserted.isEmpty {
                 let rows = try await connection.query("""
                     SELECT \(unescaped: TaskRecord.postgresColumns) FROM tasks WHERE (id, created_at) = (
                         SELECT task_id, created_at FROM task_idempotency WHERE user_id = \(task.userID) AND idempotency_key = \(key)
@@ -156,6 +167,13 @@ public final class PostgresTaskStore: TaskStore, Service {
                     throw StoreError(.storage, "idempotency key \(key) names a missing task")
                 }
                 return (try TaskRecord(postgres: row, requests: requests), false)
+            }
+            if let cap = task.maxPending {
+                let rows = try await connection.query(
+                    "SELECT count(*) FROM tasks WHERE user_id = \(task.userID) AND status = 'queued'", logger: self.logger
+                ).collect()
+                let queued = Int(try rows.first?.decode(Int64.self) ?? 0)
+                guard queued < cap else { throw StoreError.pendingCap(queued: queued, cap: cap) }
             }
             try await connection.query(try record.postgresInsert(), logger: self.logger)
             requests.remember(record.request, for: record.id.rawValue)

@@ -5,7 +5,9 @@ import VideoGenXStore
 
 /// The embedded ``TaskStore``: one SQLite file in WAL mode through a GRDB `DatabasePool`
 /// (concurrent readers, one writer). Every operation is one write transaction, so each state
-/// change is atomic, and claims are serialised by SQLite's single writer.
+/// change is atomic, and claims are serialised by SQLite's single writer. Submissions arriving
+/// together are group-committed: one transaction (and one fsync) for many, each answered after
+/// its commit.
 ///
 /// Several processes may open the same file (they wait up to `busyTimeout` for the write lock);
 /// while ``run()`` runs, ``events()`` also carries the other processes' changes, polled from a
@@ -21,6 +23,8 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     let pool: DatabasePool
+    /// Submissions are group-committed through this writer (``create(_:)``).
+    let creates: GroupCommitWriter
     let clock: any WallClock
     let policy: QueuePolicy
     let broadcaster = TaskEventBroadcaster()
@@ -52,6 +56,7 @@ public final class SQLiteTaskStore: TaskStore {
             try db.execute(sql: durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        creates = GroupCommitWriter(pool: pool)
         self.clock = clock
         self.policy = policy
         self.jitterUnit = jitterUnit
@@ -68,13 +73,20 @@ public final class SQLiteTaskStore: TaskStore {
         guard !task.userID.isEmpty else { throw StoreError(.invalidArgument, "a task needs a user id") }
         let now = clock.now()
         let requests = self.requests
-        let outcome: (TaskRecord, Bool) = try await pool.write { db in
+        // Concurrent submissions share a transaction (group commit); each is answered after it.
+        let outcome: (TaskRecord, Bool) = try await creates.write { db in
             if let key = task.idempotencyKey,
                let row = try Row.fetchOne(
                    db.cachedStatement(sql: "SELECT * FROM tasks WHERE user_id = ? AND idempotency_key = ?"), arguments: [task.userID, key]
                )
             {
                 return (try TaskRecord(row: row, requests: requests), false)
+            }
+            if let cap = task.maxPending {
+                let queued = try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COALESCE(SUM(queued), 0) FROM queue_counts WHERE user_id = ?"), arguments: [task.userID]
+                ) ?? 0
+                guard queued < cap else { throw StoreError.pendingCap(queued: queued, cap: cap) }
             }
             let record = TaskRecord(queued: task, at: now)
             try db.cachedStatement(sql: TaskRecord.insertSQL).execute(arguments: try record.insertArguments())

@@ -61,12 +61,17 @@ struct TaskRoutes {
         let body = submission.body
         let wait = try TaskWaiter.preferredWait(request.headers[HTTPField.Name("Prefer")!])
         let (task, _) = try await withSpan("store.insert", ofKind: .client) { span in
-            let made = try await store.create(NewTask(
-                userID: context.userID, request: submission.spec, priority: body.priority, idempotencyKey: submission.idempotencyKey,
-                callbackURL: body.callbackURL, traceContext: traceparent, tier: context.identity.tier
-            ))
-            span.attributes["videogenx.task.id"] = made.task.id.rawValue
-            return made
+            do {
+                let made = try await store.create(NewTask(
+                    userID: context.userID, request: submission.spec, priority: body.priority, idempotencyKey: submission.idempotencyKey,
+                    callbackURL: body.callbackURL, traceContext: traceparent, tier: context.identity.tier,
+                    maxPending: Admission(store: store, configuration: configuration).cap(for: context.identity)
+                ))
+                span.attributes["videogenx.task.id"] = made.task.id.rawValue
+                return made
+            } catch let error as StoreError {
+                throw Admission.refusal(error) ?? error
+            }
         }
         if let wait, let finished = try await TaskWaiter(store: store).waitForEnd(of: task.id, seconds: wait) {
             return Envelope.response(status: .ok, message: "finished", data: try await presenter.view(finished))

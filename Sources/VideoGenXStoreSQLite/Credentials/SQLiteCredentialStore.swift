@@ -9,8 +9,13 @@ import VideoGenXStore
 /// the queue. It commits with `synchronous = NORMAL`: everything survives a process crash; a
 /// power loss may forget the last moments of nonces (a replay window of at most the timestamp
 /// tolerance, only across a machine crash) — documented in the README.
+///
+/// Nonces recorded at the same time are group-committed: one transaction for many requests,
+/// each answered after its commit.
 public final class SQLiteCredentialStore: CredentialStore {
     let pool: DatabasePool
+    /// Nonce inserts are group-committed through this writer.
+    let nonces: GroupCommitWriter
     /// When expired nonces are next swept (at most every 10 s, not on every insert).
     private let nextSweep = Mutex<Date>(.distantPast)
 
@@ -23,6 +28,7 @@ public final class SQLiteCredentialStore: CredentialStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        nonces = GroupCommitWriter(pool: pool)
         try Self.migrator.migrate(pool)
     }
 
@@ -97,7 +103,7 @@ public final class SQLiteCredentialStore: CredentialStore {
             next = now.addingTimeInterval(10)
             return true
         }
-        return try await pool.write { db in
+        return try await nonces.write { db in
             if sweep {
                 try db.cachedStatement(sql: "DELETE FROM api_nonces WHERE expires_at < ?").execute(arguments: [now.milliseconds])
             }
