@@ -50,10 +50,12 @@ let package = Package(
             dependencies: ["VideoGenXCore"],
             swiftSettings: hotLoopSettings
         ),
+        // C helpers of VideoGenXMedia: the RGB -> yuv420p loop (vectorised, cloned for AVX2, which Swift cannot) and the frame pipe.
+        .target(name: "CVideoGenXMedia", cSettings: [.unsafeFlags(["-O2"])]),
         .target(
             name: "VideoGenXMedia",
             dependencies: [
-                "VideoGenXCore",
+                "VideoGenXCore", "CVideoGenXMedia",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],

@@ -5,8 +5,9 @@ import VideoGenXInference
 import VideoGenXMedia
 import VideoGenXPlatform
 
-/// Measures the overhead of our streaming encoder: the same raw frames encoded by our pipeline
-/// (frames from memory, piped into ffmpeg) and by ffmpeg alone (reading them from a file), with
+/// Measures the overhead of our streaming encoder: the same frames encoded by our pipeline
+/// (RGB frames from memory, converted to yuv420p on all cores and piped into ffmpeg) and by
+/// ffmpeg alone (reading the same yuv420p frames from a file), with
 /// identical settings, alternating in one run. Reports median throughputs and their ratio. With
 /// `finishing`, both sides run the same full post-processing plan (colour, denoise, CJK and
 /// English subtitles, image watermark, built-in music) in the same work directory.
@@ -58,11 +59,14 @@ public struct EncoderBenchmark: Sendable {
         let frameList = try await renderFrames()
         let renderSeconds = (ContinuousClock.now - renderStart).seconds
         log(String(format: "rendered in %.2f s (%.1f fps, sampling 10 steps + decoding)", renderSeconds, Double(frames) / renderSeconds))
-        let rawPath = directory.appendingPathComponent("frames.rgb").path
+        // ffmpeg alone reads the frames as the pipe hands them over: yuv420p, converted here
+        // beforehand (and not timed), so it spends no time on RGB.
+        let rawPath = directory.appendingPathComponent("frames.yuv").path
         var raw = Data()
-        raw.reserveCapacity(frameList.count * RGBFrame.byteCount(width: format.width, height: format.height))
+        raw.reserveCapacity(frameList.count * YUV420Converter.byteCount(width: format.width, height: format.height))
+        let converter = YUV420Converter()
         for frame in frameList {
-            raw.append(contentsOf: frame.bytes)
+            raw.append(contentsOf: converter.convert(frame))
         }
         try raw.write(to: URL(fileURLWithPath: rawPath))
         raw = Data()

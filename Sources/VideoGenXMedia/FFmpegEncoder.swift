@@ -10,9 +10,12 @@ import Glibc
 
 /// Encodes streamed RGB frames to MP4 by piping them into an `ffmpeg` child process.
 ///
-/// Frames go down ffmpeg's stdin as `rawvideo rgb24`; each write waits until the pipe has room,
-/// so a slow encoder slows the producer instead of frames piling up in memory (back-pressure).
-/// Uses swift-subprocess, whose `StandardInputWriter` streams into the child asynchronously.
+/// Frames go down ffmpeg's stdin as `rawvideo yuv420p` (BT.709, limited range), converted from
+/// RGB here on all cores (``YUV420Converter``) rather than by ffmpeg on one; each write waits
+/// until the pipe has room, so a slow encoder slows the producer instead of frames piling up in
+/// memory (back-pressure).
+/// ffmpeg runs under swift-subprocess; its stdin is a ``FramePipe`` of ours (1 MiB, written
+/// from a queue of its own).
 /// What ffmpeg does besides encoding (filters, overlays, music) is a ``PostProcessingPlan``.
 public struct FFmpegEncoder: Sendable {
     /// Codec, rate control and preset of plain encodes (``encode(format:to:frames:)``); a plan
@@ -52,16 +55,19 @@ public struct FFmpegEncoder: Sendable {
     ) async throws -> EncodeSummary {
         BrokenPipeSignal.ignore()
         let path = URL(fileURLWithPath: path).path
+        let pipe = try FramePipe()
         do {
             let result = try await run(
                 ToolLocator.executable(executable),
                 arguments: Arguments(arguments(format: format, plan: plan, path: path)),
                 workingDirectory: workingDirectory.map { FilePath($0) },
-                input: .inputWriter,
+                input: .fileDescriptor(pipe.readEnd, closeAfterSpawningProcess: false),
                 output: .discarded,
                 error: .sequence
             ) { execution in
-                try await withThrowingTaskGroup(of: StderrTail.self) { group in
+                // ffmpeg holds its copy now: ours must go, or ffmpeg's exit would not end a write.
+                pipe.closeReadEnd()
+                return try await withThrowingTaskGroup(of: StderrTail.self) { group in
                     group.addTask {
                         var tail = StderrTail()
                         for try await chunk in execution.standardError {
@@ -69,19 +75,19 @@ public struct FFmpegEncoder: Sendable {
                         }
                         return tail
                     }
-                    let writer = FrameWriter(input: execution.standardInputWriter, format: format)
+                    let writer = FrameWriter(pipe: pipe, format: format)
                     var brokenPipe = false
                     do {
                         try await produce(writer)
-                    } catch let error as SubprocessError where error.code == .failedToWriteToSubprocess {
+                    } catch Errno.brokenPipe {
                         // ffmpeg stopped reading: it failed, and its exit status and stderr say why.
                         brokenPipe = true
                     } catch {
                         try? execution.send(signal: .kill)
-                        try? await execution.standardInputWriter.finish()
+                        await pipe.finish()
                         throw error
                     }
-                    try? await execution.standardInputWriter.finish()
+                    await pipe.finish()
                     var tail = StderrTail()
                     for try await collected in group {
                         tail = collected
@@ -99,8 +105,10 @@ public struct FFmpegEncoder: Sendable {
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             return EncodeSummary(framesWritten: run.framesWritten, bytes: size, path: path)
         } catch let error as SubprocessError where error.code == .executableNotFound {
+            await pipe.finish()
             throw MediaError.toolNotFound(executable)
         } catch {
+            await pipe.finish()
             try? FileManager.default.removeItem(atPath: path)
             throw error
         }
@@ -108,8 +116,9 @@ public struct FFmpegEncoder: Sendable {
 }
 
 extension FFmpegEncoder {
-    /// Encodes a file of raw `rgb24` frames with ffmpeg reading it directly: the same settings
-    /// as ``encode(format:to:frames:)`` without our pipe, the baseline of the encoder benchmark.
+    /// Encodes a file of raw `yuv420p` frames (as ``YUV420Converter`` writes them) with ffmpeg
+    /// reading it directly: the same settings as ``encode(format:to:frames:)`` without our pipe
+    /// or conversion, the baseline of the encoder benchmark.
     ///
     /// - Throws: ``MediaError`` when ffmpeg is missing or fails.
     public func encodeRawFile(
@@ -118,7 +127,7 @@ extension FFmpegEncoder {
         _ = try await ToolLocator.collect(
             executable, arguments: arguments(format: format, input: rawPath, plan: plan, path: path), workingDirectory: workingDirectory
         )
-        let frameBytes = RGBFrame.byteCount(width: format.width, height: format.height)
+        let frameBytes = YUV420Converter.byteCount(width: format.width, height: format.height)
         let rawSize = (try? FileManager.default.attributesOfItem(atPath: rawPath)[.size] as? Int) ?? 0
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         return EncodeSummary(framesWritten: rawSize / max(frameBytes, 1), bytes: size, path: path)
@@ -144,20 +153,21 @@ private struct EncodeRun: Sendable {
 
 /// Writes frames into a running ffmpeg. Valid only inside the `encode` closure that gave it.
 public final class FrameWriter: Sendable {
-    private let input: StandardInputWriter
+    private let pipe: FramePipe
+    private let converter = YUV420Converter()
     /// The format every frame must match.
     public let format: VideoFormat
     private let written = Atomic<Int>(0)
 
-    init(input: StandardInputWriter, format: VideoFormat) {
-        self.input = input
+    init(pipe: FramePipe, format: VideoFormat) {
+        self.pipe = pipe
         self.format = format
     }
 
     /// Frames written so far.
     public var framesWritten: Int { written.load(ordering: .relaxed) }
 
-    /// Writes one frame, waiting while ffmpeg's pipe is full.
+    /// Converts one frame to `yuv420p` and writes it, waiting while ffmpeg's pipe is full.
     ///
     /// - Throws: ``MediaError`` `frameSizeMismatch` for a frame of another size; a write error
     ///   when ffmpeg has stopped reading.
@@ -168,7 +178,7 @@ public final class FrameWriter: Sendable {
                 message: "frame is \(frame.width)x\(frame.height) but the video is \(format.width)x\(format.height)"
             )
         }
-        _ = try await input.write(frame.bytes)
+        try await pipe.write(converter.convert(frame))
         written.add(1, ordering: .relaxed)
     }
 }

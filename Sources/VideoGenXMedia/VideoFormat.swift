@@ -14,8 +14,13 @@ public struct VideoFormat: Sendable, Hashable {
         self.fps = fps
     }
 
-    /// The raw-video input half of the ffmpeg command line, reading `rgb24` from `source`.
+    /// The raw-video input half of the ffmpeg command line, reading `yuv420p` (BT.709, limited
+    /// range, as ``YUV420Converter`` writes it) from `source`.
     func inputArguments(source: String) -> [String] {
-        ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "\(width)x\(height)", "-r", String(fps), "-i", source]
+        ["-f", "rawvideo", "-pix_fmt", "yuv420p"] + Self.colorArguments + ["-s", "\(width)x\(height)", "-r", String(fps), "-i", source]
     }
+
+    /// The colour description of our frames, given to ffmpeg for the input and written into the
+    /// output's VUI, so players convert back with the matrix the frames were made with.
+    static let colorArguments = ["-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709"]
 }

@@ -23,7 +23,9 @@ struct PostProcessingPlanTests {
         let arguments = plan.outputArguments(path: "/tmp/x.mp4")
         #expect(arguments.contains("-an"))
         #expect(arguments.joined(separator: " ").contains("-c:v libx265 -preset veryfast -crf 28"))
-        #expect(arguments.joined(separator: " ").contains("-pix_fmt yuv420p -tag:v hvc1 -movflags +faststart -f mp4 /tmp/x.mp4"))
+        #expect(arguments.joined(separator: " ").contains(
+            "-pix_fmt yuv420p -color_range tv -colorspace bt709 -color_primaries bt709 -color_trc bt709 -tag:v hvc1 -movflags +faststart -f mp4 /tmp/x.mp4"
+        ))
     }
 
     @Test("Every option: denoise, eq, the ASS script, the image overlay and synthesised music in one graph")
@@ -36,8 +38,8 @@ struct PostProcessingPlanTests {
         let plan = PostProcessingPlan(spec: spec, format: Self.format, assets: .init(fontFamily: "Noto Sans CJK SC", watermarkImage: "watermark"))
         #expect(plan.inputs == ["-i", "watermark"])
         #expect(plan.filterGraph.contains("[0:v]hqdn3d=8:6:12:9,eq=brightness=0.1:contrast=1.2:saturation=1.5,ass=overlay.ass[base]"))
-        #expect(plan.filterGraph.contains("[1:v]format=rgba,scale=192:-1,colorchannelmixer=aa=0.4[mark]"))
-        #expect(plan.filterGraph.contains("[base][mark]overlay=x=25:y=25:format=auto[vout]"))
+        #expect(plan.filterGraph.contains("[1:v]format=rgba,scale=192:-1,colorchannelmixer=aa=0.4,scale=out_color_matrix=bt709:out_range=tv,format=yuva420p[mark]"))
+        #expect(plan.filterGraph.contains("[base][mark]overlay=x=25:y=25:format=yuv420[vout]"))
         #expect(plan.filterGraph.contains("aevalsrc=exprs="))
         #expect(plan.filterGraph.contains("volume=0.5,afade=t=out:st=1.000:d=1.000,aformat=sample_rates=48000:channel_layouts=stereo[aout]"))
         #expect(plan.hasAudio)

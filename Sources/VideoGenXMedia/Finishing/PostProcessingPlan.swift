@@ -77,12 +77,17 @@ public struct PostProcessingPlan: Sendable, Hashable {
             inputs += ["-i", image]
             let width = max(2, Int((Double(format.width) * mark.scale).rounded()))
             let alpha = Double(mark.opacity) / 100
-            graph.append("[\(nextInput):v]format=rgba,scale=\(width):-1,colorchannelmixer=aa=\(alpha)[mark]")
+            // Converted to the frames' own colour (BT.709, limited) and overlaid in yuv420p: an
+            // RGB overlay would take the whole frame through RGB with another matrix.
+            graph.append(
+                "[\(nextInput):v]format=rgba,scale=\(width):-1,colorchannelmixer=aa=\(alpha),"
+                    + "scale=out_color_matrix=bt709:out_range=tv,format=yuva420p[mark]"
+            )
             nextInput += 1
             graph.append(base + "[base]")
             let margin = format.width / 50
             let (x, y) = Self.overlayPosition(mark.position, margin: margin)
-            graph.append("[base][mark]overlay=x=\(x):y=\(y):format=auto[vout]")
+            graph.append("[base][mark]overlay=x=\(x):y=\(y):format=yuv420[vout]")
         } else {
             graph.append(base + "[vout]")
         }
@@ -134,7 +139,7 @@ public struct PostProcessingPlan: Sendable, Hashable {
         if output.codec == .h265 {
             arguments += ["-x265-params", "log-level=error"]
         }
-        arguments += ["-pix_fmt", "yuv420p", "-tag:v", output.codec.tag, "-movflags", "+faststart", "-f", "mp4", path]
+        arguments += ["-pix_fmt", "yuv420p"] + VideoFormat.colorArguments + ["-tag:v", output.codec.tag, "-movflags", "+faststart", "-f", "mp4", path]
         return arguments
     }
 

@@ -17,7 +17,7 @@ struct SubtitleScript: Sendable {
     /// The whole script for `subtitle` and a text `watermark` over a clip of `duration` seconds.
     func document(subtitle: Subtitle?, watermark: (text: String, mark: Watermark)?, duration: Double) -> String {
         var lines = [
-            "[Script Info]", "ScriptType: v4.00+", "PlayResX: \(width)", "PlayResY: \(height)", "WrapStyle: 0",
+            "[Script Info]", "ScriptType: v4.00+", "PlayResX: \(width)", "PlayResY: \(height)", "YCbCr Matrix: TV.709", "WrapStyle: 0",
             "ScaledBorderAndShadow: yes", "", "[V4+ Styles]",
             "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
         ]

@@ -1,0 +1,21 @@
+#ifndef CVIDEOGENXMEDIA_H
+#define CVIDEOGENXMEDIA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+// C helpers of VideoGenXMedia: the encoder's pixel loop and its pipe.
+
+/// Converts chroma rows [first_chroma_row, end_chroma_row) of a packed rgb24 frame (and the two
+/// luma rows of each) to planar yuv420p, BT.709 limited range: luma per pixel, each chroma
+/// sample the mean of its 2x2 block. `y`, `u`, `v` point at the start of each whole plane.
+/// The code is compiled for AVX2 and for baseline x86-64 and picked at load time.
+void vgx_rgb24_to_yuv420p_rows(
+    const uint8_t *rgb, ptrdiff_t width, ptrdiff_t height, uint8_t *y, uint8_t *u, uint8_t *v,
+    ptrdiff_t first_chroma_row, ptrdiff_t end_chroma_row);
+
+/// Makes a pipe whose two ends close on exec (`fds[0]` reads, `fds[1]` writes) and asks Linux
+/// for a buffer of `size` bytes on it (best effort). Returns 0, or -1 with errno set.
+int vgx_frame_pipe(int fds[2], int size);
+
+#endif
