@@ -15,6 +15,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidArgument = "invalid_argument"
         /// A limit checked in the write's transaction was reached (a user's pending-task cap).
         case limitExceeded = "limit_exceeded"
+        /// The queue as a whole holds the most tasks allowed (checked in the insert's transaction).
+        case queueFull = "queue_full"
         /// The database failed or holds something unreadable.
         case storage
         /// The database cannot be reached (connection lost, server restarting): nothing was
@@ -48,6 +50,11 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The user has `queued` tasks pending; `cap` is the most allowed.
     package static func pendingCap(queued: Int, cap: Int) -> StoreError {
         StoreError(.limitExceeded, "you have \(queued) tasks pending, the most allowed at once is \(cap); wait for some to start")
+    }
+
+    /// The queue holds `queued` tasks; `cap` is the most allowed.
+    package static func queueFull(queued: Int, cap: Int) -> StoreError {
+        StoreError(.queueFull, "the queue is full (\(queued) tasks, at most \(cap)); retry later")
     }
 
     /// `id` cannot move from `from` to `to`.

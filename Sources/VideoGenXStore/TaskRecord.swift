@@ -180,15 +180,21 @@ public struct NewTask: Sendable, Hashable {
     /// queued, counted in the insert's own transaction so concurrent submissions cannot pass it
     /// together; an idempotent replay is answered first. `nil`: no cap.
     public var maxPending: Int?
+    /// Refuse the task (``StoreError`` `queueFull`) when the queue as a whole holds this many,
+    /// counted in the insert's transaction: exact on SQLite (one writer); on PostgreSQL
+    /// submissions committing at the same moment may each see room (no queue-wide lock, which
+    /// would serialise every api node), so it is a soft cap there. `nil`: no cap.
+    public var maxQueued: Int?
 
     /// Creates a new-task description; defaults as documented on each property.
     public init(
         userID: String, request: GenerationSpec, priority: TaskPriority = .p2, model: String? = nil,
         batchKey: String? = nil, idempotencyKey: String? = nil, callbackURL: String? = nil, traceContext: String? = nil, tier: Tier? = nil,
-        maxPending: Int? = nil
+        maxPending: Int? = nil, maxQueued: Int? = nil
     ) {
         self.tier = tier
         self.maxPending = maxPending
+        self.maxQueued = maxQueued
         self.userID = userID
         self.request = request
         self.priority = priority

@@ -129,7 +129,7 @@ public final class PostgresTaskStore: TaskStore, Service {
         guard !task.userID.isEmpty else { throw StoreError(.invalidArgument, "a task needs a user id") }
         let record = TaskRecord(queued: task, at: clock.now())
         let requests = self.requests
-        guard task.idempotencyKey != nil || task.maxPending != nil else {
+        guard task.idempotencyKey != nil || task.maxPending != nil || task.maxQueued != nil else {
             // Nothing to check: one INSERT, committed on its own (one round trip).
             try await connection("creating a task") { connection in
                 try await connection.query(try record.postgresInsert(), logger: self.logger)
@@ -174,6 +174,11 @@ public final class PostgresTaskStore: TaskStore, Service {
                 ).collect()
                 let queued = Int(try rows.first?.decode(Int64.self) ?? 0)
                 guard queued < cap else { throw StoreError.pendingCap(queued: queued, cap: cap) }
+            }
+            if let cap = task.maxQueued {
+                let rows = try await connection.query("SELECT count(*) FROM tasks WHERE status = 'queued'", logger: self.logger).collect()
+                let queued = Int(try rows.first?.decode(Int64.self) ?? 0)
+                guard queued < cap else { throw StoreError.queueFull(queued: queued, cap: cap) }
             }
             try await connection.query(try record.postgresInsert(), logger: self.logger)
             requests.remember(record.request, for: record.id.rawValue)

@@ -88,6 +88,12 @@ public final class SQLiteTaskStore: TaskStore {
                 ) ?? 0
                 guard queued < cap else { throw StoreError.pendingCap(queued: queued, cap: cap) }
             }
+            if let cap = task.maxQueued {
+                let queued = try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COALESCE(SUM(queued), 0) FROM queue_counts WHERE user_id = ''")
+                ) ?? 0
+                guard queued < cap else { throw StoreError.queueFull(queued: queued, cap: cap) }
+            }
             let record = TaskRecord(queued: task, at: now)
             try db.cachedStatement(sql: TaskRecord.insertSQL).execute(arguments: try record.insertArguments())
             requests.remember(record.request, for: record.id.rawValue)

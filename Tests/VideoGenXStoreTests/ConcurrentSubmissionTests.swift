@@ -66,6 +66,36 @@ struct ConcurrentSubmissionTests {
         #expect(try await f.store.create(NewTask(userID: "bob", request: StoreFixture.spec)).created)
     }
 
+    @Test("64 concurrent submissions of 64 users against a queue cap of 12 (with 2 already queued): on SQLite exactly 10 get in; on PostgreSQL (no global lock) at most the pool's 4 connections over; the rest are refused as queue_full", arguments: StoreKind.allCases)
+    func queueCap(kind: StoreKind) async throws {
+        let f = try await StoreFixture(kind)
+        _ = try await f.create()
+        _ = try await f.create()
+        let results = await withTaskGroup(of: StoreError.Code?.self) { group in
+            for n in 0..<64 {
+                group.addTask {
+                    do {
+                        _ = try await f.store.create(NewTask(userID: "user\(n)", request: StoreFixture.spec, maxQueued: 12))
+                        return nil
+                    } catch let error as StoreError {
+                        return error.code
+                    } catch {
+                        return .storage
+                    }
+                }
+            }
+            return await group.reduce(into: [StoreError.Code?]()) { $0.append($1) }
+        }
+        let accepted = results.filter { $0 == nil }.count
+        // SQLite has one writer, so the count in the insert's transaction is exact. PostgreSQL
+        // takes no queue-wide lock (it would serialise every submission of every api node):
+        // transactions running at once may each see room.
+        let overshoot = kind == .sqlite ? 0 : 3
+        #expect((10...10 + overshoot).contains(accepted), "\(accepted) accepted")
+        #expect(results.filter { $0 == .queueFull }.count == 64 - accepted)
+        #expect(try await f.store.queuedCount(userID: nil) == 2 + accepted)
+    }
+
     @Test("SQLite group commit: 64 concurrent submissions share transactions, each durable when answered; one refused write leaves the others of its transaction in")
     func groupCommit() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vgx-group-\(UUID().uuidString)")

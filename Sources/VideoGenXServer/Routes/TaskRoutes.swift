@@ -19,6 +19,8 @@ struct TaskRoutes {
     let statusCache: TaskStatusCache?
     /// Result URLs reused for up to half their life, beside the status cache (video + thumbnail per task).
     private let signedURLs: SignedURLCache?
+    /// The rendering rate behind `estimated_time`, re-read at most once a second.
+    private let completionRate = CompletionRate()
     private var presenter: TaskPresenter {
         TaskPresenter(store: store, objects: objects, urlExpirySeconds: configuration.urlExpirySeconds, signedURLs: signedURLs)
     }
@@ -54,8 +56,7 @@ struct TaskRoutes {
         let traceparent = TaskTraceContext.current()
         let submission = try await withSpan("submission.validate") { _ in
             let submission = try await validator.validate(request, context: context)
-            try await Admission(store: store, configuration: configuration)
-                .admit(submission.spec, priority: submission.body.priority, identity: context.identity)
+            try Admission(configuration: configuration).admit(submission.spec, priority: submission.body.priority, identity: context.identity)
             return submission
         }
         let body = submission.body
@@ -65,7 +66,8 @@ struct TaskRoutes {
                 let made = try await store.create(NewTask(
                     userID: context.userID, request: submission.spec, priority: body.priority, idempotencyKey: submission.idempotencyKey,
                     callbackURL: body.callbackURL, traceContext: traceparent, tier: context.identity.tier,
-                    maxPending: Admission(store: store, configuration: configuration).cap(for: context.identity)
+                    maxPending: Admission(configuration: configuration).cap(for: context.identity),
+                    maxQueued: configuration.maxQueueDepth
                 ))
                 span.attributes["videogenx.task.id"] = made.task.id.rawValue
                 return made
@@ -76,7 +78,7 @@ struct TaskRoutes {
         if let wait, let finished = try await TaskWaiter(store: store).waitForEnd(of: task.id, seconds: wait) {
             return Envelope.response(status: .ok, message: "finished", data: try await presenter.view(finished))
         }
-        let estimate = try await TaskEstimate(store: store).seconds(for: task)
+        let estimate = try await TaskEstimate(store: store, rate: completionRate).seconds(for: task)
         return Envelope.response(status: .accepted, message: "accepted", data: Accepted(
             taskID: task.id.rawValue, status: task.status.apiName, estimatedTime: estimate,
             queryURL: (configuration.publicBaseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? "") + "/api/v1/video/task/\(task.id.rawValue)"
