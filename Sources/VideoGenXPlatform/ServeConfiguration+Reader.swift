@@ -26,7 +26,7 @@ extension ServeConfiguration {
         ("limits.steps_min", "20"), ("limits.steps_max", "100"), ("limits.resolutions", "720P,1080P,4K"),
         ("limits.fps", "24,30"),
         ("api.url_expiry_seconds", "1800"), ("api.max_page_size", "100"), ("api.max_in_flight", "100"),
-        ("api.max_pending_per_user", "100"), ("api.max_queue_depth", "10000"), ("cache.max_entries", "10000"), ("cache.url", "(none: in process)"),
+        ("api.max_pending_per_user", "100"), ("api.max_queue_depth", "10000"), ("cache.max_entries", "10000"), ("cache.url", "(none)"),
         ("security.url_allowlist", "(none)"), ("security.allow_bearer", "false"), ("security.timestamp_tolerance_seconds", "300"),
         ("security.secrets_key_file", "<data_dir>/secrets.key"),
         ("tiers.free.requests_per_second", "10"), ("tiers.free.burst", "20"), ("tiers.paid.requests_per_second", "100"),

@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import SystemPackage
 import Testing
+import VideoGenXCacheRedis
 import VideoGenXCore
 import VideoGenXInference
 import Logging
@@ -65,6 +66,8 @@ struct ServeConfigurationTests {
         (["VIDEOGENX_HTTP_PORT": "eighty"], "http.port: must be an integer 0–65535, got 'eighty'"),
         (["VIDEOGENX_HTTP_PORT": "70000"], "http.port: must be 0–65535, got 70000"),
         (["VIDEOGENX_CACHE_MAX_ENTRIES": "-1"], "cache.max_entries: must be 0–10000000, got -1"),
+        (["VIDEOGENX_CACHE_URL": "http://cache:6379"], "cache.url: invalid redis URL: expected redis://host[:port][/db]; expected redis://[[user]:password@]host[:port][/db]"),
+        (["VIDEOGENX_CACHE_URL": "redis://cache/zero"], "cache.url: invalid redis URL: the path must be a database number; expected redis://[[user]:password@]host[:port][/db]"),
         (["VIDEOGENX_LOG_LEVEL": "loud"], "log.level: must be one of trace, debug, info, notice, warning, error, critical, got 'loud'"),
         (["VIDEOGENX_WORKER_LEASE_SECONDS": "0"], "worker.lease_seconds: must be a number of seconds ≥ 1.0, got 0.0"),
         (["VIDEOGENX_WORKER_HEARTBEAT_SECONDS": "40"], "worker.heartbeat_seconds: must be shorter than worker.lease_seconds (30.0), got 40.0"),
@@ -103,6 +106,9 @@ struct ServeConfigurationTests {
     func statusCache() async throws {
         #expect(try ServeConfiguration(reader: try await reader()).statusCacheEntries == 10_000)
         #expect(try ServeConfiguration(reader: try await reader(environment: ["VIDEOGENX_CACHE_MAX_ENTRIES": "0"])).statusCacheEntries == 0)
+        #expect(try ServeConfiguration(reader: try await reader()).cacheURL == nil, "no Redis unless cache.url is set")
+        let shared = try ServeConfiguration(reader: try await reader(environment: ["VIDEOGENX_CACHE_URL": "redis://:pw@cache.internal:6380/2"])).cacheURL
+        #expect(shared?.host == "cache.internal" && shared?.port == 6380 && shared?.password == "pw" && shared?.database == 2)
     }
 
     @Test("worker.devices lists cpu, gpus and simulated devices; a gpu without a driver fails start-up naming the key")
