@@ -149,7 +149,12 @@ public final class TaskStatusCache: Service, Sendable {
     public func run() async throws {
         for await event in events.cancelOnGracefulShutdown() {
             invalidate(event.taskID)
-            await shared?.remove(event.taskID)
+            if let shared {
+                await shared.remove(event.taskID)
+                // A read here between the two steps may have refilled this node from the shared
+                // copy the delete was about to remove: forget the task once more.
+                invalidate(event.taskID)
+            }
             handled.add(1, ordering: .relaxed)
         }
     }
