@@ -80,15 +80,18 @@ extension PostgresTaskStore {
 
     public func queuedCount(userID: String?) async throws -> Int {
         try await connection("counting queued tasks") { connection in
-            let rows = if let userID {
-                try await connection.query(
-                    "SELECT count(*) FROM tasks WHERE user_id = \(userID) AND status = 'queued'", logger: self.logger
-                ).collect()
-            } else {
-                try await connection.query("SELECT count(*) FROM tasks WHERE status = 'queued'", logger: self.logger).collect()
-            }
-            return Int(try rows.first?.decode(Int64.self) ?? 0)
+            try await Self.queuedCount(userID: userID, connection, logger: self.logger)
         }
+    }
+
+    /// Tasks queued for `userID`, or in all for `nil`, on `connection` (inside its transaction).
+    static func queuedCount(userID: String?, _ connection: PostgresConnection, logger: Logger) async throws -> Int {
+        let rows = if let userID {
+            try await connection.query("SELECT count(*) FROM tasks WHERE user_id = \(userID) AND status = 'queued'", logger: logger).collect()
+        } else {
+            try await connection.query("SELECT count(*) FROM tasks WHERE status = 'queued'", logger: logger).collect()
+        }
+        return Int(try rows.first?.decode(Int64.self) ?? 0)
     }
 
     public func hasClaimable(priority: TaskPriority) async throws -> Bool {

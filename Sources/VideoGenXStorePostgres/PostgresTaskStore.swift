@@ -169,15 +169,11 @@ public final class PostgresTaskStore: TaskStore, Service {
                 return (try TaskRecord(postgres: row, requests: requests), false)
             }
             if let cap = task.maxPending {
-                let rows = try await connection.query(
-                    "SELECT count(*) FROM tasks WHERE user_id = \(task.userID) AND status = 'queued'", logger: self.logger
-                ).collect()
-                let queued = Int(try rows.first?.decode(Int64.self) ?? 0)
+                let queued = try await Self.queuedCount(userID: task.userID, connection, logger: self.logger)
                 guard queued < cap else { throw StoreError.pendingCap(queued: queued, cap: cap) }
             }
             if let cap = task.maxQueued {
-                let rows = try await connection.query("SELECT count(*) FROM tasks WHERE status = 'queued'", logger: self.logger).collect()
-                let queued = Int(try rows.first?.decode(Int64.self) ?? 0)
+                let queued = try await Self.queuedCount(userID: nil, connection, logger: self.logger)
                 guard queued < cap else { throw StoreError.queueFull(queued: queued, cap: cap) }
             }
             try await connection.query(try record.postgresInsert(), logger: self.logger)

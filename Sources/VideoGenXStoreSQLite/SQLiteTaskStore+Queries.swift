@@ -71,11 +71,14 @@ extension SQLiteTaskStore {
     }
 
     public func queuedCount(userID: String?) async throws -> Int {
-        try await pool.read { db in
-            try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT COALESCE(SUM(queued), 0) FROM queue_counts WHERE user_id = ?"), arguments: [userID ?? ""]
-            ) ?? 0
-        }
+        try await pool.read { db in try Self.queuedCount(userID: userID, db) }
+    }
+
+    /// Tasks queued for `userID`, or in all for `nil`, from the counters (inside `db`'s transaction).
+    static func queuedCount(userID: String?, _ db: Database) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COALESCE(SUM(queued), 0) FROM queue_counts WHERE user_id = ?"), arguments: [userID ?? ""]
+        ) ?? 0
     }
 
     public func queueDepth() async throws -> [TaskPriority: Int] {

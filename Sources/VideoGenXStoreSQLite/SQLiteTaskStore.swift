@@ -83,15 +83,11 @@ public final class SQLiteTaskStore: TaskStore {
                 return (try TaskRecord(row: row, requests: requests), false)
             }
             if let cap = task.maxPending {
-                let queued = try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT COALESCE(SUM(queued), 0) FROM queue_counts WHERE user_id = ?"), arguments: [task.userID]
-                ) ?? 0
+                let queued = try Self.queuedCount(userID: task.userID, db)
                 guard queued < cap else { throw StoreError.pendingCap(queued: queued, cap: cap) }
             }
             if let cap = task.maxQueued {
-                let queued = try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT COALESCE(SUM(queued), 0) FROM queue_counts WHERE user_id = ''")
-                ) ?? 0
+                let queued = try Self.queuedCount(userID: nil, db)
                 guard queued < cap else { throw StoreError.queueFull(queued: queued, cap: cap) }
             }
             let record = TaskRecord(queued: task, at: now)

@@ -9,13 +9,15 @@ import VideoGenXStore
 /// exact with 64 submitters at once, on both drivers; SQLite group-commits them.
 @Suite("Concurrent submissions")
 struct ConcurrentSubmissionTests {
-    /// `count` creates of `task` at once; each result or error in arrival order of completion.
-    static func submitTogether(_ store: any TaskStore, _ task: NewTask, count: Int) async -> [Result<(task: TaskRecord, created: Bool), StoreError>] {
+    /// `count` creates at once, the `n`th of `task(n)`; each result or error in order of completion.
+    static func submitTogether(
+        _ store: any TaskStore, count: Int, _ task: @escaping @Sendable (Int) -> NewTask
+    ) async -> [Result<(task: TaskRecord, created: Bool), StoreError>] {
         await withTaskGroup(of: Result<(task: TaskRecord, created: Bool), StoreError>.self) { group in
-            for _ in 0..<count {
+            for n in 0..<count {
                 group.addTask {
                     do {
-                        return .success(try await store.create(task))
+                        return .success(try await store.create(task(n)))
                     } catch let error as StoreError {
                         return .failure(error)
                     } catch {
@@ -30,7 +32,9 @@ struct ConcurrentSubmissionTests {
     @Test("64 concurrent submitters of one idempotency key: one task is created and all 64 answers name it", arguments: StoreKind.allCases)
     func oneKey(kind: StoreKind) async throws {
         let f = try await StoreFixture(kind)
-        let results = await Self.submitTogether(f.store, NewTask(userID: "alice", request: StoreFixture.spec, idempotencyKey: "same", maxPending: 100), count: 64)
+        let results = await Self.submitTogether(f.store, count: 64) { _ in
+            NewTask(userID: "alice", request: StoreFixture.spec, idempotencyKey: "same", maxPending: 100)
+        }
         let outcomes = try results.map { try $0.get() }
         #expect(outcomes.filter(\.created).count == 1)
         #expect(Set(outcomes.map(\.task.id)).count == 1)
@@ -40,19 +44,8 @@ struct ConcurrentSubmissionTests {
     @Test("64 concurrent submissions of one user against a cap of 10: exactly 10 are queued, 54 refused as limit_exceeded; a replay of an accepted key still answers its task", arguments: StoreKind.allCases)
     func pendingCap(kind: StoreKind) async throws {
         let f = try await StoreFixture(kind)
-        let results = await withTaskGroup(of: Result<(task: TaskRecord, created: Bool), StoreError>.self) { group in
-            for n in 0..<64 {
-                group.addTask {
-                    do {
-                        return .success(try await f.store.create(NewTask(userID: "bob", request: StoreFixture.spec, idempotencyKey: "k\(n)", maxPending: 10)))
-                    } catch let error as StoreError {
-                        return .failure(error)
-                    } catch {
-                        return .failure(StoreError(.storage, "\(error)"))
-                    }
-                }
-            }
-            return await group.reduce(into: []) { $0.append($1) }
+        let results = await Self.submitTogether(f.store, count: 64) { n in
+            NewTask(userID: "bob", request: StoreFixture.spec, idempotencyKey: "k\(n)", maxPending: 10)
         }
         let accepted = results.compactMap { try? $0.get() }
         #expect(accepted.count == 10 && accepted.allSatisfy(\.created))
@@ -71,20 +64,10 @@ struct ConcurrentSubmissionTests {
         let f = try await StoreFixture(kind)
         _ = try await f.create()
         _ = try await f.create()
-        let results = await withTaskGroup(of: StoreError.Code?.self) { group in
-            for n in 0..<64 {
-                group.addTask {
-                    do {
-                        _ = try await f.store.create(NewTask(userID: "user\(n)", request: StoreFixture.spec, maxQueued: 12))
-                        return nil
-                    } catch let error as StoreError {
-                        return error.code
-                    } catch {
-                        return .storage
-                    }
-                }
-            }
-            return await group.reduce(into: [StoreError.Code?]()) { $0.append($1) }
+        let results = await Self.submitTogether(f.store, count: 64) { n in
+            NewTask(userID: "user\(n)", request: StoreFixture.spec, maxQueued: 12)
+        }.map { result -> StoreError.Code? in
+            if case .failure(let error) = result { error.code } else { nil }
         }
         let accepted = results.filter { $0 == nil }.count
         // SQLite has one writer, so the count in the insert's transaction is exact. PostgreSQL
@@ -105,15 +88,10 @@ struct ConcurrentSubmissionTests {
         let store = try SQLiteTaskStore(path: path)
         // Each user may have one queued task: the second submission of each user fails in the
         // same transaction as other users' successes.
-        let results = await withTaskGroup(of: Bool.self) { group in
-            for n in 0..<64 {
-                group.addTask {
-                    (try? await store.create(NewTask(userID: "u\(n % 32)", request: StoreFixture.spec, maxPending: 1))) != nil
-                }
-            }
-            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        let results = await Self.submitTogether(store, count: 64) { n in
+            NewTask(userID: "u\(n % 32)", request: StoreFixture.spec, maxPending: 1)
         }
-        #expect(results.filter { $0 }.count == 32)
+        #expect(results.filter { (try? $0.get()) != nil }.count == 32)
         let committed = store.creates.committed
         #expect(committed.writes == 64)
         #expect(committed.transactions < 64, "\(committed)")

@@ -54,9 +54,10 @@ struct TaskRoutes {
     /// `store.insert`; the request's `traceparent` is stored with the task for the worker's spans.
     private func submit(_ request: Request, context: APIRequestContext) async throws -> Response {
         let traceparent = TaskTraceContext.current()
+        let admission = Admission(configuration: configuration)
         let submission = try await withSpan("submission.validate") { _ in
             let submission = try await validator.validate(request, context: context)
-            try Admission(configuration: configuration).admit(submission.spec, priority: submission.body.priority, identity: context.identity)
+            try admission.admit(submission.spec, priority: submission.body.priority, identity: context.identity)
             return submission
         }
         let body = submission.body
@@ -66,7 +67,7 @@ struct TaskRoutes {
                 let made = try await store.create(NewTask(
                     userID: context.userID, request: submission.spec, priority: body.priority, idempotencyKey: submission.idempotencyKey,
                     callbackURL: body.callbackURL, traceContext: traceparent, tier: context.identity.tier,
-                    maxPending: Admission(configuration: configuration).cap(for: context.identity),
+                    maxPending: admission.cap(for: context.identity),
                     maxQueued: configuration.maxQueueDepth
                 ))
                 span.attributes["videogenx.task.id"] = made.task.id.rawValue
