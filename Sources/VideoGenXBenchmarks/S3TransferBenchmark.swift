@@ -74,7 +74,7 @@ public struct S3TransferBenchmark: Sendable {
             report.uploadAWS.append(bytes / seconds)
             let url = try store.presignedGet(ours, expiresIn: 600)
             let downloaded = directory.appendingPathComponent("ours.bin")
-            seconds = try await Self.timed { try await Self.download(url, to: downloaded) }
+            seconds = try await Self.timed { _ = try await APIClient.download(url, to: downloaded) }
             report.downloadOurs.append(bytes / seconds)
             guard (try FileManager.default.attributesOfItem(atPath: downloaded.path)[.size] as? Int) == sizeMiB << 20 else {
                 throw Failure(description: "the presigned download is not \(sizeMiB) MiB")
@@ -111,17 +111,6 @@ public struct S3TransferBenchmark: Sendable {
             do { try process.run() } catch { continuation.resume(throwing: error) }
         }
         guard status == 0 else { throw Failure(description: "aws \(arguments.joined(separator: " ")) exited \(status)") }
-    }
-
-    private static func download(_ url: URL, to file: URL) async throws {
-        FileManager.default.createFile(atPath: file.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: file)
-        defer { try? handle.close() }
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url.absoluteString), timeout: .minutes(10))
-        guard response.status == .ok else { throw Failure(description: "GET of the presigned URL answered \(response.status.code)") }
-        for try await buffer in response.body {
-            try handle.write(contentsOf: buffer.readableBytesView)
-        }
     }
 
     private static func timed(_ body: () async throws -> Void) async throws -> Double {

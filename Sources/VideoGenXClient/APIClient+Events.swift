@@ -28,7 +28,7 @@ extension APIClient {
             }
             if let lastEventID { request.headers.add(name: "last-event-id", value: lastEventID) }
             do {
-                let response = try await HTTPClient.shared.execute(request, timeout: .hours(24))
+                let response = try await Self.httpClient.execute(request, timeout: .hours(24))
                 guard response.status == .ok else {
                     let body = try await response.body.collect(upTo: 1 << 20)
                     throw StreamRefused(reply: Reply(status: Int(response.status.code), body: Data(body.readableBytesView)))

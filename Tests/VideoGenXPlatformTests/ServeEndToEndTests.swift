@@ -5,6 +5,7 @@ import FoundationNetworking
 import Subprocess
 import SystemPackage
 import Testing
+import VideoGenXClient
 import VideoGenXMedia
 import VideoGenXPlatform
 import VideoGenXServer
@@ -237,6 +238,15 @@ final class ServeEndToEndTests: Sendable {
             #expect(submit.stdout.contains("wrote \(output)"))
             let video = try #require(try await FFprobe().probe(output).video)
             #expect(video.codec == "hevc" && video.width == 1280)
+            // Streamed through a `.part` file that is renamed when complete.
+            #expect(!FileManager.default.fileExists(atPath: output + ".part"))
+
+            // A download the server refuses throws its status and leaves no file behind.
+            let missing = self.directory.appendingPathComponent("cli/missing.mp4")
+            await #expect(throws: APIClient.DownloadFailed(status: 403)) {
+                _ = try await APIClient.download(URL(string: "\(server.base)/api/v1/objects/videos/nope.mp4?expires=1&signature=x")!, to: missing)
+            }
+            #expect(!FileManager.default.fileExists(atPath: missing.path) && !FileManager.default.fileExists(atPath: missing.path + ".part"))
 
             let bad = try await CLI.run(["submit", "x", "--fps", "25", "--server", server.base, "--key-file", server.keyFile])
             #expect(bad.status == .exited(2))
