@@ -95,10 +95,18 @@ public struct APIKeyAuthenticator: Sendable {
     /// - Throws: ``APIError`` 401 with the reason.
     public func verify(_ admission: Admission, method: String, pathAndQuery: String, body: some DataProtocol) async throws -> Identity {
         if let identity = admission.identity { return identity }
+        return try await verify(admission, method: method, pathAndQuery: pathAndQuery, bodyHash: RequestSignature.bodyHash(body))
+    }
+
+    /// ``verify(_:method:pathAndQuery:body:)`` given the body's SHA-256 (lowercase hex), hashed
+    /// while it was read.
+    /// - Throws: ``APIError`` 401 with the reason.
+    public func verify(_ admission: Admission, method: String, pathAndQuery: String, bodyHash: String) async throws -> Identity {
+        if let identity = admission.identity { return identity }
         guard let key = admission.key else { throw Self.refuse("unknown API key") }
         guard RequestSignature.isValid(
             admission.signature, secret: admission.secret, method: method, pathAndQuery: pathAndQuery, timestamp: admission.timestamp,
-            nonce: admission.nonce, body: body
+            nonce: admission.nonce, bodyHash: bodyHash
         ) else {
             throw Self.refuse("signature does not match the request")
         }

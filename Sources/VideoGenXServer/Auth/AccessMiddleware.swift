@@ -29,9 +29,10 @@ struct AccessMiddleware: RouterMiddleware {
         var context = context
         // Headers first: a request that cannot be authenticated is refused before its body is read.
         let admission = try await authenticator.admit(headers: request.headers)
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        // The body is hashed as it arrives (capped), not buffered whole and then hashed.
+        let body = try await HashedBody.read(&request, upTo: context.maxUploadSize)
         let target = request.uri.query.map { "\(request.uri.path)?\($0)" } ?? request.uri.path
-        context.identity = try await authenticator.verify(admission, method: request.method.rawValue, pathAndQuery: target, body: body.readableBytesView)
+        context.identity = try await authenticator.verify(admission, method: request.method.rawValue, pathAndQuery: target, bodyHash: body.sha256Hex)
         let policy = tiers[context.identity.tier] ?? TierPolicy.defaults(for: context.identity.tier)
         let limit = GCRA(rate: policy.requestsPerSecond, burst: policy.burst)
         let decision = await limiter.consume(key: context.identity.keyID, limit: limit, now: clock.now())

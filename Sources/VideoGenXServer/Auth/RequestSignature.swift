@@ -18,8 +18,17 @@ public enum RequestSignature {
 
     /// The string that is signed.
     public static func canonical(method: String, pathAndQuery: String, timestamp: String, nonce: String, body: some DataProtocol) -> String {
-        let bodyHash = Array(SHA256.hash(data: Data(body))).hex
-        return "\(method.uppercased())\n\(pathAndQuery)\n\(timestamp)\n\(nonce)\n\(bodyHash)"
+        canonical(method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce, bodyHash: bodyHash(body))
+    }
+
+    /// The string that is signed, given the body's hash (``bodyHash(_:)``) already computed.
+    public static func canonical(method: String, pathAndQuery: String, timestamp: String, nonce: String, bodyHash: String) -> String {
+        "\(method.uppercased())\n\(pathAndQuery)\n\(timestamp)\n\(nonce)\n\(bodyHash)"
+    }
+
+    /// Lowercase hex SHA-256 of a body, as the signed string carries it.
+    public static func bodyHash(_ body: some DataProtocol) -> String {
+        Array(SHA256.hash(data: Data(body))).hex
     }
 
     /// The lowercase hex signature of a request.
@@ -35,8 +44,16 @@ public enum RequestSignature {
     public static func isValid(
         _ signature: String, secret: String, method: String, pathAndQuery: String, timestamp: String, nonce: String, body: some DataProtocol
     ) -> Bool {
+        isValid(signature, secret: secret, method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce, bodyHash: bodyHash(body))
+    }
+
+    /// ``isValid(_:secret:method:pathAndQuery:timestamp:nonce:body:)`` given the body's hash
+    /// (the server hashes a body while reading it).
+    public static func isValid(
+        _ signature: String, secret: String, method: String, pathAndQuery: String, timestamp: String, nonce: String, bodyHash: String
+    ) -> Bool {
         guard let given = [UInt8](hex: signature), given.count == SHA256.byteCount else { return false }
-        let message = canonical(method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce, body: body)
+        let message = canonical(method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce, bodyHash: bodyHash)
         return HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Data(message.utf8), using: SymmetricKey(data: Data(secret.utf8)))
     }
 
