@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEMO_PROMPT ?= a red fox running through snow
 DEMO_ARGS ?= --resolution 720P --fps 24 --duration 6 --steps 30 --seed 7
 
-.PHONY: deps model-deps model-tiny s3-deps otel-deps build serve demo test fuzz bench bench-s3 bench-telemetry bench-status bench-cluster clean
+.PHONY: deps model-deps model-tiny s3-deps otel-deps browser-deps console build serve demo test fuzz bench bench-s3 bench-telemetry bench-status bench-cluster clean
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -44,12 +44,20 @@ TEST_WIDTH ?= 4
 
 ## Run the whole test suite, beside a throwaway PostgreSQL cluster (scripts/with-postgres.sh), an
 ## S3-compatible server (moto with signature checking, scripts/with-s3.sh) and Redis (scripts/with-redis.sh).
-test: deps model-deps s3-deps otel-deps
+test: deps model-deps s3-deps otel-deps browser-deps
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) bash scripts/with-postgres.sh bash scripts/with-s3.sh bash scripts/with-redis.sh $(SWIFT) test
 
 ## Install the tracing test's OTLP receiver side (opentelemetry-proto) in .venv-otel.
 otel-deps:
 	bash scripts/install-otel-deps.sh
+
+## Install the web console's browser test tools: Chromium and chromedriver (apt), Selenium in .venv-browser.
+browser-deps:
+	bash scripts/install-browser-deps.sh
+
+## Embed console/ (the web console's HTML, CSS and ES modules) into the binary after editing it.
+console:
+	python3 scripts/embed-console.py
 
 ## Install the S3 test tools (moto's server, botocore, boto3) in .venv-s3.
 s3-deps:

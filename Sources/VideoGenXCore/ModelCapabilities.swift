@@ -27,19 +27,19 @@ public struct ModelCapabilities: Sendable, Hashable, Codable {
 
     /// The resolution of a request that names none: the platform's default when the model
     /// renders it, else the first the model lists.
-    var defaultResolution: Resolution {
+    public var defaultResolution: Resolution {
         resolutions.contains(GenerationSpec.Defaults.resolution) ? GenerationSpec.Defaults.resolution : resolutions.first ?? GenerationSpec.Defaults.resolution
     }
 
     /// The frame rate of a request that names none: the platform's default when the model
     /// renders it, else the first the model lists.
-    var defaultFrameRate: Int {
+    public var defaultFrameRate: Int {
         frameRates.contains(GenerationSpec.Defaults.fps) ? GenerationSpec.Defaults.fps : frameRates.first ?? GenerationSpec.Defaults.fps
     }
 
     /// The duration of a request at `fps` that names none: the platform's default, cut to the
     /// model's longest video.
-    func defaultDuration(fps: Int) -> Int {
+    public func defaultDuration(fps: Int) -> Int {
         let duration = GenerationSpec.Defaults.durationSeconds
         guard let maxFrames, fps > 0, fps * duration > maxFrames else { return duration }
         return max(1, maxFrames / fps)

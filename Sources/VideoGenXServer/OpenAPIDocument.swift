@@ -183,6 +183,52 @@ paths:
         '401': {$ref: '#/components/responses/Unauthorized'}
         '429': {$ref: '#/components/responses/TooMany'}
         '503': {$ref: '#/components/responses/Unavailable'}
+  /api/v1/video/options:
+    get:
+      tags: [tasks]
+      operationId: submissionOptions
+      summary: What the caller may submit - every field of a generate request with this server's default, its choices or range, the caller's tier applied (the web console builds its form from it).
+      responses:
+        '200':
+          description: The caller and the fields, in form order.
+          content:
+            application/json:
+              schema:
+                allOf:
+                  - $ref: '#/components/schemas/Success'
+                  - properties:
+                      data:
+                        type: object
+                        required: [caller, fields]
+                        properties:
+                          caller:
+                            type: object
+                            required: [user_id, tier, key_id]
+                            properties:
+                              user_id: {type: string}
+                              tier: {type: string, enum: [free, paid, admin]}
+                              key_id: {type: string}
+                          fields:
+                            type: array
+                            items:
+                              type: object
+                              required: [name, group, type, required]
+                              properties:
+                                name: {type: string, description: 'The path in the request body (params.subtitle.text); field errors name the same path.'}
+                                group: {type: string, enum: [basic, advanced, finishing]}
+                                type: {type: string, enum: [text, longtext, image, choice, integer, number]}
+                                default: {type: [string, number]}
+                                console_default: {type: [string, number]}
+                                console_note: {type: string}
+                                choices: {type: array, items: {type: [string, number]}}
+                                min: {type: number}
+                                max: {type: number}
+                                step: {type: number}
+                                required: {type: boolean}
+                                requires: {type: string, description: The field this one only qualifies.}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '429': {$ref: '#/components/responses/TooMany'}
+        '503': {$ref: '#/components/responses/Unavailable'}
   /api/v1/webhooks/secret:
     get:
       tags: [webhooks]
@@ -260,6 +306,45 @@ paths:
         '401': {$ref: '#/components/responses/Unauthorized'}
         '403': {$ref: '#/components/responses/Error'}
         '404': {$ref: '#/components/responses/Error'}
+        '429': {$ref: '#/components/responses/TooMany'}
+        '503': {$ref: '#/components/responses/Unavailable'}
+  /api/v1/admin/queue:
+    get:
+      tags: [admin]
+      operationId: adminQueue
+      summary: Queued tasks per priority lane and the 20 most recent failures with their reasons. Admin keys only; any api node answers.
+      responses:
+        '200':
+          description: The queue.
+          content:
+            application/json:
+              schema:
+                allOf:
+                  - $ref: '#/components/schemas/Success'
+                  - properties:
+                      data:
+                        type: object
+                        required: [queued_tasks, queue_depth, recent_failures]
+                        properties:
+                          queued_tasks: {type: integer, minimum: 0}
+                          queue_depth:
+                            type: object
+                            description: Queued tasks per lane, keyed P0 to P3.
+                            additionalProperties: {type: integer, minimum: 0}
+                          recent_failures:
+                            type: array
+                            items:
+                              type: object
+                              required: [task_id, user_id, attempts, code, message]
+                              properties:
+                                task_id: {type: string}
+                                user_id: {type: string}
+                                finished_at: {type: string, format: date-time}
+                                attempts: {type: integer, minimum: 0}
+                                code: {type: string}
+                                message: {type: string}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '403': {$ref: '#/components/responses/Error'}
         '429': {$ref: '#/components/responses/TooMany'}
         '503': {$ref: '#/components/responses/Unavailable'}
   /api/v1/models:
@@ -487,6 +572,7 @@ components:
         progress: {type: integer, minimum: 0, maximum: 100}
         stage: {type: string}
         queue_position: {type: integer, minimum: 0}
+        estimated_time: {type: integer, minimum: 0, description: Seconds until a queued task is likely done.}
         created_at: {type: string, format: date-time}
         started_at: {type: string, format: date-time}
         finished_at: {type: string, format: date-time}

@@ -13,17 +13,23 @@ struct TaskPresenter: Sendable {
     let urlExpirySeconds: Double
     /// Reused signed URLs; `nil`: every view signs afresh.
     var signedURLs: SignedURLCache? = nil
+    /// The rendering rate behind a queued task's `estimated_time`; `nil`: views carry none.
+    var completionRate: CompletionRate? = nil
 
     /// The view of `task` as of now.
     func view(_ task: TaskRecord) async throws -> TaskView {
         let position = task.status == .queued ? try await store.queuePosition(of: task.id) : nil
+        var estimate: Int?
+        if let position, let completionRate {
+            estimate = try await TaskEstimate(store: store, rate: completionRate).seconds(for: task, ahead: position)
+        }
         var result: TaskView.ResultView?
         if let stored = task.result, let keys = Self.resultKeys(stored) {
             let video = try keys.video.map(sign)
             let thumbnail = try keys.thumbnail.map(sign)
             result = TaskView.ResultView(stored, videoURL: video?.url, thumbnailURL: thumbnail?.url, expiresAt: Self.expiry(video: video, thumbnail: thumbnail))
         }
-        return TaskView(task, queuePosition: position, result: result)
+        return TaskView(task, queuePosition: position, result: result, estimatedTime: estimate)
     }
 
     /// The objects a stored result has URLs for: none once retention expired it (no URLs that

@@ -9,6 +9,8 @@ struct TaskView: Encodable, Sendable {
     var progress: Int
     var stage: String?
     var queuePosition: Int?
+    /// Seconds until a queued task is likely done (as `estimated_time` at submission).
+    var estimatedTime: Int?
     var createdAt: String
     var startedAt: String?
     var finishedAt: String?
@@ -19,7 +21,8 @@ struct TaskView: Encodable, Sendable {
     var error: ErrorView?
 
     enum CodingKeys: String, CodingKey {
-        case taskID = "task_id", status, progress, stage, queuePosition = "queue_position", createdAt = "created_at"
+        case taskID = "task_id", status, progress, stage, queuePosition = "queue_position", estimatedTime = "estimated_time"
+        case createdAt = "created_at"
         case startedAt = "started_at", finishedAt = "finished_at", attempts, priority, request, result, error
     }
 
@@ -114,12 +117,13 @@ struct TaskView: Encodable, Sendable {
         Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
     }
 
-    init(_ task: TaskRecord, queuePosition: Int?, result: ResultView?) {
+    init(_ task: TaskRecord, queuePosition: Int?, result: ResultView?, estimatedTime: Int? = nil) {
         taskID = task.id.rawValue
         status = task.status.apiName
         progress = task.progress
         stage = task.status == .queued ? "queued" : task.stage
         self.queuePosition = task.status == .queued ? queuePosition : nil
+        self.estimatedTime = task.status == .queued ? estimatedTime : nil
         createdAt = Self.timestamp(task.createdAt)
         startedAt = task.startedAt.map(Self.timestamp)
         finishedAt = task.finishedAt.map(Self.timestamp)

@@ -72,6 +72,7 @@ public struct VideoAPI: Sendable {
         router.add(middleware: TracingMiddleware(redactingQueryParameters: Self.secretQueryParameters))
         router.add(middleware: APIErrorMiddleware())
         router.addRoutes(HealthRoutes(store: store, objects: objects, workerProblem: workerProblem, metrics: metrics).collection())
+        router.addRoutes(ConsoleRoutes().collection())
         router.addRoutes(
             TaskRoutes(
                 store: store, objects: objects, configuration: configuration, callbacksEnabled: webhookSecrets != nil, access: access,

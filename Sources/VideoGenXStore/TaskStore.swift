@@ -78,8 +78,9 @@ public protocol TaskStore: Sendable {
     /// a full worker preempt lower-priority work.
     func hasClaimable(priority: TaskPriority) async throws -> Bool
 
-    /// The most recently finished succeeded tasks, newest first, for throughput estimates.
-    func recentCompletions(limit: Int) async throws -> [TaskRecord]
+    /// The tasks in `status` that finished most recently, newest first: succeeded ones for
+    /// throughput estimates, failed ones for the console's operations page.
+    func recentlyFinished(_ status: TaskStatus, limit: Int) async throws -> [TaskRecord]
 
     /// Succeeded tasks finished before `cutoff` whose results have not expired, oldest first,
     /// at most `limit` (retention: their objects are due for deletion).
@@ -96,6 +97,11 @@ public protocol TaskStore: Sendable {
 }
 
 extension TaskStore {
+    /// The most recently finished succeeded tasks, newest first, for throughput estimates.
+    public func recentCompletions(limit: Int) async throws -> [TaskRecord] {
+        try await recentlyFinished(.succeeded, limit: limit)
+    }
+
     /// The unfiltered claim: ``claim(worker:capacity:leaseSeconds:filter:)`` with an empty filter.
     public func claim(worker: String, capacity: Int, leaseSeconds: Double) async throws -> [TaskRecord] {
         try await claim(worker: worker, capacity: capacity, leaseSeconds: leaseSeconds, filter: ClaimFilter())

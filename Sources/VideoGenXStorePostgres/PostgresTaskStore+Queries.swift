@@ -21,12 +21,12 @@ extension PostgresTaskStore {
         }
     }
 
-    public func recentCompletions(limit: Int) async throws -> [TaskRecord] {
+    public func recentlyFinished(_ status: TaskStatus, limit: Int) async throws -> [TaskRecord] {
         try StoreArguments.checkLimit(limit)
         let requests = self.requests
-        return try await connection("reading recent completions") { connection in
+        return try await connection("reading recently finished tasks") { connection in
             try await connection.query("""
-                SELECT \(unescaped: TaskRecord.postgresColumns) FROM tasks WHERE status = 'succeeded'
+                SELECT \(unescaped: TaskRecord.postgresColumns) FROM tasks WHERE status = \(status.rawValue)
                 ORDER BY finished_at DESC LIMIT \(Int64(limit))
                 """, logger: self.logger).collect().map { try TaskRecord(postgres: $0, requests: requests) }
         }

@@ -32,13 +32,13 @@ extension SQLiteTaskStore {
         }
     }
 
-    public func recentCompletions(limit: Int) async throws -> [TaskRecord] {
+    public func recentlyFinished(_ status: TaskStatus, limit: Int) async throws -> [TaskRecord] {
         try StoreArguments.checkLimit(limit)
         let requests = self.requests
         return try await pool.read { db in
             try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT * FROM tasks WHERE status = 'succeeded' ORDER BY finished_at DESC LIMIT ?
-                """), arguments: [limit]).map { try TaskRecord(row: $0, requests: requests) }
+                SELECT * FROM tasks WHERE status = ? ORDER BY finished_at DESC LIMIT ?
+                """), arguments: [status.rawValue, limit]).map { try TaskRecord(row: $0, requests: requests) }
         }
     }
 

@@ -256,6 +256,14 @@ struct TaskStoreContractTests {
         let second = try await f.claimOne()
         _ = try await f.store.complete(second.id, token: second.fencingToken, result: result)
         #expect(try await f.store.recentCompletions(limit: 5).map(\.id) == [second.id, claimed.id])
+        // Failed tasks are listed apart, newest first, with their errors.
+        #expect(try await f.store.recentlyFinished(.failed, limit: 5).isEmpty)
+        f.clock.advance(by: 1)
+        let third = try await f.claimOne()
+        _ = try await f.store.fail(third.id, token: third.fencingToken, error: TaskFailure(code: "bad_input", message: "no"), retryable: false)
+        let failures = try await f.store.recentlyFinished(.failed, limit: 5)
+        #expect(failures.map(\.id) == [third.id] && failures.first?.error?.code == "bad_input")
+        #expect(try await f.store.recentCompletions(limit: 5).map(\.id) == [second.id, claimed.id])
     }
 
     @Test("Retention: unexpiredResults lists succeeded tasks finished before the cutoff, oldest first; markResultExpired stamps the result, drops it from the list and sends no second callback; marking twice is a no-op; a queued task's result cannot expire", arguments: StoreKind.allCases)

@@ -13,7 +13,11 @@ struct TaskEstimate: Sendable {
 
     /// Seconds until `task` is likely done.
     func seconds(for task: TaskRecord) async throws -> Int {
-        let ahead = try await store.queuePosition(of: task.id) ?? 0
+        try await seconds(for: task, ahead: store.queuePosition(of: task.id) ?? 0)
+    }
+
+    /// Seconds until `task`, with `ahead` tasks queued before it, is likely done.
+    func seconds(for task: TaskRecord, ahead: Int) async throws -> Int {
         let perUnit = try await rate.secondsPerUnit(store)
         return Int((Double(ahead + 1) * Self.units(task.request) * perUnit).rounded(.up))
     }

@@ -22,7 +22,9 @@ struct TaskRoutes {
     /// The rendering rate behind `estimated_time`, re-read at most once a second.
     private let completionRate = CompletionRate()
     private var presenter: TaskPresenter {
-        TaskPresenter(store: store, objects: objects, urlExpirySeconds: configuration.urlExpirySeconds, signedURLs: signedURLs)
+        TaskPresenter(
+            store: store, objects: objects, urlExpirySeconds: configuration.urlExpirySeconds, signedURLs: signedURLs, completionRate: completionRate
+        )
     }
 
     init(
@@ -47,6 +49,9 @@ struct TaskRoutes {
         routes.get("/task/:id/content") { request, context in try await content(try taskID(context), userID: context.userID, request: request) }
         routes.get("/task/:id/events") { request, context in try await events(try taskID(context), userID: context.userID, request: request) }
         routes.get("/tasks") { request, context in try await list(request, userID: context.userID) }
+        routes.get("/options") { [configuration] _, context in
+            Envelope.response(status: .ok, data: SubmissionOptions(configuration: configuration, identity: context.identity))
+        }
         return routes
     }
 

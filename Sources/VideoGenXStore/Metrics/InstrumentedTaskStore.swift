@@ -92,8 +92,8 @@ public struct InstrumentedTaskStore<Base: TaskStore & CallbackOutbox>: TaskStore
         try await operations.measure(.hasClaimable) { try await base.hasClaimable(priority: priority) }
     }
 
-    public func recentCompletions(limit: Int) async throws -> [TaskRecord] {
-        try await operations.measure(.recentCompletions) { try await base.recentCompletions(limit: limit) }
+    public func recentlyFinished(_ status: TaskStatus, limit: Int) async throws -> [TaskRecord] {
+        try await operations.measure(.recentlyFinished) { try await base.recentlyFinished(status, limit: limit) }
     }
 
     public func unexpiredResults(finishedBefore cutoff: Date, limit: Int) async throws -> [TaskRecord] {

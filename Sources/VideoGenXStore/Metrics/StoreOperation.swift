@@ -5,7 +5,7 @@ enum StoreOperation: String, CaseIterable, Sendable {
     case create, get, list, claim, heartbeat, progress, complete, fail, release, cancel
     case confirmCancelled = "confirm_cancelled", reapExpiredLeases = "reap_expired_leases"
     case queuePosition = "queue_position", queuedCount = "queued_count", queueDepth = "queue_depth"
-    case hasClaimable = "has_claimable", recentCompletions = "recent_completions"
+    case hasClaimable = "has_claimable", recentlyFinished = "recently_finished"
     case unexpiredResults = "unexpired_results", markResultExpired = "mark_result_expired"
     case claimDueCallbacks = "claim_due_callbacks", recordCallbackAttempt = "record_callback_attempt", callbacks
 }
