@@ -216,16 +216,16 @@ paths:
                               properties:
                                 name: {type: string, description: 'The path in the request body (params.subtitle.text); field errors name the same path.'}
                                 group: {type: string, enum: [basic, advanced, finishing]}
-                                type: {type: string, enum: [text, longtext, image, choice, integer, number]}
-                                default: {type: [string, number]}
-                                console_default: {type: [string, number]}
+                                type: {type: string, enum: [text, longtext, url, image, choice, integer, number, boolean, color]}
+                                default: {type: [string, number, boolean]}
+                                console_default: {type: [string, number, boolean]}
                                 console_note: {type: string}
-                                choices: {type: array, items: {type: [string, number]}}
+                                choices: {type: array, items: {type: [string, number, boolean]}}
                                 min: {type: number}
                                 max: {type: number}
                                 step: {type: number}
                                 required: {type: boolean}
-                                requires: {type: string, description: The field this one only qualifies.}
+                                requires: {type: array, items: {type: string}, description: 'The fields of which one must be given for this one to be sent (it only qualifies them).'}
         '401': {$ref: '#/components/responses/Unauthorized'}
         '429': {$ref: '#/components/responses/TooMany'}
         '503': {$ref: '#/components/responses/Unavailable'}

@@ -183,7 +183,8 @@ def run(args):
         check(not c.find("#nav-ops").is_displayed(), "the Operations link is hidden for a free key")
 
         # Submit a short clip; follow it live to 100 %; the player plays.
-        task = c.submit_video("a red fox running through snow", **{"params.resolution": "720P", "params.duration": 1, "params.steps": 2, "params.fps": 24})
+        task = c.submit_video("a red fox running through snow", **{"params.resolution": "720P", "params.duration": 1, "params.steps": 2, "params.fps": 24,
+                                                                         "params.subtitle.text": "hello fox", "params.background_music.builtin": "calm"})
         seen = set()
 
         def finished():
@@ -201,7 +202,11 @@ def run(args):
         later = c.driver.execute_script("return document.getElementById('player').currentTime")
         check(later != first, f"the <video> plays (currentTime {first:.2f} -> {later:.2f})")
         check(c.find("#download").get_attribute("href").startswith(c.base + "/api/v1/objects/"), "a download link to the signed video URL")
-        check("a red fox" in c.find("#request-echo").text, "the request echo is shown")
+        echo = json.loads(c.find("#request-echo").text)
+        check(echo["text"] == "a red fox running through snow" and echo["params"]["codec"] == "h264", "the request echo is shown")
+        check(echo["params"]["subtitle"]["segments"][0]["text"] == "hello fox" and echo["params"]["subtitle"]["shadow"] is True,
+              "finishing fields reach the request (subtitle text with its default qualifiers)")
+        check(echo["params"]["background_music"]["builtin"] == "calm", "the built-in music choice reaches the request")
         c.shot("task-succeeded")
 
         # A second task, cancelled from its page.

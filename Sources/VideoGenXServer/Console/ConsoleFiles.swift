@@ -365,9 +365,14 @@ const LABELS = {
   'params.style': 'Style', 'params.steps': 'Sampling steps', 'params.cfg_scale': 'Guidance (CFG) scale', 'params.sampler': 'Sampler',
   'params.seed': 'Seed', 'params.saturation': 'Saturation', 'params.contrast': 'Contrast', 'params.codec': 'Video codec',
   'params.crf': 'Quality (CRF)', 'params.preset': 'Encoder preset', 'params.brightness': 'Brightness', 'params.denoise': 'Denoise',
-  'params.subtitle.text': 'Subtitle text', 'params.subtitle.position': 'Subtitle position', 'params.watermark.text': 'Watermark text',
-  'params.watermark.position': 'Watermark position', 'params.watermark.opacity': 'Watermark opacity (%)',
-  'params.background_music.builtin': 'Background music', 'params.background_music.volume': 'Music volume',
+  'params.bitrate': 'Bitrate (instead of CRF)', 'params.audio_codec': 'Audio codec',
+  'params.subtitle.text': 'Subtitle text', 'params.subtitle.position': 'Subtitle position', 'params.subtitle.font': 'Subtitle font',
+  'params.subtitle.size': 'Subtitle size (px)', 'params.subtitle.color': 'Subtitle colour', 'params.subtitle.shadow': 'Subtitle shadow',
+  'params.subtitle.max_width': 'Subtitle width (share of frame)', 'params.watermark.text': 'Watermark text',
+  'params.watermark.image': 'Watermark image URL', 'params.watermark.position': 'Watermark position',
+  'params.watermark.opacity': 'Watermark opacity (%)', 'params.watermark.scale': 'Watermark scale (share of width)',
+  'params.background_music.builtin': 'Built-in music', 'params.background_music.url': 'Music URL',
+  'params.background_music.volume': 'Music volume', 'params.background_music.fade_out': 'Music fade-out (s)',
 };
 const GROUPS = [['basic', null], ['advanced', 'Advanced generation'], ['finishing', 'Finishing: subtitles, watermark, music, encoding']];
 const PRIORITY_NAMES = ['P0 urgent', 'P1 high', 'P2 normal', 'P3 low'];
@@ -390,7 +395,13 @@ function control(field) {
     case 'longtext':
       return h('textarea', { ...common, maxlength: field.max, required: field.required, placeholder: 'a lighthouse at dawn, waves rolling in' });
     case 'text':
-      return h('input', { ...common, type: 'text', maxlength: field.max });
+      return h('input', { ...common, type: 'text', maxlength: field.max, placeholder: field.name === 'params.bitrate' ? 'e.g. 800k or 4M' : undefined });
+    case 'url':
+      return h('input', { ...common, type: 'url', maxlength: field.max, placeholder: 'https://…' });
+    case 'color':
+      return h('input', { ...common, type: 'color', value: String(start ?? '#FFFFFF').toLowerCase() });
+    case 'boolean':
+      return h('input', { ...common, type: 'checkbox', class: 'checkbox', checked: start === true });
     case 'choice': {
       const select = h('select', common);
       if (field.default === undefined) select.append(h('option', { value: '' }, 'none'));
@@ -418,7 +429,7 @@ function hintFor(field) {
     if (field.min !== undefined && field.max !== undefined && field.name !== 'params.seed') parts.push(`${field.min}–${field.max}`);
   }
   if (field.console_note) parts.push(field.console_note);
-  if (field.requires) parts.push(`used with ${LABELS[field.requires] ?? field.requires}`);
+  if (field.requires) parts.push(`used with ${field.requires.map((name) => LABELS[name] ?? name).join(' or ')}`);
   return parts.join(' · ');
 }
 
@@ -464,12 +475,14 @@ function readForm(form, fields, state) {
   for (const field of fields) {
     if (field.type === 'image') continue;
     const element = form.elements.namedItem(field.name);
-    const raw = element ? element.value.trim() : '';
+    if (!element) continue;
+    if (field.type === 'boolean') { values[field.name] = element.checked; continue; }
+    const raw = element.value.trim();
     if (raw !== '') values[field.name] = raw;
   }
   const body = {};
   for (const field of fields) {
-    if (field.requires && values[field.requires] === undefined) continue;
+    if (field.requires && !field.requires.some((name) => values[name] !== undefined)) continue;
     if (field.type === 'image') {
       const image = state.image ?? (state.imageURL.value.trim() || null);
       if (image) body.image = image;
@@ -477,6 +490,7 @@ function readForm(form, fields, state) {
     }
     const raw = values[field.name];
     if (raw === undefined) continue;
+    if (field.type === 'boolean') { setPath(body, field.name, raw); continue; }
     const numeric = field.type === 'integer' || field.type === 'number' || typeof field.default === 'number' || typeof (field.choices ?? [])[0] === 'number';
     // A number the browser cannot read is sent as typed, so the server names the problem.
     setPath(body, field.name, numeric && raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw);
@@ -517,7 +531,9 @@ async function prefill(form, fields, id) {
     const element = form.elements.namedItem(field.name);
     const value = getPath(source, field.name);
     if (!element || value === undefined || value === null || field.type === 'image') continue;
-    element.value = String(value);
+    if (field.type === 'boolean') element.checked = value === true;
+    else if (field.type === 'color') element.value = String(value).toLowerCase();
+    else element.value = String(value);
   }
   return task;
 }
@@ -717,6 +733,8 @@ dl.kv dd { margin: 0; overflow-wrap: anywhere; }
   .fields { grid-template-columns: 1fr 1fr; }
   .image-pair { grid-template-columns: 1fr 1fr; }
 }
+input.checkbox { width: auto; transform: scale(1.3); margin: 6px 4px; }
+input[type="color"] { padding: 2px; height: 40px; }
 
 """####,
         "task.js": ####"""

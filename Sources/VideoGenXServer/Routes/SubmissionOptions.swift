@@ -24,7 +24,7 @@ struct SubmissionOptions: Encodable, Sendable {
         var name: String
         /// `basic`, `advanced` or `finishing`.
         var group: String
-        /// `text`, `longtext`, `image`, `choice`, `integer` or `number`.
+        /// `text`, `longtext`, `url`, `image`, `choice`, `integer`, `number`, `boolean` or `color` (`#RRGGBB`).
         var type: String
         /// The value the server uses when the field is left out (absent: none, e.g. a random seed).
         var defaultValue: Value?
@@ -37,8 +37,9 @@ struct SubmissionOptions: Encodable, Sendable {
         var step: Double?
         /// Whether a submission must carry it.
         var required = false
-        /// The field whose value this one only qualifies (a subtitle's position needs its text).
-        var requires: String?
+        /// The fields of which one must be given for this one to be sent: it only qualifies them
+        /// (a subtitle's position needs its text; a watermark's opacity its text or image).
+        var requires: [String]?
 
         enum CodingKeys: String, CodingKey {
             case name, group, type, choices, min, max, step, required, requires
@@ -46,11 +47,12 @@ struct SubmissionOptions: Encodable, Sendable {
         }
     }
 
-    /// A default or a choice: a string or a number.
+    /// A default or a choice: a string, a number or a flag.
     enum Value: Encodable, Sendable, Hashable {
         case string(String)
         case integer(Int)
         case number(Double)
+        case bool(Bool)
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
@@ -58,6 +60,7 @@ struct SubmissionOptions: Encodable, Sendable {
             case .string(let value): try container.encode(value)
             case .integer(let value): try container.encode(value)
             case .number(let value): try container.encode(value)
+            case .bool(let value): try container.encode(value)
             }
         }
     }
@@ -103,32 +106,46 @@ struct SubmissionOptions: Encodable, Sendable {
         var codec = choice("params.codec", "finishing", VideoCodec.allCases.map(\.rawValue), VideoCodec.h265.rawValue)
         codec.consoleDefault = .string(VideoCodec.h264.rawValue)
         codec.consoleNote = "browsers other than Safari cannot play H.265; the console asks for H.264 so its player works"
+        let subtitle = ["params.subtitle.text"]
         fields += [
             codec,
             range("params.crf", "finishing", "integer", nil, 0...51),
+            Field(name: "params.bitrate", group: "finishing", type: "text", max: 16),
             choice("params.preset", "finishing", EncoderPreset.names, EncoderPreset.default),
+            choice("params.audio_codec", "finishing", AudioCodec.allCases.map(\.rawValue), AudioCodec.aac.rawValue),
             range("params.brightness", "finishing", "number", .number(0), -1...1, step: 0.05),
             choice("params.denoise", "finishing", Denoise.allCases.map(\.rawValue), Denoise.off.rawValue),
             Field(name: "params.subtitle.text", group: "finishing", type: "text", max: 500),
-            Self.requiring(choice("params.subtitle.position", "finishing", Subtitle.Position.allCases.map(\.rawValue), Subtitle.Position.bottom.rawValue), "params.subtitle.text"),
+            Self.requiring(choice("params.subtitle.position", "finishing", Subtitle.Position.allCases.map(\.rawValue), Subtitle.Position.bottom.rawValue), subtitle),
+            Self.requiring(Field(name: "params.subtitle.font", group: "finishing", type: "text", max: 64), subtitle),
+            Self.requiring(range("params.subtitle.size", "finishing", "integer", nil, 8...200), subtitle),
+            Self.requiring(Field(name: "params.subtitle.color", group: "finishing", type: "color", defaultValue: .string(RGBColour.white.description)), subtitle),
+            Self.requiring(Field(name: "params.subtitle.shadow", group: "finishing", type: "boolean", defaultValue: .bool(true)), subtitle),
+            Self.requiring(range("params.subtitle.max_width", "finishing", "number", .number(0.9), 0.2...1, step: 0.05), subtitle),
         ]
         if policy.customWatermark {
+            let watermark = ["params.watermark.text", "params.watermark.image"]
             fields += [
                 Field(name: "params.watermark.text", group: "finishing", type: "text", max: 100),
-                Self.requiring(choice("params.watermark.position", "finishing", Watermark.Position.allCases.map(\.rawValue), Watermark.Position.bottomRight.rawValue), "params.watermark.text"),
-                Self.requiring(range("params.watermark.opacity", "finishing", "integer", .integer(50), 0...100), "params.watermark.text"),
+                Field(name: "params.watermark.image", group: "finishing", type: "url", max: 2048),
+                Self.requiring(choice("params.watermark.position", "finishing", Watermark.Position.allCases.map(\.rawValue), Watermark.Position.bottomRight.rawValue), watermark),
+                Self.requiring(range("params.watermark.opacity", "finishing", "integer", .integer(50), 0...100), watermark),
+                Self.requiring(range("params.watermark.scale", "finishing", "number", nil, 0.01...1, step: 0.01), watermark),
             ]
         }
+        let music = ["params.background_music.builtin", "params.background_music.url"]
         fields += [
             choice("params.background_music.builtin", "finishing", BuiltinTrack.allCases.map(\.rawValue), nil),
-            Self.requiring(range("params.background_music.volume", "finishing", "number", .number(1), 0...2, step: 0.1), "params.background_music.builtin"),
+            Field(name: "params.background_music.url", group: "finishing", type: "url", max: 2048),
+            Self.requiring(range("params.background_music.volume", "finishing", "number", .number(1), 0...2, step: 0.1), music),
+            Self.requiring(range("params.background_music.fade_out", "finishing", "number", .number(0), 0...Double(limits.durationSeconds.upperBound), step: 0.5), music),
         ]
         self.fields = fields
     }
 
-    private static func requiring(_ field: Field, _ other: String) -> Field {
+    private static func requiring(_ field: Field, _ others: [String]) -> Field {
         var field = field
-        field.requires = other
+        field.requires = others
         return field
     }
 }
