@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEMO_PROMPT ?= a red fox running through snow
 DEMO_ARGS ?= --resolution 720P --fps 24 --duration 6 --steps 30 --seed 7
 
-.PHONY: deps model-deps model-tiny s3-deps otel-deps browser-deps console build serve demo test fuzz bench bench-s3 bench-telemetry bench-status bench-cluster clean
+.PHONY: deps model-deps model-tiny s3-deps otel-deps browser-deps console deploy-check k8s-monitoring build serve demo test fuzz bench bench-s3 bench-telemetry bench-status bench-cluster clean
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -58,6 +58,14 @@ browser-deps:
 ## Embed console/ (the web console's HTML, CSS and ES modules) into the binary after editing it.
 console:
 	python3 scripts/embed-console.py
+
+## Validate deploy/ offline: kustomize renders, kubernetes-validate, checkov --skip-download, yamllint (.venv-deploy).
+deploy-check:
+	bash scripts/deploy-check.sh
+
+## Regenerate the Kubernetes PrometheusRule and ServiceMonitor from deploy/prometheus.
+k8s-monitoring:
+	bash -c 'source scripts/venv.sh && ensure_venv .venv-deploy && (.venv-deploy/bin/python -c "import yaml" 2>/dev/null || .venv-deploy/bin/pip install -q PyYAML) && .venv-deploy/bin/python scripts/gen-k8s-monitoring.py'
 
 ## Install the S3 test tools (moto's server, botocore, boto3) in .venv-s3.
 s3-deps:

@@ -209,10 +209,17 @@ extension ServeConfiguration {
     /// `VIDEOGENX_STORE_PASSWORD` (read straight from the environment, so it is never echoed by
     /// the configuration reader), else the first line of `store.password_file`.
     private static func storePassword(_ values: ConfigValues) throws -> String? {
+        try storePassword(passwordFile: values.optionalString("store.password_file"))
+    }
+
+    /// The PostgreSQL password: `VIDEOGENX_STORE_PASSWORD`, else the first line of
+    /// `passwordFile` (`store.password_file`); `videogenx migrate` reads it the same way.
+    /// - Throws: ``ConfigurationError`` when the file cannot be read.
+    public static func storePassword(passwordFile: String?) throws -> String? {
         if let password = ProcessInfo.processInfo.environment["VIDEOGENX_STORE_PASSWORD"], !password.isEmpty {
             return password
         }
-        guard let file = values.optionalString("store.password_file"), !file.isEmpty else { return nil }
+        guard let file = passwordFile, !file.isEmpty else { return nil }
         do {
             let text = try String(contentsOfFile: file, encoding: .utf8)
             return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""

@@ -10,7 +10,7 @@ struct MigrateCommand: AsyncParsableCommand {
         commandName: "migrate", abstract: "Apply the task store's schema migrations (store.url) and exit."
     )
 
-    @Option(name: .customLong("store-url"), help: "sqlite:///PATH or postgres://USER@HOST:5432/DB?sslmode=… (also VIDEOGENX_STORE_URL); the password comes from VIDEOGENX_STORE_PASSWORD.")
+    @Option(name: .customLong("store-url"), help: "sqlite:///PATH or postgres://USER@HOST:5432/DB?sslmode=… (also VIDEOGENX_STORE_URL); the password comes from VIDEOGENX_STORE_PASSWORD, else the file VIDEOGENX_STORE_PASSWORD_FILE names.")
     var storeURL: String?
 
     func run() async throws {
@@ -20,7 +20,8 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         do {
             let location = try StoreLocation(url: url)
-            let applied = try await location.migrate(password: ProcessInfo.processInfo.environment["VIDEOGENX_STORE_PASSWORD"])
+            let password = try ServeConfiguration.storePassword(passwordFile: ProcessInfo.processInfo.environment["VIDEOGENX_STORE_PASSWORD_FILE"])
+            let applied = try await location.migrate(password: password)
             print(applied.isEmpty ? "\(location): up to date" : "\(location): applied \(applied.joined(separator: ", "))")
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("error: configuration: \(error)\n".utf8))
