@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEMO_PROMPT ?= a red fox running through snow
 DEMO_ARGS ?= --resolution 720P --fps 24 --duration 6 --steps 30 --seed 7
 
-.PHONY: deps model-deps model-tiny s3-deps otel-deps browser-deps console deploy-check k8s-monitoring build serve demo test fuzz bench bench-s3 bench-telemetry bench-status bench-cluster clean
+.PHONY: deps model-deps model-tiny s3-deps otel-deps browser-deps console deploy-check k8s-monitoring cluster cluster-down drill build serve demo test fuzz bench bench-s3 bench-telemetry bench-status bench-cluster clean
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -58,6 +58,18 @@ browser-deps:
 ## Embed console/ (the web console's HTML, CSS and ES modules) into the binary after editing it.
 console:
 	python3 scripts/embed-console.py
+
+## Start the one-machine cluster (PostgreSQL, Redis, moto S3, Prometheus, 2 api, 2 workers) on loopback; prints the URLs.
+cluster: build s3-deps
+	bash scripts/cluster.sh up
+
+## Stop exactly what `make cluster` started (by PID) and remove .cluster/.
+cluster-down:
+	bash scripts/cluster.sh down
+
+## The fault drill against `make cluster`: 60 tasks through kills, pauses and restarts; report in docs/reliability.md.
+drill:
+	.venv-s3/bin/python -u tools/cluster/drill.py --cluster-dir .cluster --report docs/reliability.md
 
 ## Validate deploy/ offline: kustomize renders, kubernetes-validate, checkov --skip-download, yamllint (.venv-deploy).
 deploy-check:

@@ -20,7 +20,8 @@ public struct APIKeys: Sendable {
 
     /// Runs `body` with the keys of the server whose data lives in `dataDirectory` and whose
     /// store `storeURL` names (default the SQLite file there); a PostgreSQL store's pool runs
-    /// for as long as `body` does. The password comes from `VIDEOGENX_STORE_PASSWORD`.
+    /// for as long as `body` does. The password comes from `VIDEOGENX_STORE_PASSWORD`, else the
+    /// file `VIDEOGENX_STORE_PASSWORD_FILE` names, as for the server.
     /// - Throws: ``ConfigurationError`` for a bad `storeURL`; when the store or key cannot be opened.
     public static func with<Result: Sendable>(
         dataDirectory: URL, secretsKeyFile: String? = nil, storeURL: String? = nil,
@@ -29,7 +30,9 @@ public struct APIKeys: Sendable {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         var configuration = ServeConfiguration(dataDirectory: dataDirectory)
         configuration.store = try storeURL.map(StoreLocation.init(url:))
-        configuration.storePassword = ProcessInfo.processInfo.environment["VIDEOGENX_STORE_PASSWORD"]
+        configuration.storePassword = try ServeConfiguration.storePassword(
+            passwordFile: ProcessInfo.processInfo.environment["VIDEOGENX_STORE_PASSWORD_FILE"]
+        )
         let stores = try await Stores.open(configuration, logger: Logger(label: "videogenx.keys"))
         let keys = APIKeys(credentials: stores.credentials, box: try AccessSetup.secretBox(dataDirectory: dataDirectory, secretsKeyFile: secretsKeyFile))
         return try await stores.whileRunning { try await body(keys) }

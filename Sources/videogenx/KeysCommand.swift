@@ -14,10 +14,10 @@ struct KeysCommand: AsyncParsableCommand {
 
     /// Where the keys live.
     struct Location: ParsableArguments {
-        @Option(name: .customLong("data-dir"), help: "The server's data directory.")
-        var dataDir = "./data"
+        @Option(name: .customLong("data-dir"), help: "The server's data directory (data_dir; also VIDEOGENX_DATA_DIR). (default: ./data)")
+        var dataDir: String?
 
-        @Option(name: .customLong("secrets-key-file"), help: "The key sealing API-key secrets (security.secrets_key_file). (default: DATA_DIR/secrets.key)")
+        @Option(name: .customLong("secrets-key-file"), help: "The key sealing API-key secrets (security.secrets_key_file; also VIDEOGENX_SECURITY_SECRETS_KEY_FILE). (default: DATA_DIR/secrets.key)")
         var secretsKeyFile: String?
 
         @Option(name: .customLong("store-url"), help: "The task store holding the keys (store.url; also VIDEOGENX_STORE_URL), e.g. postgres://USER@HOST:5432/DB; the password comes from VIDEOGENX_STORE_PASSWORD. (default: sqlite://DATA_DIR/tasks.sqlite)")
@@ -25,10 +25,14 @@ struct KeysCommand: AsyncParsableCommand {
 
         /// Runs `body` with the keys of this location.
         func withKeys<Result: Sendable>(_ body: @escaping @Sendable (APIKeys) async throws -> Result) async throws -> Result {
+            let environment = ProcessInfo.processInfo.environment
             do {
                 return try await APIKeys.with(
-                    dataDirectory: URL(fileURLWithPath: dataDir), secretsKeyFile: secretsKeyFile,
-                    storeURL: storeURL ?? ProcessInfo.processInfo.environment["VIDEOGENX_STORE_URL"], body
+                    // The server's own variables, so `keys create` run beside a server (a pod's
+                    // shell, a cluster's config) seals with the key that server opens with.
+                    dataDirectory: URL(fileURLWithPath: dataDir ?? environment["VIDEOGENX_DATA_DIR"] ?? "./data"),
+                    secretsKeyFile: secretsKeyFile ?? environment["VIDEOGENX_SECURITY_SECRETS_KEY_FILE"],
+                    storeURL: storeURL ?? environment["VIDEOGENX_STORE_URL"], body
                 )
             } catch let error as ConfigurationError {
                 FileHandle.standardError.write(Data("error: configuration: \(error)\n".utf8))

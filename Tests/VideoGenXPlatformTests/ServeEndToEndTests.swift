@@ -226,6 +226,24 @@ final class ServeEndToEndTests: Sendable {
         }
     }
 
+    @Test("keys create reads the server's own variables (VIDEOGENX_DATA_DIR, VIDEOGENX_SECURITY_SECRETS_KEY_FILE): a key made with only the server's environment, as in its pod, is accepted by that server")
+    func keysFromServerEnvironment() async throws {
+        let data = directory.appendingPathComponent("env-data")
+        let environment = [
+            "VIDEOGENX_DATA_DIR": data.path,
+            "VIDEOGENX_SECURITY_SECRETS_KEY_FILE": directory.appendingPathComponent("sealing.key").path,
+        ]
+        let keyFile = directory.appendingPathComponent("env-key.json").path
+        try await ServeProcess.with(dataDirectory: data, arguments: ["--no-worker"], environment: environment) { server in
+            let created = try await CLI.run(["keys", "create", "--user", "eve", "--tier", "paid", "--output", keyFile], environment: environment)
+            #expect(created.status == .exited(0), "\(created.stderr)")
+            let (status, json) = try await server.request("GET", "/api/v1/video/tasks", keyFile: keyFile)
+            #expect(status == 200, "the server opens the key sealed with its own secrets key: \(json)")
+        }
+        #expect(FileManager.default.fileExists(atPath: self.directory.appendingPathComponent("sealing.key").path))
+        #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("secrets.key").path))
+    }
+
     @Test("The CLI client: submit --wait downloads the video; bad input exits 2; an unknown task exits 1")
     func cliClient() async throws {
         let output = directory.appendingPathComponent("cli/clip.mp4").path
