@@ -9,10 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh
 VENV=${DEPLOY_VENV:-.venv-deploy}
-ensure_venv "$VENV"
-if ! "$VENV/bin/python" -c "import kubernetes_validate, yamllint, checkov" 2>/dev/null; then
-  "$VENV/bin/pip" install -q --disable-pip-version-check kubernetes-validate==1.37.0 yamllint==1.38.0 checkov==3.3.30
-fi
+ensure_packages "$VENV" "import kubernetes_validate, yamllint, checkov" kubernetes-validate==1.37.0 yamllint==1.38.0 checkov==3.3.30
 if ! command -v kubectl >/dev/null 2>&1; then
   echo "deploy-check: installing kubectl" >&2
   apt-get install -y -qq --no-install-recommends kubectl >/dev/null 2>&1 || { echo "deploy-check: kubectl (with kustomize) is needed and could not be installed" >&2; exit 1; }

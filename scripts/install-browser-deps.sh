@@ -14,8 +14,4 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
 fi
-VENV=${BROWSER_VENV:-.venv-browser}
-ensure_venv "$VENV"
-if ! "$VENV/bin/python" -c "import selenium" 2>/dev/null; then
-  "$VENV/bin/pip" install -q --disable-pip-version-check "selenium==4.50.0"
-fi
+ensure_packages "${BROWSER_VENV:-.venv-browser}" "import selenium; assert selenium.__version__ == '4.50.0'" "selenium==4.50.0"

@@ -5,8 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh
-VENV=${OTEL_VENV:-.venv-otel}
-ensure_venv "$VENV"
-if ! "$VENV/bin/python" -c "import opentelemetry.proto.collector.trace.v1.trace_service_pb2" 2>/dev/null; then
-  "$VENV/bin/pip" install -q --disable-pip-version-check "opentelemetry-proto==1.39.1"
-fi
+ensure_packages "${OTEL_VENV:-.venv-otel}" "import opentelemetry.proto.collector.trace.v1.trace_service_pb2" "opentelemetry-proto==1.39.1"

@@ -5,8 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh
-VENV=${S3_VENV:-.venv-s3}
-ensure_venv "$VENV"
-if ! "$VENV/bin/python" -c "import moto, boto3, botocore, flask; assert moto.__version__ == '5.2.1'" 2>/dev/null; then
-  "$VENV/bin/pip" install -q --disable-pip-version-check "moto[server]==5.2.1" boto3
-fi
+ensure_packages "${S3_VENV:-.venv-s3}" "import moto, boto3, botocore, flask; assert moto.__version__ == '5.2.1'" "moto[server]==5.2.1" boto3
