@@ -45,7 +45,7 @@ final class ObservabilityToolsTests: Sendable {
     func rulesAndRouting() async throws {
         let rules = Self.deploy.appendingPathComponent("prometheus/alerts.yml").path
         let check = try await Self.tool("promtool", ["check", "rules", rules])
-        #expect(check.status == 0 && check.output.contains("SUCCESS: 12 rules found"), "\(check.output)")
+        #expect(check.status == 0 && check.output.contains("SUCCESS: 13 rules found"), "\(check.output)")
         let unit = try await Self.tool("promtool", ["test", "rules", Self.deploy.appendingPathComponent("prometheus/alerts_test.yml").path])
         #expect(unit.status == 0 && unit.output.contains("SUCCESS"), "\(unit.output)")
         let config = Self.deploy.appendingPathComponent("alertmanager/alertmanager.yml").path
@@ -173,7 +173,7 @@ final class ObservabilityToolsTests: Sendable {
                 if let alert = rule["alert"] as? String, let expr = rule["expr"] as? String { expressions.append((alert, expr)) }
             }
         }
-        #expect(expressions.count == 12)
+        #expect(expressions.count == 13)
         return expressions
     }
 
