@@ -59,7 +59,11 @@ final class BatchMember: Sendable {
         self.renderer = renderer
         self.objects = objects
         self.tried = tried
-        workDirectory = root.appendingPathComponent("vgx-\(task.id).work")
+        // One folder per claim (the fencing token is new on every claim): two workers on one
+        // machine may hold the same task a moment apart (a paused worker whose lease expired
+        // comes back while another renders it), and the first to finish would otherwise delete
+        // the folder the other is encoding in (the drill saw four attempts in a row fail so).
+        workDirectory = root.appendingPathComponent("vgx-\(task.id)-\(task.fencingToken).work")
         input = AsyncThrowingStream.makeStream(of: Void.self)
     }
 
