@@ -232,8 +232,8 @@ def main():
         action()
         faults.append((began, log.now(), name, hit))
 
-    submitter = threading.Thread(target=submit_all)
-    poller = threading.Thread(target=poll)
+    submitter = threading.Thread(target=submit_all, daemon=True)
+    poller = threading.Thread(target=poll, daemon=True)
     submitter.start()
     poller.start()
     lease = float(config.get("VIDEOGENX_WORKER_LEASE_SECONDS", "6"))
