@@ -138,6 +138,10 @@ struct BatchSchedulerTests {
                 await inner.cancelled(task)
             }
 
+            func waitingForMembers(_ waiting: Bool) {
+                inner.waitingForMembers(waiting)
+            }
+
             func handedOff(_ task: TaskRecord) async {
                 await inner.handedOff(task)
             }

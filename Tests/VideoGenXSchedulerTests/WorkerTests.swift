@@ -262,6 +262,39 @@ final class WorkerTests: Sendable {
         #expect(slowDone.status == .failed && slowDone.error?.code == "asset_http_status", "\(String(describing: slowDone.error))")
     }
 
+    @Test("A batch waiting for its only member to open (a slow asset fetch, longer than the step watchdog) is not taken for a hung device: the task renders and the device stays in service")
+    func slowOpeningIsNotAHang() async throws {
+        let image = directory.appendingPathComponent("reference.png")
+        let made = try await Subprocess.run(
+            .name("ffmpeg"), arguments: ["-v", "error", "-f", "lavfi", "-i", "color=red:s=64x64", "-frames:v", "1", image.path],
+            output: .discarded, error: .discarded
+        )
+        #expect(made.terminationStatus.isSuccess)
+        let id = try await store.create(NewTask(userID: "u", request: try GenerationRequest(
+            text: "a red fox running through snow", image: "https://assets.example/fox.png",
+            params: .init(resolution: "720P", fps: 24, duration: 1, steps: 2, seed: 2, preset: "ultrafast")
+        ).validated(limits: .oneShot))).task.id
+        var renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
+        renderer.fetcher = DelayedImageFetcher(seconds: 8, image: image)
+        var configuration = WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 1, pollSeconds: 0.05, workDirectory: directory)
+        // Well under the fetch, well over a 720P step even on a loaded CI machine.
+        configuration.stepWatchdogSeconds = 4
+        let worker = Worker(store: store, objects: objects, renderer: renderer, configuration: configuration, logger: Logger(label: "test"))
+        let running = Task { try await worker.run() }
+        // A device taken for hung gives the task back and claims nothing more: wait on either.
+        var task = try #require(try await store.get(id))
+        let deadline = ContinuousClock.now + .seconds(120)
+        while !task.status.isTerminal, worker.counters.deviceFaults.value == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            task = try #require(try await store.get(id))
+        }
+        let faults = worker.counters.deviceFaults.value
+        running.cancel()
+        _ = try? await running.value
+        #expect(faults == 0, "the wait for the asset was taken for a hung device")
+        #expect(task.status == .succeeded && task.attempt == 0, "\(task.status), \(String(describing: task.error))")
+    }
+
     @Test("A device caught hanging by the step watchdog gives its task back uncharged; with no device left the worker reports itself not running")
     func hungDeviceStopsTheWorker() async throws {
         let id = try await enqueue(steps: 40, duration: 2)

@@ -11,7 +11,7 @@ import VideoGenXStore
 /// One task of a rendering batch. Its own child task opens it — fetches the assets into a
 /// private work directory, takes the model from the renderer (warm cache), sets up its
 /// generation (from its checkpoint, if any) and starts its post-processing ffmpeg — while the
-/// batch goes on stepping the others; once ``isReady`` the batch steps it too and feeds ffmpeg
+/// batch goes on stepping the others; once ``standing`` is `ready` the batch steps it too and feeds ffmpeg
 /// the frames of every window that finishes. When the last frame is in, the child probes and
 /// uploads the video and reports it finished; a member stopped by the batch (evicted,
 /// cancelled, released) discards its partial file.
@@ -67,17 +67,23 @@ final class BatchMember: Sendable {
         input = AsyncThrowingStream.makeStream(of: Void.self)
     }
 
-    /// Whether the batch can step it.
-    var isReady: Bool {
-        if case .ready = phase.withLock({ $0 }) { return true }
-        return false
+    /// Where the member stands, read once (its phase changes on its own child's thread).
+    enum Standing: Sendable {
+        case opening, ready, ended
+    }
+
+    /// Where the member stands now. Read it once per decision: two reads (ready? ended?) can
+    /// straddle the member's opening, and a member sorted by both answers could be dropped.
+    var standing: Standing {
+        switch phase.withLock({ $0 }) {
+        case .opening: .opening
+        case .ready: .ready
+        case .ended: .ended
+        }
     }
 
     /// Whether it ended before it was ready.
-    var hasEnded: Bool {
-        if case .ended = phase.withLock({ $0 }) { return true }
-        return false
-    }
+    var hasEnded: Bool { standing == .ended }
 
     /// Its generation once ready.
     var stepper: (any GenerationStepper)? {

@@ -47,6 +47,11 @@ public protocol BatchControl: Sendable {
     /// the loop confirms it cancelled.
     func cancelled(_ task: TaskRecord) async
 
+    /// `true`: no member is ready to step and the batch waits for opening ones (fetching
+    /// assets, loading a model, starting an encoder); `false`: it steps again. The step watchdog
+    /// does not count the wait.
+    func waitingForMembers(_ waiting: Bool)
+
     /// `task`'s finished video went to the upload spool (the store was down): it leaves the
     /// batch and its place is free; the spool renews its lease and completes it.
     func handedOff(_ task: TaskRecord) async

@@ -25,6 +25,8 @@ final class LoopControl: BatchControl {
         var leaseLost: Set<TaskID> = []
         /// Whether sampler steps still run (false once the runner has only encodes to finish).
         var stepping = true
+        /// Whether the runner waits for opening members with none to step (no steps run).
+        var waitingForMembers = false
     }
 
     private let loop: DeviceBatchLoop
@@ -185,7 +187,16 @@ final class LoopControl: BatchControl {
     }
 
     /// Whether the runner still runs sampler steps (the step watchdog then applies).
-    var isStepping: Bool { state.withLock { $0.stepping } }
+    var isStepping: Bool { state.withLock { $0.stepping && !$0.waitingForMembers } }
+
+    func waitingForMembers(_ waiting: Bool) {
+        if !waiting {
+            // The watchdog counts the next step from now, not from the step before the wait.
+            let now = loop.clock.now
+            timer.withLock { $0 = now }
+        }
+        state.withLock { $0.waitingForMembers = waiting }
+    }
 
     /// Writes pending progress and renews every member's lease (when `renew`); remembers the
     /// tasks whose user asked to cancel them and those whose lease was lost, which the next

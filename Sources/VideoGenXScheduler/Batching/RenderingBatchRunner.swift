@@ -65,17 +65,33 @@ public struct RenderingBatchRunner: BatchRunner {
             var opening = start(batch, control: control, opened: opened, children: &children)
             var stepping: [BatchMember] = []
             while !opening.isEmpty || !stepping.isEmpty {
-                // Nothing to step until a member is ready (or has ended): wait for the first.
-                while stepping.isEmpty, opening.allSatisfy({ !$0.isReady && !$0.hasEnded }) {
-                    try Task.checkCancellation()
-                    await opened.wait(timeout: .seconds(1))
+                // Nothing to step until a member is ready (or has ended): wait for the first. The
+                // step watchdog pauses meanwhile (an asset fetch or a cold model load is not a hang).
+                if stepping.isEmpty, opening.allSatisfy({ $0.standing == .opening }) {
+                    control.waitingForMembers(true)
+                    while opening.allSatisfy({ $0.standing == .opening }) {
+                        try Task.checkCancellation()
+                        await opened.wait(timeout: .seconds(1))
+                    }
+                    control.waitingForMembers(false)
                 }
                 try Task.checkCancellation()
-                for member in opening where member.isReady {
-                    stepping.append(member)
-                    logger.info("task started", metadata: ["task.id": "\(member.task.id)", "task.attempt": "\(member.task.attempt)", "device": "\(device.name)"])
+                // Each member's standing is read once: one that finished opening between a
+                // "ready?" pass and an "ended?" pass would otherwise leave `opening` without
+                // joining `stepping` — never stepped, its lease renewed for ever.
+                var stillOpening: [BatchMember] = []
+                for member in opening {
+                    switch member.standing {
+                    case .ready:
+                        stepping.append(member)
+                        logger.info("task started", metadata: ["task.id": "\(member.task.id)", "task.attempt": "\(member.task.attempt)", "device": "\(device.name)"])
+                    case .opening:
+                        stillOpening.append(member)
+                    case .ended:
+                        break
+                    }
                 }
-                opening.removeAll { $0.isReady || $0.hasEnded }
+                opening = stillOpening
                 guard !stepping.isEmpty else { continue }
                 let failures = await step(stepping)
                 try Task.checkCancellation()
