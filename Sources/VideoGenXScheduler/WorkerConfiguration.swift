@@ -29,6 +29,10 @@ public struct WorkerConfiguration: Sendable {
     /// this means the device hung: its tasks are released and it is taken out of service
     /// (`worker.step_watchdog_seconds`). Default 30 s.
     public var stepWatchdogSeconds: Double = 30
+    /// A task still opening after this long — fetching its assets, taking its model, starting
+    /// its encoder — fails its attempt (`open_timeout`, retried) and leaves the batch, whatever
+    /// holds it (`worker.open_timeout_seconds`). Default 600 s.
+    public var openTimeoutSeconds: Double = 600
     /// On graceful shutdown, how long running tasks may go on to finish before they are stopped
     /// and released to the queue. Default 30 s.
     public var shutdownGraceSeconds: Double

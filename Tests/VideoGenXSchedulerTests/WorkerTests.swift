@@ -295,6 +295,43 @@ final class WorkerTests: Sendable {
         #expect(task.status == .succeeded && task.attempt == 0, "\(task.status), \(String(describing: task.error))")
     }
 
+    /// Holds every fetch for `seconds`, deaf to cancellation (a stuck call), then answers "404".
+    struct StuckFetcher: AssetFetcher {
+        let seconds: Double
+        func fetch(_ url: String, to destination: URL, maxBytes: Int) async throws {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { continuation.resume() }
+            }
+            throw AssetError(code: .httpStatus, field: "image", message: "answered 404")
+        }
+    }
+
+    @Test("A task stuck opening (a fetch deaf to cancellation) fails its attempt with open_timeout once worker.open_timeout_seconds pass, without waiting for the stuck call; its retries end the same way and the device stays in service")
+    func stuckOpeningTimesOut() async throws {
+        let id = try await store.create(NewTask(userID: "u", request: try GenerationRequest(
+            text: "a red fox running through snow", image: "https://assets.example/fox.png",
+            params: .init(resolution: "720P", fps: 24, duration: 1, steps: 2, seed: 2, preset: "ultrafast")
+        ).validated(limits: .oneShot))).task.id
+        var renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
+        renderer.fetcher = StuckFetcher(seconds: 60)
+        var configuration = WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 1, pollSeconds: 0.05, workDirectory: directory)
+        configuration.openTimeoutSeconds = 2
+        let worker = Worker(store: store, objects: objects, renderer: renderer, configuration: configuration, logger: Logger(label: "test"))
+        let start = ContinuousClock.now
+        let running = Task { try await worker.run() }
+        let firstFailure = try await waitFor(id) { $0.attempt >= 1 || $0.status.isTerminal }
+        let firstAfter = ContinuousClock.now - start
+        let done = try await waitFor(id) { $0.status.isTerminal }
+        let faults = worker.counters.deviceFaults.value
+        running.cancel()
+        _ = try? await running.value
+        #expect(firstAfter < .seconds(30), "the first attempt ended after \(firstAfter), not at its 2 s open timeout: the batch waited for the stuck fetch")
+        #expect(firstFailure.error?.code == "open_timeout", "\(String(describing: firstFailure.error))")
+        #expect(done.status == .failed && done.error?.code == "open_timeout", "\(done.status), \(String(describing: done.error))")
+        #expect(done.error?.message.contains("within 2 s") == true, "\(String(describing: done.error))")
+        #expect(faults == 0, "a stuck task is not a hung device")
+    }
+
     @Test("A device caught hanging by the step watchdog gives its task back uncharged; with no device left the worker reports itself not running")
     func hungDeviceStopsTheWorker() async throws {
         let id = try await enqueue(steps: 40, duration: 2)
@@ -351,7 +388,9 @@ final class WorkerTests: Sendable {
 
     @Test("A render that outlasts its lease several times keeps it (heartbeats beside the progress writes) and succeeds on its first attempt")
     func keepsLease() async throws {
-        let id = try await enqueue(steps: 40, duration: 4)
+        // 8 s of video: ~5 s of rendering on an idle machine here (4 s of video took 2.7 s,
+        // under the 2-lease bound below).
+        let id = try await enqueue(steps: 40, duration: 8)
         let worker = Worker(
             store: store, objects: objects, renderer: VideoRenderer(model: ProceduralModel()),
             configuration: WorkerConfiguration(leaseSeconds: 1.5, heartbeatSeconds: 0.4, pollSeconds: 0.05, reapSeconds: 0.5, workDirectory: directory),

@@ -42,6 +42,12 @@ final class BatchMember: Sendable {
     private let reported = Atomic<Bool>(false)
     /// The attempt's spans.
     private let trace: RenderTrace
+    /// When the batch started opening it (its runner's clock).
+    let openedAt: MonotonicClock.Instant
+    /// Ends once the member's life has ended or the member was abandoned.
+    private let over = AsyncStream.makeStream(of: Void.self)
+    /// The task running the member's life (``live(control:logger:)``), cancelled if abandoned.
+    private let life = Mutex<Task<Void, Never>?>(nil)
 
     /// The member was stopped by its batch; its encode ends without a report.
     struct Stopped: Error {}
@@ -50,8 +56,9 @@ final class BatchMember: Sendable {
     /// `opened` once ready or ended.
     init(
         _ task: TaskRecord, renderer: VideoRenderer, objects: any ObjectStore, spool: UploadSpool?, in root: URL, tried: String, opened: Doorbell,
-        device: String? = nil
+        device: String? = nil, openedAt: MonotonicClock.Instant
     ) {
+        self.openedAt = openedAt
         trace = RenderTrace(task, device: device)
         self.spool = spool
         self.opened = opened
@@ -89,6 +96,34 @@ final class BatchMember: Sendable {
     var stepper: (any GenerationStepper)? {
         if case .ready(let stepper, _) = phase.withLock({ $0 }) { return stepper }
         return nil
+    }
+
+    /// Runs the member's life (``run(control:logger:)``) in a task of its own and returns when
+    /// it ends — or at once when the member is abandoned (``abandon(_:control:logger:)``): work
+    /// that ignores cancellation (a tool that never exits) cannot hold the batch.
+    func live(control: any BatchControl, logger: Logger) async {
+        let task = Task {
+            await run(control: control, logger: logger)
+            over.continuation.finish()
+        }
+        life.withLock { $0 = task }
+        await withTaskCancellationHandler {
+            for await _ in over.stream {}
+        } onCancel: {
+            task.cancel()
+        }
+    }
+
+    /// Gives up on a member stuck opening: records `error` as its attempt's failure (unless its
+    /// end was reported already), ends it, cancels its work and stops waiting for it.
+    func abandon(_ error: any Error, control: any BatchControl, logger: Logger) async {
+        logger.error("task stuck opening: its attempt fails and its work is left behind", metadata: [
+            "task.id": "\(task.id)", "error": "\(error)",
+        ])
+        await report(error, control: control)
+        leaveOpening(to: .ended)
+        life.withLock { $0 }?.cancel()
+        over.continuation.finish()
     }
 
     /// The member's life, run as a child of the batch: open it, run ffmpeg with the task's

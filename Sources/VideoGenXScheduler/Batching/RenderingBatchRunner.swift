@@ -27,6 +27,9 @@ public struct RenderingBatchRunner: BatchRunner {
     public var spool: UploadSpool?
     /// Where each member's private work directory is made.
     public let workDirectory: URL
+    /// A member still opening after this many seconds fails its attempt as ``OpenTimedOut``
+    /// and leaves the batch, its stuck work cancelled and left behind. Default 600.
+    public var openTimeoutSeconds: Double = 600
     /// Counts the tasks being rendered (the device monitor shows it).
     let health: WorkerHealth
     /// The clock of the wait for an opening member (its scheduler's clock).
@@ -69,7 +72,7 @@ public struct RenderingBatchRunner: BatchRunner {
                 // step watchdog pauses meanwhile (an asset fetch or a cold model load is not a hang).
                 if stepping.isEmpty, opening.allSatisfy({ $0.standing == .opening }) {
                     control.waitingForMembers(true)
-                    while opening.allSatisfy({ $0.standing == .opening }) {
+                    while opening.allSatisfy({ $0.standing == .opening && !overdue($0) }) {
                         try Task.checkCancellation()
                         await opened.wait(timeout: .seconds(1))
                     }
@@ -85,6 +88,8 @@ public struct RenderingBatchRunner: BatchRunner {
                     case .ready:
                         stepping.append(member)
                         logger.info("task started", metadata: ["task.id": "\(member.task.id)", "task.attempt": "\(member.task.attempt)", "device": "\(device.name)"])
+                    case .opening where overdue(member):
+                        await member.abandon(OpenTimedOut(seconds: openTimeoutSeconds), control: control, logger: logger)
                     case .opening:
                         stillOpening.append(member)
                     case .ended:
@@ -129,6 +134,11 @@ public struct RenderingBatchRunner: BatchRunner {
         }
     }
 
+    /// Whether `member` has been opening longer than ``openTimeoutSeconds``.
+    private func overdue(_ member: BatchMember) -> Bool {
+        member.openedAt.duration(to: clock.now) > .seconds(openTimeoutSeconds)
+    }
+
     /// One batch step: every member's sampler step and frame hand-off, at once; the errors by task.
     private func step(_ members: [BatchMember]) async -> [TaskID: any Error] {
         await withTaskGroup(of: (TaskID, (any Error)?).self) { group in
@@ -165,12 +175,13 @@ public struct RenderingBatchRunner: BatchRunner {
             }
             let tried = RenderFailure.tried(task, primary: task.model, fallback: renderer.modelName ?? renderer.model.name)
             let member = BatchMember(
-                task, renderer: renderer, objects: objects, spool: spool, in: workDirectory, tried: tried, opened: opened, device: device.name
+                task, renderer: renderer, objects: objects, spool: spool, in: workDirectory, tried: tried, opened: opened, device: device.name,
+                openedAt: clock.now
             )
             let (health, logger) = (self.health, self.logger)
             health.runningTasks.add(1, ordering: .relaxed)
             children.addTask {
-                await member.run(control: control, logger: logger)
+                await member.live(control: control, logger: logger)
                 health.runningTasks.subtract(1, ordering: .relaxed)
             }
             return member
