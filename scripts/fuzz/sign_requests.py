@@ -1,16 +1,15 @@
 """Schemathesis hook: signs every request to /api/v1/video and /api/v1/webhooks with the API key
-in $VIDEOGENX_KEY_FILE, exactly as the server checks it (README "Authentication"):
-lowercase hex HMAC-SHA256 of METHOD\\nPATH?QUERY\\nTIMESTAMP\\nNONCE\\nhex(SHA256(body))."""
+in $VIDEOGENX_KEY_FILE, exactly as the server checks it (scripts/request_signing.py)."""
 
-import hashlib
-import hmac
 import json
 import os
-import secrets
-import time
+import sys
 
 import requests
 import schemathesis
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from request_signing import signed_headers  # noqa: E402
 
 with open(os.environ["VIDEOGENX_KEY_FILE"], encoding="utf-8") as handle:
     KEY = json.load(handle)
@@ -27,14 +26,4 @@ def before_call(context, case, kwargs):
     body = prepared.body or b""
     if isinstance(body, str):
         body = body.encode("utf-8")
-    timestamp = str(int(time.time()))
-    nonce = secrets.token_urlsafe(18)
-    canonical = "\n".join([prepared.method, prepared.path_url, timestamp, nonce, hashlib.sha256(body).hexdigest()])
-    signature = hmac.new(KEY["secret"].encode("utf-8"), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
-    case.headers = {
-        **(case.headers or {}),
-        "X-Api-Key": KEY["key_id"],
-        "X-Timestamp": timestamp,
-        "X-Nonce": nonce,
-        "X-Signature": signature,
-    }
+    case.headers = {**(case.headers or {}), **signed_headers(KEY, prepared.method, prepared.path_url, body)}

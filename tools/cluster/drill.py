@@ -15,8 +15,6 @@ or a missing/duplicated callback. Writes the full report (timeline of faults, th
 hit, latencies) to --report. Standard library only, except boto3 (.venv-s3) to list the bucket.
 """
 import argparse
-import hashlib
-import hmac
 import http.server
 import json
 import os
@@ -31,6 +29,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "scripts"))
+from request_signing import signed_headers  # noqa: E402
 
 TERMINAL = {"succeeded", "failed", "cancelled"}
 USERS = ["drill-ana", "drill-bo", "drill-cy"]
@@ -78,13 +79,9 @@ class Client:
 
     def request(self, method, path, body=None, headers=None, node=None):
         data = b"" if body is None else json.dumps(body).encode()
-        timestamp, nonce = str(int(time.time())), secrets.token_urlsafe(18)
-        canonical = f"{method}\n{path}\n{timestamp}\n{nonce}\n{hashlib.sha256(data).hexdigest()}"
-        signature = hmac.new(self.key["secret"].encode(), canonical.encode(), hashlib.sha256).hexdigest()
         request = urllib.request.Request(
             (node or random.choice(self.nodes)) + path, data=data if body is not None else None, method=method,
-            headers={"X-Api-Key": self.key["key_id"], "X-Timestamp": timestamp, "X-Nonce": nonce, "X-Signature": signature,
-                     "Content-Type": "application/json", **(headers or {})})
+            headers={**signed_headers(self.key, method, path, data), "Content-Type": "application/json", **(headers or {})})
         try:
             with urllib.request.urlopen(request, timeout=15) as response:
                 return response.status, json.loads(response.read() or b"{}")
