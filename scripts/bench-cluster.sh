@@ -14,7 +14,7 @@ admin_url=$VIDEOGENX_TEST_POSTGRES_URL
 database_url() { echo "${admin_url%/postgres?*}/$1?sslmode=disable"; }
 port=$(echo "$admin_url" | sed 's/.*:\([0-9]*\)\/.*/\1/')
 psql_admin() { psql -h 127.0.0.1 -p "$port" -U postgres -qAt -c "$1" postgres; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source scripts/loopback.sh
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }

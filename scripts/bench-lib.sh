@@ -6,7 +6,7 @@ bin=.build/release/videogenx
 rounds=${ROUNDS:-5}
 seconds=${SECONDS_PER_ROUND:-5}
 command -v wrk >/dev/null || apt-get install -y -q --no-install-recommends wrk >/dev/null
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source scripts/loopback.sh
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT

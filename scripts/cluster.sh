@@ -14,17 +14,9 @@ cd "$(dirname "$0")/.."
 root=$PWD
 dir=${CLUSTER_DIR:-$root/.cluster}
 bin=${VIDEOGENX_BIN:-$root/.build/debug/videogenx}
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
-runas=()
-[ "$(id -u)" -eq 0 ] && runas=(runuser -u postgres --)
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_port() { # PORT SECONDS
-    for _ in $(seq 1 $(($2 * 10))); do
-        python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 0.2)" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    return 1
-}
+source scripts/postgres-server.sh
+runas=("${pg_runas[@]}")
+source scripts/loopback.sh
 wait_http() { # URL SECONDS
     for _ in $(seq 1 $(($2 * 10))); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
     return 1
@@ -146,8 +138,7 @@ scrape_configs:
   - job_name: videogenx
     static_configs: [{targets: ['127.0.0.1:$API_1_PORT', '127.0.0.1:$API_2_PORT', '127.0.0.1:$WORKER_1_PORT', '127.0.0.1:$WORKER_2_PORT']}]
 PROM
-    [ "$(id -u)" -eq 0 ] && chown -R postgres: "$dir/pg"
-    "${runas[@]}" "$pg_bin/initdb" -D "$dir/pg/data" -A trust -U postgres -E UTF8 --no-instructions > "$dir/logs/initdb.log" 2>&1
+    pg_initdb "$dir/pg/data" "$dir/logs/initdb.log"
     start postgres
     "${runas[@]}" "$pg_bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE videogenx" >/dev/null
     start redis

@@ -17,7 +17,8 @@ if [ ! -x "$VENV/bin/schemathesis" ]; then
 fi
 [ -x "$BINARY" ] || swift build --product videogenx
 DATA=$(mktemp -d)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+source scripts/loopback.sh
+PORT=$(free_port)
 "$BINARY" serve --port "$PORT" --data-dir "$DATA" --no-worker --log-level error >"$DATA/serve.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT

@@ -6,7 +6,8 @@
 # whatever its outcome. With CI=true a cluster that cannot start fails the run.
 set -euo pipefail
 
-bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+source "$(dirname "$0")/postgres-server.sh"
+bin=$pg_bin
 if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
     echo "with-postgres: PostgreSQL server binaries not found (apt-get install postgresql)" >&2
     [ "${CI:-}" = "true" ] && exit 1
@@ -14,12 +15,9 @@ if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
 fi
 
 dir=$(mktemp -d /tmp/vgx-pg.XXXXXX)
-runas=()
-if [ "$(id -u)" -eq 0 ]; then
-    chown postgres: "$dir"
-    runas=(runuser -u postgres --)
-fi
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+runas=("${pg_runas[@]}")
+source "$(dirname "$0")/loopback.sh"
+port=$(free_port)
 
 stop() {
     "${runas[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
@@ -27,7 +25,7 @@ stop() {
 }
 trap stop EXIT
 
-"${runas[@]}" "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --no-instructions >"$dir/initdb.log" 2>&1 || {
+pg_initdb "$dir/data" "$dir/initdb.log" || {
     cat "$dir/initdb.log" >&2
     exit 1
 }

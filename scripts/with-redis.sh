@@ -13,7 +13,8 @@ if [ -z "$bin" ]; then
     [ "${CI:-}" = "true" ] && exit 1
     exec "$@"
 fi
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+source scripts/loopback.sh
+port=$(free_port)
 dir=$(mktemp -d /tmp/vgx-redis.XXXXXX)
 "$bin" --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$dir" --logfile "$dir/redis.log" &
 pid=$!
@@ -23,9 +24,6 @@ stop() {
     rm -rf "$dir"
 }
 trap stop EXIT
-for _ in $(seq 1 100); do
-    python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
-    sleep 0.05
-done
+wait_port "$port" 5 || true
 export VIDEOGENX_TEST_REDIS_URL="redis://127.0.0.1:$port" VIDEOGENX_TEST_REDIS_BIN="$bin"
 "$@"

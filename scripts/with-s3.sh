@@ -15,7 +15,7 @@ if [ ! -x "$VENV/bin/moto_server" ]; then
     [ "${CI:-}" = "true" ] && exit 1
     exec "$@"
 fi
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source scripts/loopback.sh
 pids=()
 logs=()
 stop() {
@@ -32,10 +32,7 @@ start_moto() {
     env "$@" S3_UPLOAD_PART_MIN_SIZE=1024 MOTO_ALLOW_NONEXISTENT_REGION=true \
         "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
     pids+=($!)
-    for _ in $(seq 1 100); do
-        python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && return 0
-        sleep 0.1
-    done
+    wait_port "$port" 10 && return 0
     echo "with-s3: moto did not start on port $port:" >&2; cat "$log" >&2; return 1
 }
 # The signing server: the first 3 requests (IAM: user, policy, key) need no signature; every

@@ -61,6 +61,26 @@ final class WorkerTests: Sendable {
         return try await store.create(NewTask(userID: "u", request: spec)).task.id
     }
 
+    /// Queues a short task whose reference image is `https://assets.example/fox.png` (the
+    /// tests' fetchers answer it).
+    private func enqueueWithImage(steps: Int = 4) async throws -> TaskID {
+        try await store.create(NewTask(userID: "u", request: try GenerationRequest(
+            text: "a red fox running through snow", image: "https://assets.example/fox.png",
+            params: .init(resolution: "720P", fps: 24, duration: 1, steps: steps, seed: 2, preset: "ultrafast")
+        ).validated(limits: .oneShot))).task.id
+    }
+
+    /// A 64×64 red PNG made with ffmpeg, for fetchers that deliver an image.
+    private func referenceImage() async throws -> URL {
+        let image = directory.appendingPathComponent("reference.png")
+        let made = try await Subprocess.run(
+            .name("ffmpeg"), arguments: ["-v", "error", "-f", "lavfi", "-i", "color=red:s=64x64", "-frames:v", "1", image.path],
+            output: .discarded, error: .discarded
+        )
+        #expect(made.terminationStatus.isSuccess)
+        return image
+    }
+
     private func waitFor(_ id: TaskID, _ done: (TaskRecord) -> Bool) async throws -> TaskRecord {
         try await poll(store, id, done)
     }
@@ -140,16 +160,8 @@ final class WorkerTests: Sendable {
 
     @Test("A task cancelled while it is still opening (stage claimed: fetching its image) ends cancelled, not succeeded, with no video and no attempt charged — heartbeats far apart, so only the cancel event and the store stop it")
     func cancelWhileOpening() async throws {
-        let image = directory.appendingPathComponent("reference.png")
-        let made = try await Subprocess.run(
-            .name("ffmpeg"), arguments: ["-v", "error", "-f", "lavfi", "-i", "color=red:s=64x64", "-frames:v", "1", image.path],
-            output: .discarded, error: .discarded
-        )
-        #expect(made.terminationStatus.isSuccess)
-        let id = try await store.create(NewTask(userID: "u", request: try GenerationRequest(
-            text: "a red fox running through snow", image: "https://assets.example/fox.png",
-            params: .init(resolution: "720P", fps: 24, duration: 1, steps: 4, seed: 2, preset: "ultrafast")
-        ).validated(limits: .oneShot))).task.id
+        let image = try await referenceImage()
+        let id = try await enqueueWithImage()
         var renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
         renderer.fetcher = DelayedImageFetcher(seconds: 2, image: image)
         let worker = Worker(
@@ -238,10 +250,7 @@ final class WorkerTests: Sendable {
     func slowAssetDoesNotHoldTheBatch() async throws {
         // The cap starts at 1; the short task's turnover grows it to 2 for the next batch.
         let short = try await enqueue(steps: 4)
-        let slow = try await store.create(NewTask(userID: "u", request: try GenerationRequest(
-            text: "a red fox running through snow", image: "https://assets.example/fox.png",
-            params: .init(resolution: "720P", fps: 24, duration: 1, steps: 4, seed: 2, preset: "ultrafast")
-        ).validated(limits: .oneShot))).task.id
+        let slow = try await enqueueWithImage()
         let fast = try await enqueue(steps: 4)
         var renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
         renderer.fetcher = SlowFetcher(seconds: 15)
@@ -264,16 +273,8 @@ final class WorkerTests: Sendable {
 
     @Test("A batch waiting for its only member to open (a slow asset fetch, longer than the step watchdog) is not taken for a hung device: the task renders and the device stays in service")
     func slowOpeningIsNotAHang() async throws {
-        let image = directory.appendingPathComponent("reference.png")
-        let made = try await Subprocess.run(
-            .name("ffmpeg"), arguments: ["-v", "error", "-f", "lavfi", "-i", "color=red:s=64x64", "-frames:v", "1", image.path],
-            output: .discarded, error: .discarded
-        )
-        #expect(made.terminationStatus.isSuccess)
-        let id = try await store.create(NewTask(userID: "u", request: try GenerationRequest(
-            text: "a red fox running through snow", image: "https://assets.example/fox.png",
-            params: .init(resolution: "720P", fps: 24, duration: 1, steps: 2, seed: 2, preset: "ultrafast")
-        ).validated(limits: .oneShot))).task.id
+        let image = try await referenceImage()
+        let id = try await enqueueWithImage(steps: 2)
         var renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
         renderer.fetcher = DelayedImageFetcher(seconds: 8, image: image)
         var configuration = WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 1, pollSeconds: 0.05, workDirectory: directory)
@@ -308,10 +309,7 @@ final class WorkerTests: Sendable {
 
     @Test("A task stuck opening (a fetch deaf to cancellation) fails its attempt with open_timeout once worker.open_timeout_seconds pass, without waiting for the stuck call; its retries end the same way and the device stays in service")
     func stuckOpeningTimesOut() async throws {
-        let id = try await store.create(NewTask(userID: "u", request: try GenerationRequest(
-            text: "a red fox running through snow", image: "https://assets.example/fox.png",
-            params: .init(resolution: "720P", fps: 24, duration: 1, steps: 2, seed: 2, preset: "ultrafast")
-        ).validated(limits: .oneShot))).task.id
+        let id = try await enqueueWithImage(steps: 2)
         var renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
         renderer.fetcher = StuckFetcher(seconds: 60)
         var configuration = WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 1, pollSeconds: 0.05, workDirectory: directory)
