@@ -32,7 +32,7 @@ extension ServeConfiguration {
         ("tiers.free.requests_per_second", "10"), ("tiers.free.burst", "20"), ("tiers.paid.requests_per_second", "100"),
         ("tiers.paid.burst", "200"), ("tiers.admin.requests_per_second", "1000"), ("tiers.admin.burst", "2000"),
         ("worker.enabled", "true"), ("worker.capacity", "4"), ("worker.batch_window_ms", "100"), ("worker.step_watchdog_seconds", "30"),
-        ("worker.open_timeout_seconds", "600"), ("worker.lease_seconds", "30"),
+        ("worker.open_timeout_seconds", "600"), ("worker.finish_timeout_seconds", "1800"), ("worker.lease_seconds", "30"),
         ("worker.heartbeat_seconds", "lease / 3"), ("worker.poll_seconds", "0.5"), ("worker.shutdown_grace_seconds", "30"),
         ("worker.devices", "cpu"), ("worker.fallback_model", "(none)"), ("worker.preemptible_priorities", "1,2,3"),
         ("worker.preemptible_tiers", "free,paid,admin"),
@@ -100,6 +100,7 @@ extension ServeConfiguration {
         worker.batchWindowSeconds = Double(try values.int("worker.batch_window_ms", default: 100, in: 0...10_000)) / 1000
         worker.stepWatchdogSeconds = try values.seconds("worker.step_watchdog_seconds", default: worker.stepWatchdogSeconds, minimum: 1)
         worker.openTimeoutSeconds = try values.seconds("worker.open_timeout_seconds", default: worker.openTimeoutSeconds, minimum: 1)
+        worker.finishTimeoutSeconds = try values.seconds("worker.finish_timeout_seconds", default: worker.finishTimeoutSeconds, minimum: 1)
         worker.leaseSeconds = try values.seconds("worker.lease_seconds", default: worker.leaseSeconds, minimum: 1)
         worker.heartbeatSeconds = try values.seconds("worker.heartbeat_seconds", default: max(0.5, worker.leaseSeconds / 3), minimum: 0.1)
         guard worker.heartbeatSeconds < worker.leaseSeconds else {

@@ -18,8 +18,8 @@ enum RenderFailure {
             return (TaskFailure(code: error.code.rawValue, message: error.description), error.isRetryable)
         case let error as ObjectStoreError:
             return (TaskFailure(code: "object_\(error.code.rawValue)", message: error.message), true)
-        case let error as OpenTimedOut:
-            return (TaskFailure(code: "open_timeout", message: error.description), true)
+        case let error as MemberDeadlines.Passed:
+            return (TaskFailure(code: error.code, message: error.description), true)
         default:
             return (TaskFailure(code: "internal", message: "the worker failed: \(error)"), true)
         }
@@ -33,12 +33,3 @@ enum RenderFailure {
     }
 }
 
-/// A task did not finish opening (assets, model, encoder) within `worker.open_timeout_seconds`.
-struct OpenTimedOut: Error, CustomStringConvertible {
-    /// The limit it passed.
-    let seconds: Double
-
-    var description: String {
-        "the task did not finish opening (fetching its assets, taking its model, starting its encoder) within \(Int(seconds)) s"
-    }
-}

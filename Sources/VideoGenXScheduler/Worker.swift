@@ -76,7 +76,7 @@ public struct Worker: Service {
                 workDirectory: configuration.workDirectory, health: health, clock: clock, logger: logger
             )
             runner.spool = spool
-            runner.openTimeoutSeconds = configuration.openTimeoutSeconds
+            runner.deadlines = MemberDeadlines(openSeconds: configuration.openTimeoutSeconds, finishSeconds: configuration.finishTimeoutSeconds)
             return BatchScheduler.Lane(device: device, runner: runner)
         }
         scheduler = BatchScheduler(

@@ -33,6 +33,11 @@ public struct WorkerConfiguration: Sendable {
     /// its encoder — fails its attempt (`open_timeout`, retried) and leaves the batch, whatever
     /// holds it (`worker.open_timeout_seconds`). Default 600 s.
     public var openTimeoutSeconds: Double = 600
+    /// A task not finished this long after its last sampler step — ffmpeg ending the file, the
+    /// probe and thumbnail, the upload, the completion — fails its attempt (`finish_timeout`,
+    /// retried) and leaves the batch, whatever holds it (`worker.finish_timeout_seconds`).
+    /// Default 1800 s.
+    public var finishTimeoutSeconds: Double = 1800
     /// On graceful shutdown, how long running tasks may go on to finish before they are stopped
     /// and released to the queue. Default 30 s.
     public var shutdownGraceSeconds: Double

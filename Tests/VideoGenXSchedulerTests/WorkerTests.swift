@@ -330,6 +330,33 @@ final class WorkerTests: Sendable {
         #expect(faults == 0, "a stuck task is not a hung device")
     }
 
+    @Test("A task stuck finishing (ffmpeg that lingers after its file is written) fails its attempt with finish_timeout once worker.finish_timeout_seconds pass after its last step; the device stays in service")
+    func stuckFinishingTimesOut() async throws {
+        // ffmpeg that stays 60 s after writing the file: the finishing stage, held. `exec`: the
+        // process the abandoned attempt's cancellation kills is the sleep itself (no orphan).
+        let lingering = directory.appendingPathComponent("lingering-ffmpeg.sh")
+        try "#!/bin/sh\nffmpeg \"$@\"\nexec sleep 60\n".write(to: lingering, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: lingering.path)
+        let id = try await enqueue(steps: 2)
+        let renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"), executable: lingering.path))
+        var configuration = WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 1, pollSeconds: 0.05, workDirectory: directory)
+        configuration.finishTimeoutSeconds = 2
+        let worker = Worker(store: store, objects: objects, renderer: renderer, configuration: configuration, logger: Logger(label: "test"))
+        let start = ContinuousClock.now
+        let running = Task { try await worker.run() }
+        let firstFailure = try await waitFor(id) { $0.attempt >= 1 || $0.status.isTerminal }
+        let firstAfter = ContinuousClock.now - start
+        let done = try await waitFor(id) { $0.status.isTerminal }
+        let faults = worker.counters.deviceFaults.value
+        running.cancel()
+        _ = try? await running.value
+        #expect(firstAfter < .seconds(40), "the first attempt ended after \(firstAfter), not 2 s after its last step: the batch waited for the lingering ffmpeg")
+        #expect(firstFailure.error?.code == "finish_timeout", "\(String(describing: firstFailure.error))")
+        #expect(done.status == .failed && done.error?.code == "finish_timeout", "\(done.status), \(String(describing: done.error))")
+        #expect(faults == 0, "a stuck task is not a hung device")
+        #expect(try await objects.head(try ObjectKey("videos/\(id)/video.mp4")) == nil, "nothing uploaded")
+    }
+
     @Test("A device caught hanging by the step watchdog gives its task back uncharged; with no device left the worker reports itself not running")
     func hungDeviceStopsTheWorker() async throws {
         let id = try await enqueue(steps: 40, duration: 2)

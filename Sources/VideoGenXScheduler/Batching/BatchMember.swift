@@ -48,6 +48,10 @@ final class BatchMember: Sendable {
     private let over = AsyncStream.makeStream(of: Void.self)
     /// The task running the member's life (``live(control:logger:)``), cancelled if abandoned.
     private let life = Mutex<Task<Void, Never>?>(nil)
+    /// Whether its life has ended or it was abandoned.
+    private let ended = Atomic<Bool>(false)
+    /// When its last frame went in (``endInput(at:)``), if it has.
+    private let finishing = Mutex<MonotonicClock.Instant?>(nil)
 
     /// The member was stopped by its batch; its encode ends without a report.
     struct Stopped: Error {}
@@ -104,6 +108,7 @@ final class BatchMember: Sendable {
     func live(control: any BatchControl, logger: Logger) async {
         let task = Task {
             await run(control: control, logger: logger)
+            ended.store(true, ordering: .relaxed)
             over.continuation.finish()
         }
         life.withLock { $0 = task }
@@ -114,12 +119,20 @@ final class BatchMember: Sendable {
         }
     }
 
-    /// Gives up on a member stuck opening: records `error` as its attempt's failure (unless its
-    /// end was reported already), ends it, cancels its work and stops waiting for it.
+    /// Whether its life has ended or it was abandoned.
+    var isOver: Bool { ended.load(ordering: .relaxed) }
+
+    /// When its last frame went to ffmpeg, if it has: it is finishing since.
+    var finishingSince: MonotonicClock.Instant? { finishing.withLock { $0 } }
+
+    /// Gives up on a member stuck opening or finishing (``MemberDeadlines``): records `error` as
+    /// its attempt's failure (unless its end was reported already), ends it, cancels its work
+    /// and stops waiting for it.
     func abandon(_ error: any Error, control: any BatchControl, logger: Logger) async {
-        logger.error("task stuck opening: its attempt fails and its work is left behind", metadata: [
+        logger.error("task stuck: its attempt fails and its work is left behind", metadata: [
             "task.id": "\(task.id)", "error": "\(error)",
         ])
+        ended.store(true, ordering: .relaxed)
         await report(error, control: control)
         leaveOpening(to: .ended)
         life.withLock { $0 }?.cancel()
@@ -127,7 +140,7 @@ final class BatchMember: Sendable {
     }
 
     /// The member's life, run as a child of the batch: open it, run ffmpeg with the task's
-    /// post-processing fed by ``feed()`` until ``endInput()``, then probe, upload, thumbnail and
+    /// post-processing fed by ``feed()`` until ``endInput(at:)``, then probe, upload, thumbnail and
     /// `finished`. A failure is reported once (``report(_:control:)``); a stop or cancellation
     /// reports nothing.
     ///
@@ -283,8 +296,9 @@ final class BatchMember: Sendable {
         }
     }
 
-    /// Every frame is in: ffmpeg finishes the file and the member uploads it.
-    func endInput() {
+    /// Every frame is in (at `instant`): ffmpeg finishes the file and the member uploads it.
+    func endInput(at instant: MonotonicClock.Instant) {
+        finishing.withLock { $0 = instant }
         input.continuation.finish()
     }
 

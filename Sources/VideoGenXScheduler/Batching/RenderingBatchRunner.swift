@@ -27,9 +27,9 @@ public struct RenderingBatchRunner: BatchRunner {
     public var spool: UploadSpool?
     /// Where each member's private work directory is made.
     public let workDirectory: URL
-    /// A member still opening after this many seconds fails its attempt as ``OpenTimedOut``
-    /// and leaves the batch, its stuck work cancelled and left behind. Default 600.
-    public var openTimeoutSeconds: Double = 600
+    /// How long a member may take to open and, after its last step, to finish; one past either
+    /// fails its attempt and leaves the batch, its stuck work cancelled and left behind.
+    public var deadlines = MemberDeadlines()
     /// Counts the tasks being rendered (the device monitor shows it).
     let health: WorkerHealth
     /// The clock of the wait for an opening member (its scheduler's clock).
@@ -64,15 +64,17 @@ public struct RenderingBatchRunner: BatchRunner {
     /// open (assets, model, ffmpeg) beside the batch and join its steps once ready.
     public func run(_ batch: [TaskRecord], control: any BatchControl) async throws {
         let opened = Doorbell(clock: clock)
+        let members = MemberWatch()
         try await withThrowingTaskGroup(of: Void.self) { children in
-            var opening = start(batch, control: control, opened: opened, children: &children)
+            children.addTask { [self] in await watch(members, control: control) }
+            var opening = start(batch, control: control, opened: opened, watch: members, children: &children)
             var stepping: [BatchMember] = []
             while !opening.isEmpty || !stepping.isEmpty {
                 // Nothing to step until a member is ready (or has ended): wait for the first. The
                 // step watchdog pauses meanwhile (an asset fetch or a cold model load is not a hang).
                 if stepping.isEmpty, opening.allSatisfy({ $0.standing == .opening }) {
                     control.waitingForMembers(true)
-                    while opening.allSatisfy({ $0.standing == .opening && !overdue($0) }) {
+                    while opening.allSatisfy({ $0.standing == .opening }) {
                         try Task.checkCancellation()
                         await opened.wait(timeout: .seconds(1))
                     }
@@ -88,8 +90,6 @@ public struct RenderingBatchRunner: BatchRunner {
                     case .ready:
                         stepping.append(member)
                         logger.info("task started", metadata: ["task.id": "\(member.task.id)", "task.attempt": "\(member.task.attempt)", "device": "\(device.name)"])
-                    case .opening where overdue(member):
-                        await member.abandon(OpenTimedOut(seconds: openTimeoutSeconds), control: control, logger: logger)
                     case .opening:
                         stillOpening.append(member)
                     case .ended:
@@ -108,7 +108,7 @@ public struct RenderingBatchRunner: BatchRunner {
                     if let error = failures[member.task.id] {
                         await member.report(error, control: control)
                     } else if member.stepper?.isFinished ?? true {
-                        member.endInput()
+                        member.endInput(at: clock.now)
                         control.progress(member.task, percent: 94, stage: "encoding")
                     } else {
                         let fraction = member.stepper?.progress.fraction ?? 0
@@ -128,15 +128,29 @@ public struct RenderingBatchRunner: BatchRunner {
                 }
                 let leaving = change.stop.union(change.evict)
                 stepping = running.filter { !leaving.contains($0.task.id) }
-                opening = opening.filter { !leaving.contains($0.task.id) } + start(change.admit, control: control, opened: opened, children: &children)
+                opening = opening.filter { !leaving.contains($0.task.id) }
+                    + start(change.admit, control: control, opened: opened, watch: members, children: &children)
             }
+            members.close()
             try await children.waitForAll()
         }
     }
 
-    /// Whether `member` has been opening longer than ``openTimeoutSeconds``.
-    private func overdue(_ member: BatchMember) -> Bool {
-        member.openedAt.duration(to: clock.now) > .seconds(openTimeoutSeconds)
+    /// Abandons every member past a deadline (``deadlines``), looking once a second (or more
+    /// often for short deadlines), until the batch admits no more members and all have ended.
+    private func watch(_ members: MemberWatch, control: any BatchControl) async {
+        let tick = min(.seconds(1), .seconds(min(deadlines.openSeconds, deadlines.finishSeconds)) / 4)
+        while !Task.isCancelled {
+            let (live, closed) = members.snapshot()
+            if closed && live.isEmpty { return }
+            let now = clock.now
+            for member in live {
+                if let error = deadlines.passed(by: member, now: now) {
+                    await member.abandon(error, control: control, logger: logger)
+                }
+            }
+            try? await clock.sleep(for: tick)
+        }
     }
 
     /// One batch step: every member's sampler step and frame hand-off, at once; the errors by task.
@@ -163,7 +177,7 @@ public struct RenderingBatchRunner: BatchRunner {
     /// Starts a member's child for each of `tasks` (it opens the member, then encodes and
     /// uploads); a task whose assets, model or encoder fail is recorded as failed by its child.
     private func start(
-        _ tasks: [TaskRecord], control: any BatchControl, opened: Doorbell, children: inout ThrowingTaskGroup<Void, any Error>
+        _ tasks: [TaskRecord], control: any BatchControl, opened: Doorbell, watch: MemberWatch, children: inout ThrowingTaskGroup<Void, any Error>
     ) -> [BatchMember] {
         tasks.map { task in
             // The task's own model; its last attempt on the fallback model when one is configured.
@@ -178,6 +192,7 @@ public struct RenderingBatchRunner: BatchRunner {
                 task, renderer: renderer, objects: objects, spool: spool, in: workDirectory, tried: tried, opened: opened, device: device.name,
                 openedAt: clock.now
             )
+            watch.add(member)
             let (health, logger) = (self.health, self.logger)
             health.runningTasks.add(1, ordering: .relaxed)
             children.addTask {
