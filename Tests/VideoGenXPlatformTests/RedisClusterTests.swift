@@ -38,7 +38,11 @@ final class RedisClusterTests: Sendable {
     @Test("A paid key's burst spread over both nodes gets exactly its 4; a nonce used on one node is refused on the other; a status read on node B comes through Redis and follows a cancel made on node A")
     func sharedAcrossNodes() async throws {
         let database = try await PostgresTestServer.makeDatabase()
-        let redisURL = try RedisTestServer.requireURL()
+        // A Redis of its own: the check below counts the nodes' DELs on it.
+        let server = try PrivateRedisServer()
+        try await server.start()
+        defer { server.stop() }
+        let redisURL = server.url
         let environment = Self.environment(store: database.url, redis: redisURL)
         let directory = self.directory
         try await ServeProcess.with("api", dataDirectory: directory, environment: environment) { apiA in
@@ -60,10 +64,15 @@ final class RedisClusterTests: Sendable {
                 #expect(try await ClusterTests.send(signed, to: apiA.base + path) == 200)
                 #expect(try await ClusterTests.send(signed, to: apiB.base + path) == 401)
 
+                let redis = RedisClient(RedisClient.Configuration(url: try RedisURL(redisURL)))
+                let deletesBefore = try await Self.deleteCalls(redis)
                 let id = try await apiA.submit(Self.body)
+                // Every node removes a task's shared entry on each event it hears: wait until both
+                // have heard this task's creation (one DEL each), or a late one would remove the
+                // entry node B's read fills below (CI saw that once under load).
+                try await eventually { try await Self.deleteCalls(redis) >= deletesBefore + 2 }
                 let (read, first) = try await apiB.request("GET", "/api/v1/video/task/\(id)")
                 #expect(read == 200 && (first["data"] as? [String: Any])?["status"] as? String == "pending", "\(first)")
-                let redis = RedisClient(RedisClient.Configuration(url: try RedisURL(redisURL)))
                 #expect(try await !redis.send(["GET", "vgx:task:\(id)"]).isNull, "node B's read filled the shared cache")
                 let (cancel, _) = try await apiA.request("POST", "/api/v1/video/task/\(id)/cancel")
                 #expect(cancel == 200)
@@ -71,6 +80,13 @@ final class RedisClusterTests: Sendable {
                 await redis.close()
             }
         }
+    }
+
+    /// DEL commands `redis`'s server has run (`INFO commandstats`).
+    static func deleteCalls(_ redis: RedisClient) async throws -> Int {
+        guard case .bulkString(let bytes?) = try await redis.send(["INFO", "commandstats"]) else { return 0 }
+        let line = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first { $0.hasPrefix("cmdstat_del:") }
+        return line.flatMap { $0.split(separator: ",").first?.split(separator: "=").last.flatMap { Int($0) } } ?? 0
     }
 
     @Test("Redis killed while both nodes take signed submissions and reads, then started again: every answer is 200/202 (no 5xx), every accepted task is there, and the fallbacks are counted")

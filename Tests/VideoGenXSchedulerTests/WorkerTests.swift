@@ -307,27 +307,44 @@ final class WorkerTests: Sendable {
         }
     }
 
-    @Test("A task stuck opening (a fetch deaf to cancellation) fails its attempt with open_timeout once worker.open_timeout_seconds pass, without waiting for the stuck call; its retries end the same way and the device stays in service")
-    func stuckOpeningTimesOut() async throws {
-        let id = try await enqueueWithImage(steps: 2)
-        var renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
-        renderer.fetcher = StuckFetcher(seconds: 60)
+    /// What became of a task run by a worker until it ended.
+    private struct Outcome {
+        /// Its record once its first attempt had ended, and how long after the worker's start.
+        var first: TaskRecord
+        var firstAfter: Duration
+        /// Its final record.
+        var done: TaskRecord
+        /// Devices the worker took for hung meanwhile.
+        var deviceFaults: Int
+    }
+
+    /// Runs a worker with `renderer` and `configure`d settings until `id` ends.
+    private func runUntilEnd(_ id: TaskID, renderer: VideoRenderer, configure: (inout WorkerConfiguration) -> Void) async throws -> Outcome {
         var configuration = WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 1, pollSeconds: 0.05, workDirectory: directory)
-        configuration.openTimeoutSeconds = 2
+        configure(&configuration)
         let worker = Worker(store: store, objects: objects, renderer: renderer, configuration: configuration, logger: Logger(label: "test"))
         let start = ContinuousClock.now
         let running = Task { try await worker.run() }
-        let firstFailure = try await waitFor(id) { $0.attempt >= 1 || $0.status.isTerminal }
+        let first = try await waitFor(id) { $0.attempt >= 1 || $0.status.isTerminal }
         let firstAfter = ContinuousClock.now - start
         let done = try await waitFor(id) { $0.status.isTerminal }
         let faults = worker.counters.deviceFaults.value
         running.cancel()
         _ = try? await running.value
-        #expect(firstAfter < .seconds(30), "the first attempt ended after \(firstAfter), not at its 2 s open timeout: the batch waited for the stuck fetch")
-        #expect(firstFailure.error?.code == "open_timeout", "\(String(describing: firstFailure.error))")
-        #expect(done.status == .failed && done.error?.code == "open_timeout", "\(done.status), \(String(describing: done.error))")
-        #expect(done.error?.message.contains("within 2 s") == true, "\(String(describing: done.error))")
-        #expect(faults == 0, "a stuck task is not a hung device")
+        return Outcome(first: first, firstAfter: firstAfter, done: done, deviceFaults: faults)
+    }
+
+    @Test("A task stuck opening (a fetch deaf to cancellation) fails its attempt with open_timeout once worker.open_timeout_seconds pass, without waiting for the stuck call; its retries end the same way and the device stays in service")
+    func stuckOpeningTimesOut() async throws {
+        let id = try await enqueueWithImage(steps: 2)
+        var renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
+        renderer.fetcher = StuckFetcher(seconds: 60)
+        let outcome = try await runUntilEnd(id, renderer: renderer) { $0.openTimeoutSeconds = 2 }
+        #expect(outcome.firstAfter < .seconds(30), "the first attempt ended after \(outcome.firstAfter), not at its 2 s open timeout: the batch waited for the stuck fetch")
+        #expect(outcome.first.error?.code == "open_timeout", "\(String(describing: outcome.first.error))")
+        #expect(outcome.done.status == .failed && outcome.done.error?.code == "open_timeout", "\(outcome.done.status), \(String(describing: outcome.done.error))")
+        #expect(outcome.done.error?.message.contains("within 2 s") == true, "\(String(describing: outcome.done.error))")
+        #expect(outcome.deviceFaults == 0, "a stuck task is not a hung device")
     }
 
     @Test("A task stuck finishing (ffmpeg that lingers after its file is written) fails its attempt with finish_timeout once worker.finish_timeout_seconds pass after its last step; the device stays in service")
@@ -339,21 +356,11 @@ final class WorkerTests: Sendable {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: lingering.path)
         let id = try await enqueue(steps: 2)
         let renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"), executable: lingering.path))
-        var configuration = WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 1, pollSeconds: 0.05, workDirectory: directory)
-        configuration.finishTimeoutSeconds = 2
-        let worker = Worker(store: store, objects: objects, renderer: renderer, configuration: configuration, logger: Logger(label: "test"))
-        let start = ContinuousClock.now
-        let running = Task { try await worker.run() }
-        let firstFailure = try await waitFor(id) { $0.attempt >= 1 || $0.status.isTerminal }
-        let firstAfter = ContinuousClock.now - start
-        let done = try await waitFor(id) { $0.status.isTerminal }
-        let faults = worker.counters.deviceFaults.value
-        running.cancel()
-        _ = try? await running.value
-        #expect(firstAfter < .seconds(40), "the first attempt ended after \(firstAfter), not 2 s after its last step: the batch waited for the lingering ffmpeg")
-        #expect(firstFailure.error?.code == "finish_timeout", "\(String(describing: firstFailure.error))")
-        #expect(done.status == .failed && done.error?.code == "finish_timeout", "\(done.status), \(String(describing: done.error))")
-        #expect(faults == 0, "a stuck task is not a hung device")
+        let outcome = try await runUntilEnd(id, renderer: renderer) { $0.finishTimeoutSeconds = 2 }
+        #expect(outcome.firstAfter < .seconds(40), "the first attempt ended after \(outcome.firstAfter), not 2 s after its last step: the batch waited for the lingering ffmpeg")
+        #expect(outcome.first.error?.code == "finish_timeout", "\(String(describing: outcome.first.error))")
+        #expect(outcome.done.status == .failed && outcome.done.error?.code == "finish_timeout", "\(outcome.done.status), \(String(describing: outcome.done.error))")
+        #expect(outcome.deviceFaults == 0, "a stuck task is not a hung device")
         #expect(try await objects.head(try ObjectKey("videos/\(id)/video.mp4")) == nil, "nothing uploaded")
     }
 
