@@ -75,7 +75,7 @@ public enum ServeApplication {
             for cache in caches { try await cache.preload(configuration.models.preload) }
             ModelBackends.logProviders(configuration, logger: logger)
         }
-        var renderer = VideoRenderer(
+        let renderer = VideoRenderer(
             model: ProceduralModel(), encoder: FFmpegEncoder(),
             fetcher: GuardedAssetFetcher(allowlist: configuration.urlAllowlist, timeoutSeconds: configuration.assetFetchTimeoutSeconds),
             assetLimits: configuration.assetLimits, objects: objects
