@@ -106,6 +106,8 @@ final class UploadSpoolTests: Sendable {
         defer { running.cancel() }
         try await eventually(seconds: 120) { Set(spool.tasks) == [first, second] }
         for id in [first, second] {
+            // The spool writes the stage just after taking the files.
+            try await eventually(seconds: 10) { try await store.get(id)?.stage == "uploading" }
             let task = try #require(try await store.get(id))
             #expect(task.status == .processing && task.stage == "uploading", "\(task.status) \(String(describing: task.stage))")
         }

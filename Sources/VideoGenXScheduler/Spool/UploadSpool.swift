@@ -101,7 +101,9 @@ public final class UploadSpool: Sendable {
                 adopt()
                 lastScan = now
             }
-            if lastRenewal.map({ $0.duration(to: now) >= .seconds(heartbeatSeconds) }) ?? true {
+            // A newly kept task gets its `uploading` stage at once, not at the next heartbeat.
+            let unstaged = pending.withLock { $0.values.contains { !$0.stageWritten } }
+            if unstaged || lastRenewal.map({ $0.duration(to: now) >= .seconds(heartbeatSeconds) }) ?? true {
                 await renewLeases()
                 lastRenewal = now
             }
@@ -199,7 +201,10 @@ public final class UploadSpool: Sendable {
         return [.staleLease, .notFound, .illegalTransition].contains(error.code)
     }
 
+    /// Deletes a task's files, then forgets it: once ``tasks`` no longer lists a task, its
+    /// folder is gone.
     private func drop(_ id: TaskID) {
-        pending.withLock { $0.removeValue(forKey: id) }?.entry.remove()
+        pending.withLock { $0[id] }?.entry.remove()
+        pending.withLock { _ = $0.removeValue(forKey: id) }
     }
 }
