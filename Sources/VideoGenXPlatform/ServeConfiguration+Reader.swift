@@ -157,7 +157,7 @@ extension ServeConfiguration {
             return device
         }
 
-        models.preload = try values.strings("models.preload", default: models.preload).filter { $0 != "none" }
+        models.preload = values.strings("models.preload", default: models.preload).filter { $0 != "none" }
         for name in models.preload {
             try requireModel(name, key: "models.preload")
         }

@@ -69,7 +69,7 @@ public struct VideoAPI: Sendable {
     public func buildRouter() -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: TracingMiddleware(redactingQueryParameters: Self.secretQueryParameters))
+        Self.addTracing(InstrumentationSystem.tracer, to: router)
         router.add(middleware: APIErrorMiddleware())
         router.addRoutes(HealthRoutes(store: store, objects: objects, workerProblem: workerProblem, metrics: metrics).collection())
         router.addRoutes(ConsoleRoutes().collection())
@@ -89,6 +89,12 @@ public struct VideoAPI: Sendable {
         )
         router.addRoutes(ObjectRoutes(objects: objects, signer: signer).collection(), atPath: "/api/v1/objects")
         return router
+    }
+
+    /// Adds the request tracing middleware for the bootstrapped tracer (opened from the existential
+    /// once, so each request calls the concrete tracer).
+    private static func addTracing<T: Tracer>(_ tracer: T, to router: Router<APIRequestContext>) {
+        router.add(middleware: RequestTracingMiddleware(tracer: tracer, redactedQueryParameters: secretQueryParameters))
     }
 
     /// Query parameters that are credentials (signed URLs, presigned S3 URLs): never recorded in spans.

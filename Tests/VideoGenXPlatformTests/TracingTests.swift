@@ -118,6 +118,9 @@ final class TracingTests: Sendable {
         }
         let request = try one("/api/v1/video/generate", role: "api")
         #expect(request.kind == "SPAN_KIND_SERVER" && request.parentSpanID == clientSpan, "the incoming traceparent is honoured")
+        #expect(request.attributes["http.request.method"]?.description == "POST", "\(request.attributes)")
+        #expect(request.attributes["http.route"]?.description == "/api/v1/video/generate" && request.attributes["url.path"]?.description == "/api/v1/video/generate")
+        #expect(request.attributes["http.response.status_code"].flatMap { Double($0.description) } == 202, "\(request.attributes)")
         for name in ["submission.validate", "store.insert"] {
             #expect(try one(name, role: "api").parentSpanID == request.spanID, "\(name) under the request")
         }
@@ -137,6 +140,8 @@ final class TracingTests: Sendable {
         // The signed video URL's signature was redacted from the object route's span.
         let text = try String(contentsOf: spansFile, encoding: .utf8)
         #expect(!signature.isEmpty && !text.contains(signature), "no URL signature in any span")
+        let download = spans.first { $0.attributes["url.query"]?.description.contains("signature=REDACTED") == true }
+        #expect(download?.kind == "SPAN_KIND_SERVER", "the video download's query is recorded with its signature redacted")
         // The worker's lines about the task carry the trace id.
         let lines = try String(contentsOf: workerLog, encoding: .utf8).split(separator: "\n")
         let traced = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
