@@ -84,9 +84,15 @@ struct RequestTracingMiddleware<Context: RequestContext, T: Tracer>: RouterMiddl
 
 /// Reads the W3C trace headers from a request's fields.
 private struct HTTPFieldsExtractor: Extractor {
+    private static let traceParent = HTTPField.Name("traceparent")!
+    private static let traceState = HTTPField.Name("tracestate")!
+
     func extract(key: String, from fields: HTTPFields) -> String? {
-        guard let name = HTTPField.Name(key) else { return nil }
-        return fields[name]
+        switch key {
+        case "traceparent": fields[Self.traceParent]
+        case "tracestate": fields[Self.traceState]
+        default: HTTPField.Name(key).flatMap { fields[$0] }
+        }
     }
 }
 

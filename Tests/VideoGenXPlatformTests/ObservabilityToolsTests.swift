@@ -213,6 +213,6 @@ final class ObservabilityToolsTests: Sendable {
             output: .string(limit: 1 << 20), error: .string(limit: 1 << 20)
         )
         let status: Int32 = if case .exited(let code) = result.terminationStatus { code } else { -1 }
-        return (status, (result.standardOutput ?? "") + (result.standardError ?? ""))
+        return (status, result.standardOutput + result.standardError)
     }
 }

@@ -11,9 +11,11 @@ public final class OTLPTracer: Tracer, Sendable {
     private let buffer: SpanBuffer
     /// Traces whose id's low 64 bits fall below this are sampled (`UInt64.max` with ratio 1).
     private let threshold: UInt64
+    private let ids: SpanIDSource
 
-    init(samplingRatio: Double, buffer: SpanBuffer) {
+    init(samplingRatio: Double, buffer: SpanBuffer, ids: SpanIDSource = SpanIDSource()) {
         self.buffer = buffer
+        self.ids = ids
         let ratio = min(max(samplingRatio, 0), 1)
         threshold = ratio >= 1 ? .max : UInt64(ratio * 0x1p64)
     }
@@ -28,10 +30,10 @@ public final class OTLPTracer: Tracer, Sendable {
         let parent = context.carriedSpanContext
         let trace: TraceContext
         if let parent {
-            trace = TraceContext(traceID: parent.trace.traceID, spanID: .random(), flags: parent.trace.flags, state: parent.trace.state)
+            trace = TraceContext(traceID: parent.trace.traceID, spanID: ids.newSpan(), flags: parent.trace.flags, state: parent.trace.state)
         } else {
-            let traceID = TraceID.random()
-            trace = TraceContext(traceID: traceID, spanID: .random(), flags: sampled(traceID) ? .sampled : [], state: TraceState())
+            let (traceID, spanID) = ids.newTrace()
+            trace = TraceContext(traceID: traceID, spanID: spanID, flags: sampled(traceID) ? .sampled : [], state: TraceState())
         }
         context.carriedSpanContext = CarriedSpanContext(trace: trace, isRemote: false)
         return OTLPSpan(
