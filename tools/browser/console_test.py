@@ -193,6 +193,8 @@ def run(args):
                 seen.add(int(bars[0].get_attribute("value") or 0))
             return c.status() in ("succeeded", "failed", "cancelled") and c.status()
         final = c.wait(finished, seconds=180, what=f"task {task} to finish")
+        # The last poll may have read the bar just before the page showed the end: read it once more.
+        finished()
         check(final == "succeeded", f"task {task} succeeded (got {final})")
         check(100 in seen, f"progress reached 100 % (seen {sorted(seen)})")
         c.wait(lambda: c.finds("#player"), what="the player")
