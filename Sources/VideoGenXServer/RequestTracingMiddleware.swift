@@ -30,7 +30,7 @@ struct RequestTracingMiddleware<Context: RequestContext, T: Tracer>: RouterMiddl
             if span.isRecording {
                 attributes["http.response.status_code"] = status
                 attributes["http.response.body.size"] = response.body.contentLength
-                finish(span, context: context, attributes: attributes, failed: status >= 500)
+                finish(span, context: context, attributes: &attributes, failed: status >= 500)
             }
             let ending = SpanEnding(span)
             let body = response.body
@@ -43,7 +43,7 @@ struct RequestTracingMiddleware<Context: RequestContext, T: Tracer>: RouterMiddl
             let status = Int((error as? any HTTPResponseError)?.status.code ?? 500)
             if span.isRecording {
                 attributes["http.response.status_code"] = status
-                finish(span, context: context, attributes: attributes, failed: status >= 500)
+                finish(span, context: context, attributes: &attributes, failed: status >= 500)
                 span.recordError(error)
             }
             span.end()
@@ -63,8 +63,8 @@ struct RequestTracingMiddleware<Context: RequestContext, T: Tracer>: RouterMiddl
     }
 
     /// Names the span after the route, hands it its attributes and marks a server error.
-    private func finish(_ span: T.Span, context: Context, attributes: SpanAttributes, failed: Bool) {
-        var attributes = attributes
+    /// `attributes` is `inout` so that adding the route does not copy the dictionary.
+    private func finish(_ span: T.Span, context: Context, attributes: inout SpanAttributes, failed: Bool) {
         if let route = context.endpointPath {
             span.operationName = route
             attributes["http.route"] = route
