@@ -15,7 +15,6 @@ root=$PWD
 dir=${CLUSTER_DIR:-$root/.cluster}
 bin=${VIDEOGENX_BIN:-$root/.build/debug/videogenx}
 source scripts/postgres-server.sh
-runas=("${pg_runas[@]}")
 source scripts/loopback.sh
 wait_http() { # URL SECONDS
     for _ in $(seq 1 $(($2 * 10))); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
@@ -29,7 +28,7 @@ start() {
     source "$dir/ports.env"
     case $name in
     postgres)
-        "${runas[@]}" "$pg_bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/postgres.log" \
+        "${pg_runas[@]}" "$pg_bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/postgres.log" \
             -o "-h 127.0.0.1 -p $PG_PORT -k $dir/pg -c fsync=on -c max_connections=200" -w -t 60 start < /dev/null > /dev/null 2>&1
         head -1 "$dir/pg/data/postmaster.pid" > "$(pidfile postgres)"
         ;;
@@ -75,7 +74,7 @@ start() {
 stop_one() { # NAME SIGNAL
     local name=$1 signal=${2:-TERM}
     if [ "$name" = postgres ]; then
-        "${runas[@]}" "$pg_bin/pg_ctl" -D "$dir/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+        "${pg_runas[@]}" "$pg_bin/pg_ctl" -D "$dir/pg/data" -m fast -w stop >/dev/null 2>&1 || true
     elif alive "$name"; then
         local pid
         pid=$(cat "$(pidfile "$name")")
@@ -140,7 +139,7 @@ scrape_configs:
 PROM
     pg_initdb "$dir/pg/data" "$dir/logs/initdb.log"
     start postgres
-    "${runas[@]}" "$pg_bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE videogenx" >/dev/null
+    "${pg_runas[@]}" "$pg_bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE videogenx" >/dev/null
     start redis
     start s3
     "$root/.venv-s3/bin/python" - "$S3_PORT" <<'PY'
@@ -162,7 +161,7 @@ status() {
     echo "  postgres   postgres://postgres@127.0.0.1:$PG_PORT/videogenx   redis redis://127.0.0.1:$REDIS_PORT   s3 http://127.0.0.1:$S3_PORT (bucket vgx-cluster)"
     for name in postgres redis s3 prometheus api-1 api-2 worker-1 worker-2; do
         if [ "$name" = postgres ]; then
-            "${runas[@]}" "$pg_bin/pg_ctl" -D "$dir/pg/data" status >/dev/null 2>&1 && echo "  $name up" || echo "  $name DOWN"
+            "${pg_runas[@]}" "$pg_bin/pg_ctl" -D "$dir/pg/data" status >/dev/null 2>&1 && echo "  $name up" || echo "  $name DOWN"
         else
             alive "$name" && echo "  $name up (pid $(cat "$(pidfile "$name")"))" || echo "  $name DOWN"
         fi

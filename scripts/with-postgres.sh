@@ -7,20 +7,18 @@
 set -euo pipefail
 
 source "$(dirname "$0")/postgres-server.sh"
-bin=$pg_bin
-if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
+if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
     echo "with-postgres: PostgreSQL server binaries not found (apt-get install postgresql)" >&2
     [ "${CI:-}" = "true" ] && exit 1
     exec "$@"
 fi
 
 dir=$(mktemp -d /tmp/vgx-pg.XXXXXX)
-runas=("${pg_runas[@]}")
 source "$(dirname "$0")/loopback.sh"
 port=$(free_port)
 
 stop() {
-    "${runas[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    "${pg_runas[@]}" "$pg_bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
     rm -rf "$dir"
 }
 trap stop EXIT
@@ -31,15 +29,15 @@ pg_initdb "$dir/data" "$dir/initdb.log" || {
 }
 # fsync on (the default) as the issue asks; connections for the parallel test suites.
 opts="-h 127.0.0.1 -p $port -k $dir -c fsync=on -c max_connections=400 -c shared_buffers=128MB"
-"${runas[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$opts" -w -t 60 start >/dev/null || {
+"${pg_runas[@]}" "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$opts" -w -t 60 start >/dev/null || {
     cat "$dir/server.log" >&2
     exit 1
 }
-echo "with-postgres: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($dir)" >&2
+echo "with-postgres: PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($dir)" >&2
 
 export VIDEOGENX_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
-export VIDEOGENX_TEST_PG_BIN="$bin" VIDEOGENX_TEST_PG_DATA="$dir/data" VIDEOGENX_TEST_PG_OPTS="$opts"
-export VIDEOGENX_TEST_PG_RUNAS="${runas[*]}"
+export VIDEOGENX_TEST_PG_BIN="$pg_bin" VIDEOGENX_TEST_PG_DATA="$dir/data" VIDEOGENX_TEST_PG_OPTS="$opts"
+export VIDEOGENX_TEST_PG_RUNAS="${pg_runas[*]}"
 set +e
 "$@"
 status=$?
