@@ -66,6 +66,29 @@ struct RedisSharedStateTests {
         await b.close()
     }
 
+    @Test("64 concurrent checks over two nodes (batched into shared script calls) allow exactly the burst, per key")
+    func concurrentChecksAreExact() async throws {
+        let limit = GCRA(rate: 0.01, burst: 10)
+        let (a, b) = (try Self.node(), try Self.node())
+        let shared = [RedisRateLimiter(client: a, reporter: Self.reporter), RedisRateLimiter(client: b, reporter: Self.reporter)]
+        let keys = ["key-\(UUID().uuidString)", "key-\(UUID().uuidString)"]
+        let decisions = await withTaskGroup(of: (Int, GCRA.Decision).self) { group in
+            for n in 0..<128 {
+                group.addTask { (n % 2, await shared[(n / 2) % 2].consume(key: keys[n % 2], limit: limit, now: Date())) }
+            }
+            return await group.reduce(into: [(Int, GCRA.Decision)]()) { $0.append($1) }
+        }
+        for key in 0..<2 {
+            let mine = decisions.filter { $0.0 == key }.map(\.1)
+            #expect(mine.count == 64)
+            #expect(mine.filter(\.allowed).count == 10, "key \(key)")
+            #expect(Set(mine.filter(\.allowed).map(\.remaining)) == Set(0..<10), "each allowed check saw its own place in the burst")
+            #expect(mine.filter { !$0.allowed }.allSatisfy { $0.retryAfter > 90 && $0.retryAfter <= 100.1 })
+        }
+        await a.close()
+        await b.close()
+    }
+
     @Test("A nonce used on one node is refused on the other; the same nonce under another key is fresh")
     func nonceAcrossNodes() async throws {
         let directory = try Self.temporaryDirectory()
