@@ -23,7 +23,11 @@ struct RequestTracingMiddleware<Context: RequestContext, T: Tracer>: RouterMiddl
         tracer.extract(request.headers, into: &parent, using: HTTPFieldsExtractor())
         let span = tracer.startSpan(request.method.rawValue, context: parent, ofKind: .server)
         var attributes: SpanAttributes = [:]
-        if span.isRecording { record(request, into: &attributes) }
+        if span.isRecording {
+            // Room for every attribute up front: growing a dictionary 1 → 3 → 6 → 12 rehashes it three times.
+            attributes = SpanAttributes([String: SpanAttribute](minimumCapacity: 10))
+            record(request, into: &attributes)
+        }
         do {
             var response = try await ServiceContext.$current.withValue(span.context) { try await next(request, context) }
             let status = Int(response.status.code)

@@ -28,6 +28,9 @@ def value(any_value):
 
 
 class Receiver(BaseHTTPRequestHandler):
+    # Keep-alive, as a collector does: the exporter reuses its connection instead of paying a
+    # connect (and this server a new thread) per export.
+    protocol_version = "HTTP/1.1"
     output = None
 
     exports = 0
@@ -45,6 +48,7 @@ class Receiver(BaseHTTPRequestHandler):
             body = gzip.decompress(body)
         if self.path != "/v1/traces":
             self.send_response(404)
+            self.send_header("Content-Length", "0")
             self.end_headers()
             return
         request = ExportTraceServiceRequest()
