@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Coalesces the GCRA checks that arrive while one script call is in flight into the next call:
 /// one `EVALSHA` decides a whole batch, key after key, atomically on Redis's clock. Each check is
 /// still decided exactly as alone (same key twice in a batch: the second sees the first's TAT), but
@@ -18,76 +16,23 @@ final class GCRABatcher: Sendable {
         var key: String
         var intervalMicroseconds: String
         var burst: String
-        var verdict: CheckedContinuation<Verdict, any Error>
     }
 
-    private struct State {
-        var waiting: [Check] = []
-        var inFlight = 0
-    }
+    private let checks: BatchCoalescer<Check, Verdict>
 
-    private let client: RedisClient
-    /// Script calls in flight at once; checks arriving meanwhile wait for the next call.
-    private let maxInFlight: Int
-    /// The most checks one script call decides.
-    private let maxBatch: Int
-    private let state = Mutex(State())
-
-    /// A batcher on `client`.
-    init(client: RedisClient, maxInFlight: Int = 1, maxBatch: Int = 256) {
-        self.client = client
-        self.maxInFlight = max(1, maxInFlight)
-        self.maxBatch = max(1, maxBatch)
+    /// A batcher on `client`: one script call in flight; checks arriving meanwhile go in the next.
+    init(client: RedisClient) {
+        checks = BatchCoalescer { batch in try await Self.decide(batch, on: client) }
     }
 
     /// Decides one request against the TAT stored at `key`.
     /// - Throws: ``RedisError`` when the batch's script call failed.
     func check(key: String, intervalMicroseconds: Double, burst: Int) async throws -> Verdict {
-        try await withCheckedThrowingContinuation { verdict in
-            let check = Check(key: key, intervalMicroseconds: String(intervalMicroseconds), burst: String(burst), verdict: verdict)
-            let batch: [Check]? = state.withLock { state in
-                state.waiting.append(check)
-                guard state.inFlight < maxInFlight else { return nil }
-                state.inFlight += 1
-                return take(from: &state)
-            }
-            if let batch { Task { await self.run(batch) } }
-        }
-    }
-
-    /// Sends `batch`, answers its checks, then keeps sending whatever queued meanwhile.
-    private func run(_ batch: [Check]) async {
-        var batch = batch
-        while true {
-            do {
-                let verdicts = try await decide(batch)
-                for (check, verdict) in zip(batch, verdicts) { check.verdict.resume(returning: verdict) }
-            } catch {
-                for check in batch { check.verdict.resume(throwing: error) }
-            }
-            let next: [Check]? = state.withLock { state in
-                guard !state.waiting.isEmpty else {
-                    state.inFlight -= 1
-                    return nil
-                }
-                return take(from: &state)
-            }
-            guard let next else { return }
-            batch = next
-        }
-    }
-
-    private func take(from state: inout State) -> [Check] {
-        guard state.waiting.count > maxBatch else {
-            defer { state.waiting = [] }
-            return state.waiting
-        }
-        defer { state.waiting.removeFirst(maxBatch) }
-        return Array(state.waiting.prefix(maxBatch))
+        try await checks.submit(Check(key: key, intervalMicroseconds: String(intervalMicroseconds), burst: String(burst)))
     }
 
     /// One script call for `batch`, its reply split into one verdict per check.
-    private func decide(_ batch: [Check]) async throws -> [Verdict] {
+    private static func decide(_ batch: [Check], on client: RedisClient) async throws -> [Verdict] {
         var arguments: [String] = []
         arguments.reserveCapacity(2 * batch.count)
         for check in batch {

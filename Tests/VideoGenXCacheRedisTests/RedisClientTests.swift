@@ -56,6 +56,29 @@ struct RedisClientTests {
         await client.close()
     }
 
+    @Test("Commands sent while others are in flight are written together: 300 concurrent GETs of distinct keys each get their own value, and an error reply fails only its own command")
+    func coalescedCommands() async throws {
+        let client = try Self.client(try RedisTestServer.requireURL(), connections: 1)
+        let prefix = Self.key("many")
+        _ = try await client.pipeline((0..<300).map { ["SET", "\(prefix):\($0)", "value-\($0)"] })
+        let outcomes = await withTaskGroup(of: (Int, String?).self) { group in
+            for n in 0..<300 {
+                group.addTask {
+                    // Every tenth command is malformed: its caller alone gets the error.
+                    let command = n % 10 == 0 ? ["GET", "\(prefix):\(n)", "extra"] : ["GET", "\(prefix):\(n)"]
+                    do { return (n, try await client.send(command).string) } catch { return (n, nil) }
+                }
+            }
+            return await group.reduce(into: [Int: String?]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(outcomes.count == 300)
+        for n in 0..<300 {
+            #expect(outcomes[n] == (n % 10 == 0 ? String?.none : "value-\(n)"), "command \(n)")
+        }
+        _ = try await client.pipeline((0..<300).map { ["DEL", "\(prefix):\($0)"] })
+        await client.close()
+    }
+
     @Test("EVALSHA runs a script; after SCRIPT FLUSH the client falls back to EVAL and the server knows it again")
     func scripts() async throws {
         let client = try Self.client(try RedisTestServer.requireURL())
