@@ -130,7 +130,7 @@ let package = Package(
         .target(
             name: "VideoGenXServer",
             dependencies: [
-                "VideoGenXCore", "VideoGenXStore", "VideoGenXObjects",
+                "VideoGenXCore", "VideoGenXStore", "VideoGenXObjects", "VideoGenXTelemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Instrumentation
 import Tracing
+import VideoGenXTelemetry
 
 /// One server span per request (swift-distributed-tracing): honours an incoming `traceparent`,
 /// names the span after the matched route, records the OpenTelemetry HTTP attributes with URL
@@ -11,7 +12,9 @@ import Tracing
 /// Used instead of Hummingbird's `TracingMiddleware`, which sets its attributes in two
 /// `updateAttributes` passes (each copies the span's attribute dictionary) and formats the query
 /// string on every request: 4 % of a status read's CPU (docs/benchmarks.md). Here the attributes
-/// are gathered in a local dictionary and handed to the span once, only when it is recorded.
+/// are gathered in an `HTTPServerSpanFields` and handed to the span once, only when it is
+/// recorded: as they are to a span that takes them typed (`HTTPServerSpanRecording`, as
+/// VideoGenX's OTLP tracer's spans do), as a dictionary to any other tracer's span.
 struct RequestTracingMiddleware<Context: RequestContext, T: Tracer>: RouterMiddleware {
     /// The tracer, read once from `InstrumentationSystem` when the router is built.
     let tracer: T
@@ -22,19 +25,15 @@ struct RequestTracingMiddleware<Context: RequestContext, T: Tracer>: RouterMiddl
         var parent = ServiceContext.current ?? .topLevel
         tracer.extract(request.headers, into: &parent, using: HTTPFieldsExtractor())
         let span = tracer.startSpan(request.method.rawValue, context: parent, ofKind: .server)
-        var attributes: SpanAttributes = [:]
-        if span.isRecording {
-            // Room for every attribute up front: growing a dictionary 1 → 3 → 6 → 12 rehashes it three times.
-            attributes = SpanAttributes([String: SpanAttribute](minimumCapacity: 10))
-            record(request, into: &attributes)
-        }
+        var fields = span.isRecording ? fields(of: request) : nil
         do {
             var response = try await ServiceContext.$current.withValue(span.context) { try await next(request, context) }
             let status = Int(response.status.code)
-            if span.isRecording {
-                attributes["http.response.status_code"] = status
-                attributes["http.response.body.size"] = response.body.contentLength
-                finish(span, context: context, attributes: &attributes, failed: status >= 500)
+            if var recorded = fields {
+                recorded.statusCode = status
+                recorded.responseBodySize = response.body.contentLength
+                finish(span, context: context, fields: &recorded, failed: status >= 500)
+                fields = nil
             }
             let ending = SpanEnding(span)
             let body = response.body
@@ -45,9 +44,9 @@ struct RequestTracingMiddleware<Context: RequestContext, T: Tracer>: RouterMiddl
             return response
         } catch {
             let status = Int((error as? any HTTPResponseError)?.status.code ?? 500)
-            if span.isRecording {
-                attributes["http.response.status_code"] = status
-                finish(span, context: context, attributes: &attributes, failed: status >= 500)
+            if var recorded = fields {
+                recorded.statusCode = status
+                finish(span, context: context, fields: &recorded, failed: status >= 500)
                 span.recordError(error)
             }
             span.end()
@@ -56,24 +55,25 @@ struct RequestTracingMiddleware<Context: RequestContext, T: Tracer>: RouterMiddl
     }
 
     /// The request's attributes: method, path, redacted query, user agent, body size.
-    private func record(_ request: Request, into attributes: inout SpanAttributes) {
-        attributes["http.request.method"] = request.method.rawValue
-        attributes["url.path"] = request.uri.path
-        if let query = request.uri.query, !query.isEmpty {
-            attributes["url.query"] = redacted(query)
-        }
-        if let agent = request.headers[.userAgent] { attributes["user_agent.original"] = agent }
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }) { attributes["http.request.body.size"] = length }
+    private func fields(of request: Request) -> HTTPServerSpanFields {
+        let query = request.uri.query.flatMap { $0.isEmpty ? nil : redacted($0) }
+        return HTTPServerSpanFields(
+            method: request.method.rawValue, path: request.uri.path, query: query, userAgent: request.headers[.userAgent],
+            requestBodySize: request.headers[.contentLength].flatMap { Int($0) }
+        )
     }
 
     /// Names the span after the route, hands it its attributes and marks a server error.
-    /// `attributes` is `inout` so that adding the route does not copy the dictionary.
-    private func finish(_ span: T.Span, context: Context, attributes: inout SpanAttributes, failed: Bool) {
+    private func finish(_ span: T.Span, context: Context, fields: inout HTTPServerSpanFields, failed: Bool) {
         if let route = context.endpointPath {
             span.operationName = route
-            attributes["http.route"] = route
+            fields.route = route
         }
-        span.attributes = attributes
+        if let span = span as? any HTTPServerSpanRecording {
+            span.recordHTTPServer(fields)
+        } else {
+            span.attributes = fields.attributes
+        }
         if failed { span.setStatus(SpanStatus(code: .error)) }
     }
 

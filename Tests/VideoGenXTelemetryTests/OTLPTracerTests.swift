@@ -45,6 +45,23 @@ struct OTLPTracerTests {
         #expect(ended.endNanoseconds >= ended.startNanoseconds)
     }
 
+    @Test("typed HTTP attributes: kept by a sampled span and queued with it, ignored by an unsampled one")
+    func typedHTTPAttributes() throws {
+        let buffer = SpanBuffer()
+        let fields = HTTPServerSpanFields(method: "POST", path: "/x", userAgent: "curl/8", requestBodySize: 10)
+        let sampled = OTLPTracer(samplingRatio: 1, buffer: buffer).startSpan("POST", context: .topLevel, ofKind: .server)
+        sampled.recordHTTPServer(fields)
+        sampled.end()
+        let unsampled = OTLPTracer(samplingRatio: 0, buffer: buffer).startSpan("POST", context: .topLevel, ofKind: .server)
+        unsampled.recordHTTPServer(fields)
+        #expect(unsampled.attributes["http.request.method"] == nil)
+        unsampled.end()
+        let spans = buffer.take().spans
+        try #require(spans.count == 1)
+        #expect(spans[0].http == fields)
+        #expect(fields.attributes["user_agent.original"]?.toSpanAttribute() == .string("curl/8") && fields.attributes["http.request.body.size"]?.toSpanAttribute() == .int64(10))
+    }
+
     @Test("traceparent: injected as W3C, extracted as a remote parent; a sampled incoming trace is recorded even at ratio 0, an unsampled one is not recorded at ratio 1, a malformed one starts a new trace")
     func propagationAndSampling() throws {
         let buffer = SpanBuffer()
@@ -98,7 +115,7 @@ struct OTLPTracerTests {
         #expect(buffer.take().dropped == 0)
     }
 
-    @Test("the OTLP encoding decodes with the OpenTelemetry protobuf definitions: resource, scope, ids, parent, kind, times, attributes of every type, events, links, status, flags", .enabled(if: Self.pythonAvailable))
+    @Test("the OTLP encoding decodes with the OpenTelemetry protobuf definitions: resource, scope, ids, parent, kind, times, attributes of every type, typed HTTP attributes, events, links, status, flags", .enabled(if: Self.pythonAvailable))
     func encodingDecodes() throws {
         let buffer = SpanBuffer()
         let tracer = OTLPTracer(samplingRatio: 1, buffer: buffer)
@@ -114,6 +131,13 @@ struct OTLPTracerTests {
         child.recordError(CocoaError(.fileNoSuchFile))
         child.setStatus(SpanStatus(code: .error, message: "refused"))
         child.end()
+        var fields = HTTPServerSpanFields(method: "GET", path: "/api/v1/video/task/vid1", query: "signature=REDACTED")
+        fields.route = "/task/{id}"
+        fields.statusCode = 200
+        fields.responseBodySize = 512
+        root.recordHTTPServer(fields)
+        root.attributes["extra"] = "kept"
+        #expect(root.attributes["http.route"]?.toSpanAttribute() == .string("/task/{id}") && root.attributes["extra"] != nil, "read back merged")
         root.end()
         let spans = buffer.take().spans
         let bytes = OTLPTraceEncoding.request(spans, resource: ["service.name": "videogenx", "videogenx.role": "api"], scope: "videogenx")
@@ -139,6 +163,11 @@ struct OTLPTracerTests {
         #expect(attributes["s"]?["stringValue"] as? String == "text" && attributes["i"]?["intValue"] as? String == "-7")
         #expect(attributes["d"]?["doubleValue"] as? Double == 0.5 && attributes["b"]?["boolValue"] as? Bool == false)
         #expect(((attributes["a"]?["arrayValue"] as? [String: Any])?["values"] as? [[String: Any]])?.compactMap { $0["stringValue"] as? String } == ["x", "y"])
+        let http = Dictionary(uniqueKeysWithValues: (request["attributes"] as? [[String: Any]] ?? []).map { ($0["key"] as? String ?? "", $0["value"] as? [String: Any] ?? [:]) })
+        #expect(http["http.request.method"]?["stringValue"] as? String == "GET" && http["url.path"]?["stringValue"] as? String == "/api/v1/video/task/vid1")
+        #expect(http["url.query"]?["stringValue"] as? String == "signature=REDACTED" && http["http.route"]?["stringValue"] as? String == "/task/{id}")
+        #expect(http["http.response.status_code"]?["intValue"] as? String == "200" && http["http.response.body.size"]?["intValue"] as? String == "512")
+        #expect(http["extra"]?["stringValue"] as? String == "kept" && http["user_agent.original"] == nil && http.count == 7, "\(http.keys)")
         let events = callback["events"] as? [[String: Any]] ?? []
         #expect(events.map { $0["name"] as? String } == ["sampler.step", "exception"])
         #expect(((events.first?["attributes"] as? [[String: Any]])?.first?["value"] as? [String: Any])?["intValue"] as? String == "2")

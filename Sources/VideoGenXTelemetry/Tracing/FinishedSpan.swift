@@ -16,6 +16,8 @@ struct FinishedSpan: Sendable {
     var startNanoseconds: UInt64
     var endNanoseconds: UInt64
     var attributes: SpanAttributes
+    /// A request span's HTTP attributes, kept typed (``HTTPServerSpanFields``).
+    var http: HTTPServerSpanFields?
     var events: [SpanEvent]
     var links: [Link]
     var status: SpanStatus?

@@ -5,10 +5,11 @@ import W3CTraceContext
 /// A span started by ``OTLPTracer``. A sampled span records its name, attributes, events, links
 /// and status under a lock and, when ended, goes to the export buffer once; an unsampled one only
 /// carries its trace context (for propagation) and ignores the rest.
-public final class OTLPSpan: Span, Sendable {
+public final class OTLPSpan: HTTPServerSpanRecording, Sendable {
     private struct State {
         var name: String
         var attributes: SpanAttributes = [:]
+        var http: HTTPServerSpanFields?
         var events: [SpanEvent] = []
         var links: [FinishedSpan.Link] = []
         var status: SpanStatus?
@@ -46,10 +47,31 @@ public final class OTLPSpan: Span, Sendable {
         set { if isRecording { state.withLock { $0.name = newValue } } }
     }
 
-    /// The span's attributes (ignored on an unsampled span).
+    /// The span's attributes (ignored on an unsampled span), including the HTTP ones set by
+    /// ``recordHTTPServer(_:)``; setting replaces them all, those too.
     public var attributes: SpanAttributes {
-        get { state.withLock { $0.attributes } }
-        set { if isRecording { state.withLock { $0.attributes = newValue } } }
+        get {
+            state.withLock { state in
+                var attributes = state.attributes
+                state.http?.forEach { name, value in attributes[name] = value }
+                return attributes
+            }
+        }
+        set {
+            guard isRecording else { return }
+            // What was read included the typed HTTP attributes: the dictionary now holds them all.
+            state.withLock { state in
+                state.attributes = newValue
+                state.http = nil
+            }
+        }
+    }
+
+    /// Sets the request span's HTTP attributes at once, kept typed until export (replacing any set
+    /// before; ignored on an unsampled span).
+    public func recordHTTPServer(_ fields: HTTPServerSpanFields) {
+        guard isRecording else { return }
+        state.withLock { $0.http = fields }
     }
 
     /// Sets the status; per OpenTelemetry, `ok` is final and an unset status never replaces one.
@@ -90,7 +112,7 @@ public final class OTLPSpan: Span, Sendable {
             state.ended = true
             return FinishedSpan(
                 trace: trace, parent: parent, name: state.name, kind: kind, startNanoseconds: startNanoseconds, endNanoseconds: end,
-                attributes: state.attributes, events: state.events, links: state.links, status: state.status
+                attributes: state.attributes, http: state.http, events: state.events, links: state.links, status: state.status
             )
         }
         if let finished { buffer.append(finished) }

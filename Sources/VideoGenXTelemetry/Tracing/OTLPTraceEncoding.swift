@@ -31,6 +31,7 @@ extension ProtobufWriter {
         fixed64Field(7, span.startNanoseconds)
         fixed64Field(8, span.endNanoseconds)
         attributes(9, span.attributes)
+        span.http?.forEach { key, value in keyValue(9, key, value) }
         for event in span.events {
             messageField(11) {
                 $0.fixed64Field(1, event.nanosecondsSinceEpoch)
@@ -68,11 +69,14 @@ extension ProtobufWriter {
 
     /// Repeated `KeyValue` entries in field `field`.
     fileprivate mutating func attributes(_ field: Int, _ attributes: SpanAttributes) {
-        attributes.forEach { key, value in
-            messageField(field) {
-                $0.stringField(1, key)
-                $0.messageField(2) { $0.anyValue(value) }
-            }
+        attributes.forEach { key, value in keyValue(field, key, value) }
+    }
+
+    /// One `KeyValue` entry in field `field`.
+    private mutating func keyValue(_ field: Int, _ key: String, _ value: SpanAttribute) {
+        messageField(field) {
+            $0.stringField(1, key)
+            $0.messageField(2) { $0.anyValue(value) }
         }
     }
 
