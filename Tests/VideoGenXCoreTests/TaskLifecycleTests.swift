@@ -77,4 +77,31 @@ struct TaskLifecycleTests {
         let many = Set((0..<10_000).map { _ in TaskID.make(at: date) })
         #expect(many.count == 10_000)
     }
+
+    @Test("Task ID time stamps: the integer calendar agrees with Foundation's UTC calendar on leap days, ends of years and months, and 20,000 random instants from 1970 to 2200")
+    func taskIDTimestampsMatchFoundation() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        func expected(_ date: Date) -> String {
+            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            let millis = Int((date.timeIntervalSince1970 * 1000).rounded(.down)) % 1000
+            return String(
+                format: "vid%04d%02d%02d%02d%02d%02d%03d",
+                parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!, millis
+            )
+        }
+        let fixed: [Double] = [
+            0, 0.999, 951_782_400.5, 951_868_799.999, 4_107_542_400, 1_709_164_800, 1_735_689_599.999, 1_735_689_600,
+            1_795_651_200.123, 7_258_118_399.001,
+        ]
+        var generator = SystemRandomNumberGenerator()
+        let random = (0..<20_000).map { _ in Double(Int.random(in: 0..<7_258_118_400_000, using: &generator)) / 1000 }
+        for seconds in fixed + random {
+            let date = Date(timeIntervalSince1970: seconds)
+            let id = TaskID.make(at: date)
+            #expect(String(id.rawValue.prefix(20)) == expected(date), "\(seconds)")
+            // Parsed back to the millisecond (rounded down; a decimal millisecond may sit just below in binary).
+            #expect(id.timestamp.map { $0.timeIntervalSince1970 <= seconds + 0.000_001 && $0.timeIntervalSince1970 > seconds - 0.002 } == true, "\(seconds)")
+        }
+    }
 }
