@@ -221,18 +221,19 @@ final class ClusterTests: Sendable {
         }
     }
 
-    @Test("A cancel on api B stops a task rendering on a worker in the stages away from a sampler step: while it opens (its image still downloading) and while it encodes (ffmpeg finishing the file) — cancelled, no attempt charged, no video", .enabled(if: PostgresTestServer.enabled))
+    @Test("A cancel on api B stops a task rendering on a worker in the stages away from a sampler step: while it opens (its image still downloading), while it encodes (ffmpeg finishing the file) and while it uploads (its thumbnail still being made) — cancelled, no attempt charged, no video", .enabled(if: PostgresTestServer.enabled))
     func cancelAcrossProcessesAwayFromSteps() async throws {
         let database = try await PostgresTestServer.makeDatabase()
         let directory = self.directory
         // An ffmpeg first on the worker's PATH that lingers 4 s after encoding a video (raw frames
-        // in), not after a thumbnail: the encoding stage, held.
+        // in: the encoding stage, held) and after making a thumbnail (webp out: the uploading
+        // stage, held before the files go to the object store).
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         let real = try #require(path.split(separator: ":").map { "\($0)/ffmpeg" }.first { FileManager.default.isExecutableFile(atPath: $0) })
         let tools = directory.appendingPathComponent("tools")
         try FileManager.default.createDirectory(at: tools, withIntermediateDirectories: true)
         let wrapper = tools.appendingPathComponent("ffmpeg")
-        try "#!/bin/sh\n\"\(real)\" \"$@\"\nstatus=$?\ncase \"$*\" in *rawvideo*) sleep 4;; esac\nexit $status\n"
+        try "#!/bin/sh\n\"\(real)\" \"$@\"\nstatus=$?\ncase \"$*\" in *rawvideo*|*libwebp*) sleep 4;; esac\nexit $status\n"
             .write(to: wrapper, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
         let image = directory.appendingPathComponent("fox.png")
@@ -265,6 +266,7 @@ final class ClusterTests: Sendable {
                         )
                         try await cancelled(opening, in: "claimed")
                         try await cancelled(try await apiA.submit(Self.body(seed: 22)), in: "encoding")
+                        try await cancelled(try await apiA.submit(Self.body(seed: 23)), in: "uploading")
                     }
                 }
             }

@@ -106,7 +106,7 @@ struct BatchSchedulerTests {
                 self.running = Mutex(running)
             }
 
-            func finished(_ task: TaskRecord, result: TaskResult) async {
+            func finished(_ task: TaskRecord, result: TaskResult) async -> TaskStatus? {
                 await inner.finished(task, result: result)
             }
 

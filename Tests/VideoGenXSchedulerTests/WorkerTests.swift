@@ -186,8 +186,13 @@ final class WorkerTests: Sendable {
     struct SlowUploads: ObjectStore {
         let inner: FileObjectStore
         let seconds: Double
+        /// How many video uploads have begun.
+        let started = UploadCount()
         func put(_ key: ObjectKey, fromFile source: URL, contentType: String) async throws -> ObjectInfo {
-            if key.rawValue.hasSuffix("video.mp4") { try await Task.sleep(for: .seconds(seconds)) }
+            if key.rawValue.hasSuffix("video.mp4") {
+                started.value.add(1, ordering: .relaxed)
+                try await Task.sleep(for: .seconds(seconds))
+            }
             return try await inner.put(key, fromFile: source, contentType: contentType)
         }
         func put<Chunks: AsyncSequence>(_ key: ObjectKey, chunks: Chunks, contentType: String) async throws -> ObjectInfo
@@ -200,6 +205,11 @@ final class WorkerTests: Sendable {
         func list(prefix: String) async throws -> [ObjectInfo] { try await inner.list(prefix: prefix) }
         func presignedGet(_ key: ObjectKey, expiresIn: Double) throws -> URL { try inner.presignedGet(key, expiresIn: expiresIn) }
         var servesDownloadsDirectly: Bool { inner.servesDownloadsDirectly }
+    }
+
+    /// A count shared by the copies of a ``SlowUploads``.
+    final class UploadCount: Sendable {
+        let value = Atomic<Int>(0)
     }
 
     @Test("A task cancelled while it encodes (its last step done, ffmpeg finishing the file) ends cancelled without uploading anything: no result, no video object, callback task.cancelled")
@@ -218,7 +228,9 @@ final class WorkerTests: Sendable {
 
     /// Runs a worker on a short task with a callback, cancels the task once it reaches `stage`,
     /// and returns its id and its final record.
-    private func cancelled(in stage: String, renderer: VideoRenderer, objects: any ObjectStore) async throws -> (TaskID, TaskRecord) {
+    private func cancelled(
+        in stage: String, renderer: VideoRenderer, objects: any ObjectStore, once ready: @escaping () -> Bool = { true }
+    ) async throws -> (TaskID, TaskRecord) {
         let id = try await store.create(NewTask(userID: "u", request: try GenerationRequest(
             text: "a red fox running through snow", params: .init(resolution: "720P", fps: 24, duration: 1, steps: 4, seed: 2, preset: "ultrafast")
         ).validated(limits: .oneShot), callbackURL: "https://hooks.example/done")).task.id
@@ -228,7 +240,7 @@ final class WorkerTests: Sendable {
             logger: Logger(label: "test")
         )
         let running = Task { try await worker.run() }
-        let reached = try await waitFor(id) { $0.stage == stage }
+        let reached = try await waitFor(id) { $0.stage == stage && ready() }
         #expect(reached.status == .processing)
         _ = try await store.cancel(id, userID: "u")
         let done = try await waitFor(id) { $0.status.isTerminal }
@@ -237,13 +249,18 @@ final class WorkerTests: Sendable {
         return (id, done)
     }
 
-    @Test("A task cancelled while it uploads (its last step long past: no step boundary left to stop at) ends cancelled, with no result and no callback saying succeeded")
+    @Test("A task cancelled while it uploads (its last step long past: no step boundary left to stop at) ends cancelled, with no result, no callback saying succeeded, and its uploaded files deleted")
     func cancelWhileUploading() async throws {
         let renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast")))
-        let (id, done) = try await cancelled(in: "uploading", renderer: renderer, objects: SlowUploads(inner: objects, seconds: 3))
+        let slow = SlowUploads(inner: objects, seconds: 3)
+        // Cancelled once the video's upload has begun: the upload ends, the completion is
+        // recorded as cancelled, and the worker removes what it uploaded.
+        let (id, done) = try await cancelled(in: "uploading", renderer: renderer, objects: slow) { slow.started.value.load(ordering: .relaxed) > 0 }
         #expect(done.status == .cancelled, "\(done.status)")
         #expect(done.result == nil && done.attempt == 0)
         #expect(try await store.callbacks(of: id).map(\.event) == ["task.cancelled"])
+        // The deletes follow the store's answer: give them the moment they take.
+        try await eventually(seconds: 10) { [objects] in try await objects.list(prefix: "videos/\(id)/").isEmpty }
     }
 
     @Test("A task whose asset is slow to fetch does not hold its batch: the other task renders and finishes while it is still fetching")

@@ -202,14 +202,12 @@ final class BatchMember: Sendable {
                 throw error
             }
             await renderer.done(with: model)
-            if control.cancelRequested(task) {
-                // Cancelled while encoding: nothing to upload.
-                guard claimReport() else { return nil }
-                await control.cancelled(task)
-                return nil
-            }
+            // Cancelled while encoding, or while the file is probed and its thumbnail made:
+            // nothing to upload.
+            if control.cancelRequested(task) { return await stopCancelled(control: control) }
             control.progress(task, percent: 95, stage: "uploading")
             let (result, files) = try await describe(outcome)
+            if control.cancelRequested(task) { return await stopCancelled(control: control) }
             do {
                 try await trace.stage("upload") { span in
                     span.attributes["videogenx.video.bytes"] = result.sizeBytes
@@ -231,7 +229,11 @@ final class BatchMember: Sendable {
                 return nil
             }
             guard claimReport() else { return nil }
-            try await trace.stage("complete") { _ in await control.finished(task, result: result) }
+            let recorded = try await trace.stage("complete") { _ in await control.finished(task, result: result) }
+            if recorded == .cancelled {
+                // Cancelled while it uploaded: the store dropped the result, so its files go too.
+                for file in files { try? await objects.delete(file.key) }
+            }
             if let reference = task.checkpointRef, let key = try? ObjectKey(reference) {
                 try? await objects.delete(key)
             }
@@ -240,6 +242,14 @@ final class BatchMember: Sendable {
             await ended(with: error, control: control)
             return error
         }
+        return nil
+    }
+
+    /// Ends a member whose user cancelled it after its last step, before anything was
+    /// uploaded: the loop confirms the cancel (unless its end was reported already).
+    private func stopCancelled(control: any BatchControl) async -> (any Error)? {
+        guard claimReport() else { return nil }
+        await control.cancelled(task)
         return nil
     }
 

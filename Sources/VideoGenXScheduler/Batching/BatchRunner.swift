@@ -21,8 +21,11 @@ public protocol BatchRunner: Sendable {
 
 /// The device loop's side of a running batch.
 public protocol BatchControl: Sendable {
-    /// `task` finished with `result`; the loop completes it at once.
-    func finished(_ task: TaskRecord, result: TaskResult) async
+    /// `task` finished with `result`; the loop completes it at once and returns the status the
+    /// store recorded (`cancelled` when its user cancelled it while it uploaded: the runner then
+    /// deletes what it uploaded), or `nil` when the completion was refused or failed.
+    @discardableResult
+    func finished(_ task: TaskRecord, result: TaskResult) async -> TaskStatus?
 
     /// Called after every sampler step with the tasks still running: which of them to stop and
     /// hand back, and which claimed tasks to add (they start at their checkpoint, or step 0).

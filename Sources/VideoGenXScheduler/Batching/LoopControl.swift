@@ -67,7 +67,7 @@ final class LoopControl: BatchControl {
     /// Whether the whole batch was paused for a P0 of another key.
     var isPausingAll: Bool { state.withLock { $0.pausingAll } }
 
-    func finished(_ task: TaskRecord, result: TaskResult) async {
+    func finished(_ task: TaskRecord, result: TaskResult) async -> TaskStatus? {
         _ = state.withLock { state in
             state.members.removeValue(forKey: task.id)
         }
@@ -77,8 +77,10 @@ final class LoopControl: BatchControl {
             if completed.status == .cancelled {
                 loop.logger.info("task cancelled at the user's request after its last step", metadata: ["task.id": "\(task.id)"])
             }
+            return completed.status
         } catch {
             loop.logger.warning("completing a task failed", metadata: ["task.id": "\(task.id)", "error": "\(error)"])
+            return nil
         }
     }
 
