@@ -36,12 +36,15 @@ final class UploadSpoolTests: Sendable {
     final class FlakyStore: ObjectStore {
         let inner: FileObjectStore
         let down = Atomic<Bool>(false)
+        /// Run before each upload from a file that storage accepts (the test's hook into an upload).
+        let beforeUpload = Mutex<(@Sendable (ObjectKey) async -> Void)?>(nil)
         init(inner: FileObjectStore) { self.inner = inner }
         private func check() throws {
             if down.load(ordering: .relaxed) { throw ObjectStoreError(.storage, "connection refused (test)") }
         }
         func put(_ key: ObjectKey, fromFile source: URL, contentType: String) async throws -> ObjectInfo {
             try check()
+            if let hook = beforeUpload.withLock({ $0 }) { await hook(key) }
             return try await inner.put(key, fromFile: source, contentType: contentType)
         }
         func put<Chunks: AsyncSequence>(_ key: ObjectKey, chunks: Chunks, contentType: String) async throws -> ObjectInfo
@@ -126,6 +129,30 @@ final class UploadSpoolTests: Sendable {
         try await eventually { spool.tasks.isEmpty }
         let left = try FileManager.default.contentsOfDirectory(atPath: spoolFolder.path)
         #expect(left.isEmpty, "\(left)")
+    }
+
+    @Test("A spooled task cancelled while the spool uploads its files ends cancelled, and the files it uploaded are deleted")
+    func cancelDuringSpooledUpload() async throws {
+        flaky.down.store(true, ordering: .relaxed)
+        let id = try await enqueue(seed: 3)
+        let spool = try spool()
+        let worker = worker(spool: spool)
+        let running = Task { try await worker.run() }
+        try await eventually(seconds: 120) { spool.tasks == [id] }
+        // Storage is back; the user cancels just as the spool starts uploading the video.
+        let store = store
+        flaky.beforeUpload.withLock {
+            $0 = { key in
+                if key.rawValue.hasSuffix("video.mp4") { _ = try? await store.cancel(id, userID: "u") }
+            }
+        }
+        flaky.down.store(false, ordering: .relaxed)
+        let done = try await finished(id) { $0.status.isTerminal }
+        try await eventually { spool.tasks.isEmpty }
+        running.cancel()
+        _ = try? await running.value
+        #expect(done.status == .cancelled && done.result == nil, "\(done.status)")
+        #expect(try await objects.list(prefix: "videos/\(id)/").isEmpty, "the cancelled task's uploaded files are deleted")
     }
 
     @Test("A full spool stops claiming and makes the worker not ready, naming the spool; a worker started again on the spool's folder resumes the upload (same lease) and completes the task, then claims again")

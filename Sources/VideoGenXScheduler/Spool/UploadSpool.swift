@@ -182,6 +182,10 @@ public final class UploadSpool: Sendable {
         do {
             let completed = try await store.complete(id, token: record.token, result: record.result)
             logger.info("spooled upload stored; task completed", metadata: ["task.id": "\(id)", "task.status": "\(completed.status.rawValue)"])
+            if completed.status == .cancelled {
+                // Cancelled while its files went up: the store dropped the result, so they go too.
+                for file in record.files { try? await objects.delete(try ObjectKey(file.key)) }
+            }
             drop(id)
         } catch where Self.leaseGone(error) {
             logger.warning("a spooled task cannot be completed (its lease is lost); its files are dropped", metadata: [
