@@ -39,7 +39,8 @@ final class GCRABatcher: Sendable {
             arguments.append(check.intervalMicroseconds)
             arguments.append(check.burst)
         }
-        let reply = try await client.evaluate(Self.script, keys: batch.map(\.key), arguments: arguments)
+        // Already a batch: written at once, not queued behind the client's own coalescing.
+        let reply = try await client.evaluate(Self.script, keys: batch.map(\.key), arguments: arguments, coalesced: false)
         guard case .array(let values?) = reply, values.count == 4 * batch.count else {
             throw RedisError.protocolViolation("unexpected GCRA reply \(reply)")
         }

@@ -25,7 +25,7 @@ struct RequestTracingMiddleware<Context: RequestContext, T: Tracer>: RouterMiddl
         var parent = ServiceContext.current ?? .topLevel
         tracer.extract(request.headers, into: &parent, using: HTTPFieldsExtractor())
         let span = tracer.startSpan(request.method.rawValue, context: parent, ofKind: .server)
-        var fields = span.isRecording ? fields(of: request) : nil
+        let fields = span.isRecording ? fields(of: request) : nil
         do {
             var response = try await ServiceContext.$current.withValue(span.context) { try await next(request, context) }
             let status = Int(response.status.code)
@@ -33,7 +33,6 @@ struct RequestTracingMiddleware<Context: RequestContext, T: Tracer>: RouterMiddl
                 recorded.statusCode = status
                 recorded.responseBodySize = response.body.contentLength
                 finish(span, context: context, fields: &recorded, failed: status >= 500)
-                fields = nil
             }
             let ending = SpanEnding(span)
             let body = response.body

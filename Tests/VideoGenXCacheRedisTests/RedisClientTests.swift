@@ -79,17 +79,20 @@ struct RedisClientTests {
         await client.close()
     }
 
-    @Test("EVALSHA runs a script; after SCRIPT FLUSH the client falls back to EVAL and the server knows it again")
+    @Test("EVALSHA runs a script; after SCRIPT FLUSH the client falls back to EVAL and the server knows it again — coalesced with other commands, and written on its own")
     func scripts() async throws {
         let client = try Self.client(try RedisTestServer.requireURL())
         let script = RedisScript("return redis.call('INCRBY', KEYS[1], ARGV[1])")
-        let key = Self.key("script")
-        _ = try await client.send(["SCRIPT", "FLUSH"])
-        #expect(try await client.evaluate(script, keys: [key], arguments: ["3"]) == .integer(3))
-        let known = try await client.send(["SCRIPT", "EXISTS", script.sha1])
-        #expect(known == .array([.integer(1)]))
-        #expect(try await client.evaluate(script, keys: [key], arguments: ["4"]) == .integer(7))
-        _ = try await client.send(["DEL", key])
+        // One after the other: each flushes the server's script cache.
+        for coalesced in [true, false] {
+            let key = Self.key("script-\(coalesced)")
+            _ = try await client.send(["SCRIPT", "FLUSH"])
+            #expect(try await client.evaluate(script, keys: [key], arguments: ["3"], coalesced: coalesced) == .integer(3))
+            let known = try await client.send(["SCRIPT", "EXISTS", script.sha1])
+            #expect(known == .array([.integer(1)]), "coalesced: \(coalesced)")
+            #expect(try await client.evaluate(script, keys: [key], arguments: ["4"], coalesced: coalesced) == .integer(7))
+            _ = try await client.send(["DEL", key])
+        }
         await client.close()
     }
 

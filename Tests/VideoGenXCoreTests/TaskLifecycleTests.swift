@@ -104,4 +104,14 @@ struct TaskLifecycleTests {
             #expect(id.timestamp.map { $0.timeIntervalSince1970 <= seconds + 0.000_001 && $0.timeIntervalSince1970 > seconds - 0.002 } == true, "\(seconds)")
         }
     }
+
+    @Test("A task ID's time stamp is nil when its digits are not a calendar time", arguments: [
+        ("20250229120000000", false), ("20240229235959999", true), ("21000229000000000", false), ("20000229000000000", true),
+        ("20261301000000000", false), ("20261100000000000", false), ("20260431000000000", false), ("20261130240000000", false),
+        ("20261130236000000", false), ("20261130235960000", false), ("20261130235959999", true),
+    ])
+    func taskIDTimestampValidity(digits: String, valid: Bool) throws {
+        let id = try #require(TaskID(rawValue: "vid\(digits)ABCDEFGHJKMNPQRS"))
+        #expect((id.timestamp != nil) == valid, "\(digits)")
+    }
 }

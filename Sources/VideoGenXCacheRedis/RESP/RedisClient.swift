@@ -47,7 +47,11 @@ public final class RedisClient: Sendable {
     /// - Throws: ``RedisError`` — `.server` for an error reply, `.unavailable` / `.timeout` when
     ///   no reply came.
     public func send(_ arguments: [String]) async throws -> RESPValue {
-        let reply = try await commands.submit(arguments)
+        try Self.checked(await commands.submit(arguments))
+    }
+
+    /// `reply`, or the error it carries.
+    private static func checked(_ reply: RESPValue) throws -> RESPValue {
         if case .error(let message) = reply { throw RedisError.server(message) }
         return reply
     }
@@ -61,13 +65,22 @@ public final class RedisClient: Sendable {
 
     /// Runs `script` with `keys` and `arguments`: by its SHA-1, and by its source when the server
     /// has not cached it yet (after a restart or `SCRIPT FLUSH`).
+    ///
+    /// - Parameter coalesced: `true` (default): written together with other commands sent
+    ///   meanwhile, as ``send(_:)``; `false`: written at once on its own, for a caller that
+    ///   batches its work itself (``GCRABatcher``).
     /// - Throws: ``RedisError`` as ``send(_:)``.
-    public func evaluate(_ script: RedisScript, keys: [String], arguments: [String]) async throws -> RESPValue {
+    public func evaluate(_ script: RedisScript, keys: [String], arguments: [String], coalesced: Bool = true) async throws -> RESPValue {
         let tail = [String(keys.count)] + keys + arguments
+        let connections = connections
+        func run(_ command: [String]) async throws -> RESPValue {
+            if coalesced { return try await send(command) }
+            return try Self.checked(try await connections.pipeline([command])[0])
+        }
         do {
-            return try await send(["EVALSHA", script.sha1] + tail)
+            return try await run(["EVALSHA", script.sha1] + tail)
         } catch RedisError.server(let message) where message.hasPrefix("NOSCRIPT") {
-            return try await send(["EVAL", script.source] + tail)
+            return try await run(["EVAL", script.source] + tail)
         }
     }
 
