@@ -73,6 +73,10 @@ public final class SQLiteTaskStore: TaskStore {
         guard !task.userID.isEmpty else { throw StoreError(.invalidArgument, "a task needs a user id") }
         let now = clock.now()
         let requests = self.requests
+        // The row is made before the transaction: the writer runs one group's transaction at a
+        // time for every submitter, so what can be done beside it is not done in it.
+        let record = TaskRecord(queued: task, at: now)
+        let arguments = try record.insertArguments()
         // Concurrent submissions share a transaction (group commit); each is answered after it.
         let outcome: (TaskRecord, Bool) = try await creates.write { db in
             if let key = task.idempotencyKey,
@@ -90,8 +94,7 @@ public final class SQLiteTaskStore: TaskStore {
                 let queued = try Self.queuedCount(userID: nil, db)
                 guard queued < cap else { throw StoreError.queueFull(queued: queued, cap: cap) }
             }
-            let record = TaskRecord(queued: task, at: now)
-            try db.cachedStatement(sql: TaskRecord.insertSQL).execute(arguments: try record.insertArguments())
+            try db.cachedStatement(sql: TaskRecord.insertSQL).execute(arguments: arguments)
             requests.remember(record.request, for: record.id.rawValue)
             return (record, true)
         }
