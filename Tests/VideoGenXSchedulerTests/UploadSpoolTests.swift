@@ -36,15 +36,16 @@ final class UploadSpoolTests: Sendable {
     final class FlakyStore: ObjectStore {
         let inner: FileObjectStore
         let down = Atomic<Bool>(false)
-        /// Run before each upload from a file that storage accepts (the test's hook into an upload).
-        let beforeUpload = Mutex<(@Sendable (ObjectKey) async -> Void)?>(nil)
+        /// Run before each upload from a file that storage accepts (the test's hook into an
+        /// upload); what it throws fails that upload.
+        let beforeUpload = Mutex<(@Sendable (ObjectKey) async throws -> Void)?>(nil)
         init(inner: FileObjectStore) { self.inner = inner }
         private func check() throws {
             if down.load(ordering: .relaxed) { throw ObjectStoreError(.storage, "connection refused (test)") }
         }
         func put(_ key: ObjectKey, fromFile source: URL, contentType: String) async throws -> ObjectInfo {
             try check()
-            if let hook = beforeUpload.withLock({ $0 }) { await hook(key) }
+            if let hook = beforeUpload.withLock({ $0 }) { try await hook(key) }
             return try await inner.put(key, fromFile: source, contentType: contentType)
         }
         func put<Chunks: AsyncSequence>(_ key: ObjectKey, chunks: Chunks, contentType: String) async throws -> ObjectInfo
@@ -153,6 +154,28 @@ final class UploadSpoolTests: Sendable {
         _ = try? await running.value
         #expect(done.status == .cancelled && done.result == nil, "\(done.status)")
         #expect(try await objects.list(prefix: "videos/\(id)/").isEmpty, "the cancelled task's uploaded files are deleted")
+    }
+
+    @Test("A spooled task whose video went up but not its thumbnail, then cancelled, leaves no file in the object store")
+    func cancelAfterPartialUpload() async throws {
+        flaky.beforeUpload.withLock {
+            $0 = { key in
+                if key.rawValue.hasSuffix("thumbnail.webp") { throw ObjectStoreError(.storage, "thumbnails refused (test)") }
+            }
+        }
+        let id = try await enqueue(seed: 4)
+        let spool = try spool()
+        let worker = worker(spool: spool)
+        let running = Task { try await worker.run() }
+        try await eventually(seconds: 120) { spool.tasks == [id] }
+        #expect(try await objects.head(try ObjectKey("videos/\(id)/video.mp4")) != nil, "the video went up before the thumbnail failed")
+        _ = try await store.cancel(id, userID: "u")
+        let done = try await finished(id) { $0.status.isTerminal }
+        try await eventually { spool.tasks.isEmpty }
+        running.cancel()
+        _ = try? await running.value
+        #expect(done.status == .cancelled && done.result == nil, "\(done.status)")
+        #expect(try await objects.list(prefix: "videos/\(id)/").isEmpty, "the video uploaded before the failure is deleted")
     }
 
     @Test("A full spool stops claiming and makes the worker not ready, naming the spool; a worker started again on the spool's folder resumes the upload (same lease) and completes the task, then claims again")

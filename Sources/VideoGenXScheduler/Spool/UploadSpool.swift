@@ -150,6 +150,8 @@ public final class UploadSpool: Sendable {
                 if try await store.heartbeat(id, token: record.token, leaseSeconds: leaseSeconds) == .cancelRequested {
                     _ = try await store.confirmCancelled(id, token: record.token)
                     logger.info("spooled task cancelled at the user's request; its files are dropped", metadata: ["task.id": "\(id)"])
+                    // Some may have gone up before storage failed (the video, not its thumbnail).
+                    await deleteUploads(of: record)
                     drop(id)
                 }
             } catch where Self.leaseGone(error) {
@@ -184,7 +186,7 @@ public final class UploadSpool: Sendable {
             logger.info("spooled upload stored; task completed", metadata: ["task.id": "\(id)", "task.status": "\(completed.status.rawValue)"])
             if completed.status == .cancelled {
                 // Cancelled while its files went up: the store dropped the result, so they go too.
-                for file in record.files { try? await objects.delete(try ObjectKey(file.key)) }
+                await deleteUploads(of: record)
             }
             drop(id)
         } catch where Self.leaseGone(error) {
@@ -195,6 +197,16 @@ public final class UploadSpool: Sendable {
         } catch {
             pending.withLock { $0[id]?.nextTry = clock.now.advanced(by: item.delay) }
             logger.warning("completing a spooled task failed; retrying", metadata: ["task.id": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// Deletes from the object store the files of a task this spool held until it ended
+    /// cancelled (its lease was the spool's: nobody else wrote them). Best effort: a file storage
+    /// does not delete now stays.
+    private func deleteUploads(of record: SpoolEntry.Record) async {
+        for file in record.files {
+            guard let key = try? ObjectKey(file.key) else { continue }
+            try? await objects.delete(key)
         }
     }
 
