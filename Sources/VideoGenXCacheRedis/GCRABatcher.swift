@@ -1,3 +1,5 @@
+import VideoGenXCore
+
 /// Coalesces the GCRA checks that arrive while one script call is in flight into the next call:
 /// one `EVALSHA` decides a whole batch, key after key, atomically on Redis's clock. Each check is
 /// still decided exactly as alone (same key twice in a batch: the second sees the first's TAT), but

@@ -1,6 +1,7 @@
 import Crypto
 import NIOCore
 import NIOPosix
+import VideoGenXCore
 
 /// A small Redis client on SwiftNIO: a fixed pool of connections (``RedisConnectionPool``), each
 /// made on first use and again after it closes; commands are pipelined (many in flight on one
