@@ -13,6 +13,12 @@ public protocol TaskStore: Sendable {
     /// that first task instead (`created` is false) and adds nothing.
     func create(_ task: NewTask) async throws -> (task: TaskRecord, created: Bool)
 
+    /// ``create(_:)`` that also answers the returned task's ``queuePosition(of:)`` (`nil` when it
+    /// is not queued), for the submission's `estimated_time`. The default creates, then reads the
+    /// position; a store that can count it inside the insert's transaction overrides this and
+    /// saves the second round trip (SQLite does).
+    func createCountingAhead(_ task: NewTask) async throws -> (task: TaskRecord, created: Bool, position: Int?)
+
     /// The task with `id`, or `nil`.
     func get(_ id: TaskID) async throws -> TaskRecord?
 
@@ -97,6 +103,12 @@ public protocol TaskStore: Sendable {
 }
 
 extension TaskStore {
+    /// Creates, then reads the position: two round trips.
+    public func createCountingAhead(_ task: NewTask) async throws -> (task: TaskRecord, created: Bool, position: Int?) {
+        let made = try await create(task)
+        return (made.task, made.created, made.task.status == .queued ? try await queuePosition(of: made.task.id) : nil)
+    }
+
     /// The most recently finished succeeded tasks, newest first, for throughput estimates.
     public func recentCompletions(limit: Int) async throws -> [TaskRecord] {
         try await recentlyFinished(.succeeded, limit: limit)

@@ -10,26 +10,29 @@ extension SQLiteTaskStore {
     /// comparison matters: written as `created_at > ? OR (created_at = ? AND id > ?)`, SQLite
     /// scanned the whole lane (1.8 ms at 10,000 queued tasks, against 9 µs).
     public func queuePosition(of id: TaskID) async throws -> Int? {
-        try await pool.read { db in
-            guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT status, priority, created_at FROM tasks WHERE id = ?"), arguments: [id.rawValue]
-            ), (row[0] as String) == TaskStatus.queued.rawValue else {
-                return nil
-            }
-            let priority: Int = row[1]
-            let created: Int64 = row[2]
-            let higher = try Int.fetchOne(db.cachedStatement(sql: """
-                SELECT COALESCE(SUM(queued), 0) FROM queue_counts WHERE user_id = '' AND priority < ?
-                """), arguments: [priority]) ?? 0
-            let lane = try Int.fetchOne(db.cachedStatement(sql: """
-                SELECT queued FROM queue_counts WHERE user_id = '' AND priority = ?
-                """), arguments: [priority]) ?? 0
-            let behind = try Int.fetchOne(db.cachedStatement(sql: """
-                SELECT COUNT(*) FROM tasks
-                WHERE status = 'queued' AND priority = ? AND (created_at, id) > (?, ?)
-                """), arguments: [priority, created, id.rawValue]) ?? 0
-            return higher + max(0, lane - 1 - behind)
+        try await pool.read { db in try Self.queuePosition(of: id, db) }
+    }
+
+    /// ``queuePosition(of:)`` inside `db`'s transaction.
+    static func queuePosition(of id: TaskID, _ db: Database) throws -> Int? {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT status, priority, created_at FROM tasks WHERE id = ?"), arguments: [id.rawValue]
+        ), (row[0] as String) == TaskStatus.queued.rawValue else {
+            return nil
         }
+        let priority: Int = row[1]
+        let created: Int64 = row[2]
+        let higher = try Int.fetchOne(db.cachedStatement(sql: """
+            SELECT COALESCE(SUM(queued), 0) FROM queue_counts WHERE user_id = '' AND priority < ?
+            """), arguments: [priority]) ?? 0
+        let lane = try Int.fetchOne(db.cachedStatement(sql: """
+            SELECT queued FROM queue_counts WHERE user_id = '' AND priority = ?
+            """), arguments: [priority]) ?? 0
+        let behind = try Int.fetchOne(db.cachedStatement(sql: """
+            SELECT COUNT(*) FROM tasks
+            WHERE status = 'queued' AND priority = ? AND (created_at, id) > (?, ?)
+            """), arguments: [priority, created, id.rawValue]) ?? 0
+        return higher + max(0, lane - 1 - behind)
     }
 
     public func recentlyFinished(_ status: TaskStatus, limit: Int) async throws -> [TaskRecord] {

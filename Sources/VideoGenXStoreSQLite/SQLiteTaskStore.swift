@@ -70,6 +70,19 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     public func create(_ task: NewTask) async throws -> (task: TaskRecord, created: Bool) {
+        let made = try await insert(task, countingAhead: false)
+        return (made.task, made.created)
+    }
+
+    /// Counts the tasks ahead in the insert's own transaction: one aggregate over the queue
+    /// counters, no second read after the commit.
+    public func createCountingAhead(_ task: NewTask) async throws -> (task: TaskRecord, created: Bool, position: Int?) {
+        try await insert(task, countingAhead: true)
+    }
+
+    /// Inserts `task` in the next group transaction (or finds its idempotent twin), with its
+    /// queue position when `countingAhead`.
+    private func insert(_ task: NewTask, countingAhead: Bool) async throws -> (task: TaskRecord, created: Bool, position: Int?) {
         guard !task.userID.isEmpty else { throw StoreError(.invalidArgument, "a task needs a user id") }
         let now = clock.now()
         let requests = self.requests
@@ -78,13 +91,14 @@ public final class SQLiteTaskStore: TaskStore {
         let record = TaskRecord(queued: task, at: now)
         let arguments = try record.insertArguments()
         // Concurrent submissions share a transaction (group commit); each is answered after it.
-        let outcome: (TaskRecord, Bool) = try await creates.write { db in
+        let outcome: (TaskRecord, Bool, Int?) = try await creates.write { db in
             if let key = task.idempotencyKey,
                let row = try Row.fetchOne(
                    db.cachedStatement(sql: "SELECT * FROM tasks WHERE user_id = ? AND idempotency_key = ?"), arguments: [task.userID, key]
                )
             {
-                return (try TaskRecord(row: row, requests: requests), false)
+                let existing = try TaskRecord(row: row, requests: requests)
+                return (existing, false, countingAhead ? try Self.queuePosition(of: existing.id, db) : nil)
             }
             if let cap = task.maxPending {
                 let queued = try Self.queuedCount(userID: task.userID, db)
@@ -94,14 +108,22 @@ public final class SQLiteTaskStore: TaskStore {
                 let queued = try Self.queuedCount(userID: nil, db)
                 guard queued < cap else { throw StoreError.queueFull(queued: queued, cap: cap) }
             }
+            // Before the insert, every queued task of its lane or a more urgent one is ahead of it
+            // (it is the newest of its lane): what ``queuePosition(of:)`` reads after the commit.
+            let ahead = countingAhead
+                ? try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COALESCE(SUM(queued), 0) FROM queue_counts WHERE user_id = '' AND priority <= ?"),
+                    arguments: [task.priority.rawValue]
+                ) ?? 0
+                : nil
             try db.cachedStatement(sql: TaskRecord.insertSQL).execute(arguments: arguments)
             requests.remember(record.request, for: record.id.rawValue)
-            return (record, true)
+            return (record, true, ahead)
         }
         if outcome.1 {
             broadcaster.publish([TaskEvent(outcome.0)])
         }
-        return (task: outcome.0, created: outcome.1)
+        return (task: outcome.0, created: outcome.1, position: outcome.2)
     }
 
     public func get(_ id: TaskID) async throws -> TaskRecord? {

@@ -266,6 +266,30 @@ struct TaskStoreContractTests {
         #expect(try await f.store.recentCompletions(limit: 5).map(\.id) == [second.id, claimed.id])
     }
 
+    @Test("createCountingAhead answers the position queuePosition reads after the commit, also for a replayed key", arguments: StoreKind.allCases)
+    func createCountingAhead(kind: StoreKind) async throws {
+        let f = try await StoreFixture(kind)
+        var made: [TaskRecord] = []
+        for (index, priority) in [TaskPriority.p3, .p2, .p0, .p2, .p3, .p1].enumerated() {
+            f.clock.advance(by: 1)
+            let created = try await f.store.createCountingAhead(NewTask(
+                userID: index.isMultiple(of: 2) ? "alice" : "bob", request: StoreFixture.spec, priority: priority, idempotencyKey: "k\(index)"
+            ))
+            #expect(created.created)
+            #expect(created.position != nil)
+            #expect(created.position == (try await f.store.queuePosition(of: created.task.id)), "task \(index) at \(priority)")
+            made.append(created.task)
+        }
+        // 2 (p3) arrived behind p0, p1, two p2 and the first p3: five ahead of it now.
+        #expect(try await f.store.queuePosition(of: made[4].id) == 5)
+        let replay = try await f.store.createCountingAhead(NewTask(userID: "alice", request: StoreFixture.spec, priority: .p3, idempotencyKey: "k4"))
+        #expect(!replay.created && replay.task.id == made[4].id && replay.position == 5)
+        let claimed = try await f.claimOne()
+        #expect(claimed.id == made[2].id)
+        let claimedReplay = try await f.store.createCountingAhead(NewTask(userID: "alice", request: StoreFixture.spec, idempotencyKey: "k2"))
+        #expect(!claimedReplay.created && claimedReplay.task.id == claimed.id && claimedReplay.position == nil)
+    }
+
     @Test("Retention: unexpiredResults lists succeeded tasks finished before the cutoff, oldest first; markResultExpired stamps the result, drops it from the list and sends no second callback; marking twice is a no-op; a queued task's result cannot expire", arguments: StoreKind.allCases)
     func resultExpiry(kind: StoreKind) async throws {
         let f = try await StoreFixture(kind)

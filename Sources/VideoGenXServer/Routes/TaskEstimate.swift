@@ -11,11 +11,6 @@ struct TaskEstimate: Sendable {
     /// The rendering rate, re-read from the store at most once a second.
     let rate: CompletionRate
 
-    /// Seconds until `task` is likely done.
-    func seconds(for task: TaskRecord) async throws -> Int {
-        try await seconds(for: task, ahead: store.queuePosition(of: task.id) ?? 0)
-    }
-
     /// Seconds until `task`, with `ahead` tasks queued before it, is likely done.
     func seconds(for task: TaskRecord, ahead: Int) async throws -> Int {
         let perUnit = try await rate.secondsPerUnit(store)

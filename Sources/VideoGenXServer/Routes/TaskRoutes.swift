@@ -21,6 +21,8 @@ struct TaskRoutes {
     private let signedURLs: SignedURLCache?
     /// The rendering rate behind `estimated_time`, re-read at most once a second.
     private let completionRate = CompletionRate()
+    /// Writes the `202` of an accepted submission.
+    private let acceptedBody: AcceptedBody
     private var presenter: TaskPresenter {
         TaskPresenter(
             store: store, objects: objects, urlExpirySeconds: configuration.urlExpirySeconds, signedURLs: signedURLs, completionRate: completionRate
@@ -36,6 +38,7 @@ struct TaskRoutes {
         signedURLs = statusCache.map { SignedURLCache(lifetime: configuration.urlExpirySeconds, capacity: 2 * $0.capacity) }
         self.objects = objects
         self.configuration = configuration
+        acceptedBody = AcceptedBody(publicBaseURL: configuration.publicBaseURL)
         self.access = access
         validator = SubmissionValidator(store: store, objects: objects, configuration: configuration, callbacksEnabled: callbacksEnabled)
     }
@@ -67,9 +70,9 @@ struct TaskRoutes {
         }
         let body = submission.body
         let wait = try TaskWaiter.preferredWait(request.headers[HTTPField.Name("Prefer")!])
-        let (task, _) = try await withSpan("store.insert", ofKind: .client) { span in
+        let (task, _, position) = try await withSpan("store.insert", ofKind: .client) { span in
             do {
-                let made = try await store.create(NewTask(
+                let made = try await store.createCountingAhead(NewTask(
                     userID: context.userID, request: submission.spec, priority: body.priority, idempotencyKey: submission.idempotencyKey,
                     callbackURL: body.callbackURL, traceContext: traceparent, tier: context.identity.tier,
                     maxPending: admission.cap(for: context.identity),
@@ -84,11 +87,8 @@ struct TaskRoutes {
         if let wait, let finished = try await TaskWaiter(store: store).waitForEnd(of: task.id, seconds: wait) {
             return Envelope.response(status: .ok, message: "finished", data: try await presenter.view(finished))
         }
-        let estimate = try await TaskEstimate(store: store, rate: completionRate).seconds(for: task)
-        return Envelope.response(status: .accepted, message: "accepted", data: Accepted(
-            taskID: task.id.rawValue, status: task.status.apiName, estimatedTime: estimate,
-            queryURL: (configuration.publicBaseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? "") + "/api/v1/video/task/\(task.id.rawValue)"
-        ))
+        let estimate = try await TaskEstimate(store: store, rate: completionRate).seconds(for: task, ahead: position ?? 0)
+        return Envelope.response(status: .accepted, json: acceptedBody.bytes(taskID: task.id, status: task.status, estimatedTime: estimate))
     }
 
     private func events(_ id: TaskID, userID: String, request: Request) async throws -> Response {
@@ -191,16 +191,6 @@ struct TaskRoutes {
         let task = if let statusCache { try await statusCache.lookup(id) } else { try await store.get(id).map { TaskStatusCache.CachedTask(record: $0) } }
         guard let task, task.record.userID == userID else { throw APIError.taskNotFound(id.rawValue) }
         return task
-    }
-
-    private struct Accepted: Encodable, Sendable {
-        var taskID: String
-        var status: String
-        var estimatedTime: Int
-        var queryURL: String
-        enum CodingKeys: String, CodingKey {
-            case taskID = "task_id", status, estimatedTime = "estimated_time", queryURL = "query_url"
-        }
     }
 
     private struct Page: Encodable, Sendable {

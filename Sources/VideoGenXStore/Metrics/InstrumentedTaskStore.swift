@@ -26,6 +26,12 @@ public struct InstrumentedTaskStore<Base: TaskStore & CallbackOutbox>: TaskStore
         return made
     }
 
+    public func createCountingAhead(_ task: NewTask) async throws -> (task: TaskRecord, created: Bool, position: Int?) {
+        let made = try await operations.measure(.create) { try await base.createCountingAhead(task) }
+        if made.created { lifecycle.submitted(made.task) }
+        return made
+    }
+
     public func get(_ id: TaskID) async throws -> TaskRecord? {
         try await operations.measure(.get) { try await base.get(id) }
     }
