@@ -17,6 +17,16 @@ public struct TaskEvent: Sendable, Hashable {
     /// Whether a cancel is pending.
     public var cancelRequested: Bool
 
+    /// An event of these fields (a store reading changes back builds it without the whole record).
+    package init(taskID: TaskID, userID: String, status: TaskStatus, progress: Int, stage: String?, cancelRequested: Bool) {
+        self.taskID = taskID
+        self.userID = userID
+        self.status = status
+        self.progress = progress
+        self.stage = stage
+        self.cancelRequested = cancelRequested
+    }
+
     package init(_ record: TaskRecord) {
         taskID = record.id
         userID = record.userID

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import VideoGenXCore
 import VideoGenXStore
+import VideoGenXStoreSQLite
 
 /// The queue contract of DESIGN §4, run against every ``TaskStore``.
 @Suite("TaskStore contract")
@@ -423,6 +424,47 @@ struct TaskStoreContractTests {
         _ = try await f.store.cancel(other.id, userID: "alice")
         let failed = try await f.store.fail(other.id, token: second.fencingToken, error: TaskFailure(code: "x", message: "x"), retryable: true)
         #expect(failed.status == .cancelled)
+    }
+
+    @Test("Another process's committed changes reach events() while run() follows them, with the event's fields", arguments: StoreKind.allCases)
+    func eventsFromAnotherProcess(kind: StoreKind) async throws {
+        let f = try await StoreFixture(kind)
+        let other = try f.reopen()
+        if let sqlite = other as? SQLiteTaskStore {
+            let following = Task { try? await sqlite.run() }
+            defer { following.cancel() }
+            try await expectEvents(from: f, on: other)
+        } else {
+            try await expectEvents(from: f, on: other)
+        }
+    }
+
+    /// Changes made through `f.store` arrive as events of `other` (another process's store).
+    private func expectEvents(from f: StoreFixture, on other: any TaskStore) async throws {
+        let events = other.events()
+        try await Task.sleep(for: .milliseconds(300))  // the follower has read the current sequence
+        let task = try await f.create(user: "carol")
+        let claimed = try await f.claimOne()
+        _ = try await f.store.progress(task.id, token: claimed.fencingToken, percent: 40, stage: "sampling")
+        _ = try await f.store.cancel(task.id, userID: "carol")
+        let collector = Task {
+            var seen: [TaskEvent] = []
+            for await event in events {
+                seen.append(event)
+                if event.cancelRequested { break }
+            }
+            return seen
+        }
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(10))
+            collector.cancel()
+        }
+        let seen = await collector.value
+        deadline.cancel()
+        #expect(seen.allSatisfy { $0.taskID == task.id && $0.userID == "carol" })
+        #expect(seen.first?.status == .queued || seen.first?.status == .processing)
+        let last = try #require(seen.last)
+        #expect(last.status == .processing && last.progress == 40 && last.stage == "sampling" && last.cancelRequested)
     }
 
     @Test("Committed changes are published as events, in order", arguments: StoreKind.allCases)
