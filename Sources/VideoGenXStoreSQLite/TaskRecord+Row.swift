@@ -15,8 +15,13 @@ extension TaskRecord {
         "updated_at", "started_at", "finished_at", "available_at", "tier",
     ]
 
-    /// `INSERT INTO tasks (...) VALUES (?, ...)`.
-    static let insertSQL = "INSERT INTO tasks (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+    /// `INSERT INTO tasks (..., change_seq) VALUES (?, ..., <the change sequence + 1>)`: the
+    /// row takes the next change number as it is written (the insert trigger advances the
+    /// sequence to it).
+    static let insertSQL = """
+        INSERT INTO tasks (\(columns.joined(separator: ", ")), change_seq) \
+        VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")), (SELECT seq FROM change_sequence WHERE id = 1) + 1)
+        """
 
     /// Decodes a row of `tasks` (`SELECT *`, `RETURNING *`, or any statement naming every
     /// column) by column name: the names are matched once per column layout

@@ -512,7 +512,35 @@ struct SQLiteSchemaTests {
         #expect(migrations == [
             "2026-11-26 create tasks and queue state", "2026-11-27 index finished tasks", "2026-11-27 create callback deliveries",
             "2026-11-27 count queued tasks", "2026-11-27 index batch keys", "2026-11-27 record tiers",
-            "2026-11-29 number task changes", "2026-11-30 expire results",
+            "2026-11-29 number task changes", "2026-11-30 expire results", "2026-12-01 number inserts in the statement",
         ])
+    }
+
+    @Test("Each insert takes the next change number, also many in one group transaction and a row inserted without one")
+    func insertsNumberTheirChanges() async throws {
+        let f = try await StoreFixture(.sqlite)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<40 {
+                group.addTask { _ = try await f.create(user: "u\(index % 4)") }
+            }
+            try await group.waitForAll()
+        }
+        let db = try DatabaseQueue(path: f.directory.appendingPathComponent("tasks.sqlite").path)
+        let (numbers, sequence) = try await db.read { db in
+            (try Int64.fetchAll(db, sql: "SELECT change_seq FROM tasks ORDER BY change_seq"),
+             try Int64.fetchOne(db, sql: "SELECT seq FROM change_sequence") ?? -1)
+        }
+        #expect(numbers == Array(1...40))
+        #expect(sequence == 40)
+        // A row written by other SQL (no number given) is numbered by the trigger.
+        let copied = try await db.write { db in
+            try db.execute(sql: """
+                INSERT INTO tasks (id, user_id, status, priority, request, model, batch_key, created_at, updated_at, available_at)
+                SELECT 'T' || substr(id, 2), user_id, status, priority, request, model, batch_key, created_at, updated_at, available_at
+                FROM tasks WHERE change_seq = 1
+                """)
+            return try Int64.fetchOne(db, sql: "SELECT change_seq FROM tasks WHERE id LIKE 'T%'")
+        }
+        #expect(copied == 41)
     }
 }
