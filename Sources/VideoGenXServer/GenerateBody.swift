@@ -17,7 +17,7 @@ struct GenerateBody {
     static func parse(_ data: Data) throws(APIError) -> (body: GenerateBody, issues: [FieldIssue]) {
         let root: JSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: data)
+            root = try JSONValueParser.parse(data)
         } catch {
             throw APIError(.badRequest, code: "malformed_json", message: "the body is not valid JSON")
         }
