@@ -46,9 +46,12 @@ final class StoreFixture: Sendable {
             postgres = nil
         case .postgres:
             let database = try await PostgresTestServer.makeDatabase()
+            // A generous deadline: these tests check outcomes, and 64 contending submissions on a
+            // machine busy with every other suite took over the default 5 s (the deadline itself:
+            // ClusterTests stops PostgreSQL mid-run and sees 503s, never a hang).
             let postgres = PostgresTaskStore(
-                configuration: database.configuration, clock: clock, policy: policy, logger: Logger(label: "test.store"),
-                jitterUnit: { jitter }
+                configuration: database.configuration, clock: clock, policy: policy, operationTimeout: .seconds(30),
+                logger: Logger(label: "test.store"), jitterUnit: { jitter }
             )
             store = postgres
             running = Task { try? await postgres.run() }
