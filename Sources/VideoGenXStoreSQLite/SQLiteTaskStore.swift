@@ -91,7 +91,9 @@ public final class SQLiteTaskStore: TaskStore {
         let record = TaskRecord(queued: task, at: now)
         let arguments = try record.insertArguments()
         // Concurrent submissions share a transaction (group commit); each is answered after it.
-        let outcome: (TaskRecord, Bool, Int?) = try await creates.write { db in
+        // No savepoint: the checks throw before anything is written, and the one change is the
+        // INSERT statement.
+        let outcome: (TaskRecord, Bool, Int?) = try await creates.write(savepoint: false) { db in
             if let key = task.idempotencyKey,
                let row = try Row.fetchOne(
                    db.cachedStatement(sql: "SELECT * FROM tasks WHERE user_id = ? AND idempotency_key = ?"), arguments: [task.userID, key]

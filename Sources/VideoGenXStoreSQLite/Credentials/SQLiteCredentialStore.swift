@@ -103,7 +103,9 @@ public final class SQLiteCredentialStore: CredentialStore {
             next = now.addingTimeInterval(10)
             return true
         }
-        return try await nonces.write { db in
+        // No savepoint: the INSERT is the one change that matters; were it to fail, the sweep's
+        // deletion of expired nonces may stay, which is harmless.
+        return try await nonces.write(savepoint: false) { db in
             if sweep {
                 try db.cachedStatement(sql: "DELETE FROM api_nonces WHERE expires_at < ?").execute(arguments: [now.milliseconds])
             }
