@@ -34,14 +34,14 @@ struct JSONValueParser {
 
     private static func parse(buffer: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, Malformed> {
         var parser = JSONValueParser(buffer)
-        do {
+        do throws(Malformed) {
             parser.skipWhitespace()
             let value = try parser.value(depth: 0)
             parser.skipWhitespace()
             guard parser.index == buffer.count else { throw Malformed() }
             return .success(value)
         } catch {
-            return .failure(Malformed())
+            return .failure(error)
         }
     }
 
