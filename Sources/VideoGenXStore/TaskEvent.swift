@@ -27,13 +27,12 @@ public struct TaskEvent: Sendable, Hashable {
         self.cancelRequested = cancelRequested
     }
 
+    /// The event of `record` as it stands.
     package init(_ record: TaskRecord) {
-        taskID = record.id
-        userID = record.userID
-        status = record.status
-        progress = record.progress
-        stage = record.stage
-        cancelRequested = record.cancelRequested
+        self.init(
+            taskID: record.id, userID: record.userID, status: record.status, progress: record.progress, stage: record.stage,
+            cancelRequested: record.cancelRequested
+        )
     }
 }
 
