@@ -73,7 +73,6 @@ public final class RedisClient: Sendable {
     /// - Throws: ``RedisError`` as ``send(_:)``.
     public func evaluate(_ script: RedisScript, keys: [String], arguments: [String], coalesced: Bool = true) async throws -> RESPValue {
         let tail = [String(keys.count)] + keys + arguments
-        let connections = connections
         func run(_ command: [String]) async throws -> RESPValue {
             if coalesced { return try await send(command) }
             return try Self.checked(try await connections.pipeline([command])[0])
