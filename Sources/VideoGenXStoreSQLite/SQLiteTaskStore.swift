@@ -54,6 +54,10 @@ public final class SQLiteTaskStore: TaskStore {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            // Statement journals in memory: a group transaction's statements each journal the
+            // pages they touch, and past 64 KiB SQLite spills them to a temporary file — two
+            // `pwrite`s per page, ~20 per submission under load.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         creates = GroupCommitWriter(pool: pool)

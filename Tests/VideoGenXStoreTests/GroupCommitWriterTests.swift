@@ -59,4 +59,18 @@ struct GroupCommitWriterTests {
         #expect(logged == rows)
         #expect(writer.committed.writes == 60)
     }
+
+    @Test("Both SQLite stores keep statement journals in memory, on the writer and on readers (a group transaction's journal would otherwise spill to a temporary file)")
+    func statementJournalsStayInMemory() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gcw-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tasks = try SQLiteTaskStore(path: directory.appendingPathComponent("tasks.sqlite").path)
+        let credentials = try SQLiteCredentialStore(path: directory.appendingPathComponent("credentials.sqlite").path)
+        for pool in [tasks.pool, credentials.pool] {
+            // 2 = MEMORY (0 = the compile-time default, a file here).
+            #expect(try await pool.write { try Int.fetchOne($0, sql: "PRAGMA temp_store") } == 2)
+            #expect(try await pool.read { try Int.fetchOne($0, sql: "PRAGMA temp_store") } == 2)
+        }
+    }
 }

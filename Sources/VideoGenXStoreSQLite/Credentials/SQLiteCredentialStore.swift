@@ -26,6 +26,7 @@ public final class SQLiteCredentialStore: CredentialStore {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY") // statement journals: see SQLiteTaskStore
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         nonces = GroupCommitWriter(pool: pool)
