@@ -2,13 +2,12 @@ import Foundation
 
 /// JSON columns of a task (request, result, error), as both drivers store them.
 extension TaskRecord {
-    /// Shared coders: creating one per row costs more than the coding itself.
-    private static let encoder = JSONEncoder()
+    /// Shared decoder: creating one per row costs more than the decoding itself.
     private static let decoder = JSONDecoder()
 
-    /// `value` as compact JSON text.
+    /// `value` as compact JSON text, written in one pass (``StreamingJSONEncoder``).
     package static func encode<Value: Encodable>(_ value: Value) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
+        try StreamingJSONEncoder.encode(value)
     }
 
     /// Decodes JSON text, or throws ``StoreError`` `storage` naming the type.
