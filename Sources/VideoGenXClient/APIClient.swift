@@ -10,9 +10,11 @@ import VideoGenXServer
 public struct APIClient: Sendable {
     /// The process-wide HTTP client of API clients: up to 256 connections per server (the load
     /// test runs that many requests at once; the shared client's 8 would queue them), a
-    /// connection made within 5 s. Never shut down.
+    /// connection made within 5 s, no tracing (the CLI bootstraps no tracer; AsyncHTTPClient
+    /// would still open a no-op span and set its attributes on every request). Never shut down.
     public static let httpClient: HTTPClient = {
         var configuration = HTTPClient.Configuration()
+        configuration.tracing.tracer = nil
         configuration.timeout = .init(connect: .seconds(5))
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
