@@ -1,6 +1,6 @@
 import VideoGenXCore
 
-/// Coalesces the GCRA checks that arrive while one script call is in flight into the next call:
+/// Coalesces the GCRA checks that arrive while script calls are in flight into the next call:
 /// one `EVALSHA` decides a whole batch, key after key, atomically on Redis's clock. Each check is
 /// still decided exactly as alone (same key twice in a batch: the second sees the first's TAT), but
 /// the round trip, the thread hops and Redis's per-command work are shared — one script call per
@@ -22,9 +22,11 @@ final class GCRABatcher: Sendable {
 
     private let checks: BatchCoalescer<Check, Verdict>
 
-    /// A batcher on `client`: one script call in flight; checks arriving meanwhile go in the next.
+    /// A batcher on `client`: up to two script calls in flight (each atomic in Redis, so two
+    /// batches never split a check); checks arriving meanwhile go in the next. With one, a check
+    /// arriving just after a call left waited for that call's whole round trip first.
     init(client: RedisClient) {
-        checks = BatchCoalescer { batch in try await Self.decide(batch, on: client) }
+        checks = BatchCoalescer(maxInFlight: 2) { batch in try await Self.decide(batch, on: client) }
     }
 
     /// Decides one request against the TAT stored at `key`.
