@@ -8,6 +8,8 @@ import VideoGenXCore
 final class GCRABatcher: Sendable {
     /// What the script answered for one check; times in whole microseconds.
     struct Verdict: Sendable {
+        /// The check's nonce was in Redis already: nothing was decided or consumed.
+        var replayed = false
         var allowed: Bool
         var remaining: Int
         var retryAfterMicroseconds: Int
@@ -18,6 +20,9 @@ final class GCRABatcher: Sendable {
         var key: String
         var intervalMicroseconds: String
         var burst: String
+        /// A nonce to record first (`SET NX PX`); the check is decided only when it was fresh.
+        var nonceKey: String?
+        var nonceMilliseconds = "0"
     }
 
     private let checks: BatchCoalescer<Check, Verdict>
@@ -29,22 +34,31 @@ final class GCRABatcher: Sendable {
         checks = BatchCoalescer(maxInFlight: 2) { batch in try await Self.decide(batch, on: client) }
     }
 
-    /// Decides one request against the TAT stored at `key`.
+    /// Decides one request against the TAT stored at `key`, after recording the nonce at
+    /// `nonceKey` for `nonceMilliseconds` when one is given (a replay is answered `replayed`).
     /// - Throws: ``RedisError`` when the batch's script call failed.
-    func check(key: String, intervalMicroseconds: Double, burst: Int) async throws -> Verdict {
-        try await checks.submit(Check(key: key, intervalMicroseconds: String(intervalMicroseconds), burst: String(burst)))
+    func check(key: String, intervalMicroseconds: Double, burst: Int, nonceKey: String? = nil, nonceMilliseconds: Int = 0) async throws -> Verdict {
+        try await checks.submit(Check(
+            key: key, intervalMicroseconds: String(intervalMicroseconds), burst: String(burst), nonceKey: nonceKey,
+            nonceMilliseconds: nonceKey == nil ? "0" : String(max(1, nonceMilliseconds))
+        ))
     }
 
     /// One script call for `batch`, its reply split into one verdict per check.
     private static func decide(_ batch: [Check], on client: RedisClient) async throws -> [Verdict] {
+        var keys: [String] = []
         var arguments: [String] = []
-        arguments.reserveCapacity(2 * batch.count)
+        keys.reserveCapacity(2 * batch.count)
+        arguments.reserveCapacity(3 * batch.count)
         for check in batch {
+            keys.append(check.key)
+            keys.append(check.nonceKey ?? check.key) // not touched without a nonce
             arguments.append(check.intervalMicroseconds)
             arguments.append(check.burst)
+            arguments.append(check.nonceMilliseconds)
         }
         // Already a batch: written at once, not queued behind the client's own coalescing.
-        let reply = try await client.evaluate(Self.script, keys: batch.map(\.key), arguments: arguments, coalesced: false)
+        let reply = try await client.evaluate(Self.script, keys: keys, arguments: arguments, coalesced: false)
         guard case .array(let values?) = reply, values.count == 4 * batch.count else {
             throw RedisError.protocolViolation("unexpected GCRA reply \(reply)")
         }
@@ -55,25 +69,35 @@ final class GCRABatcher: Sendable {
             else {
                 throw RedisError.protocolViolation("unexpected GCRA reply \(reply)")
             }
-            return Verdict(allowed: allowed == 1, remaining: remaining, retryAfterMicroseconds: retry, resetAfterMicroseconds: reset)
+            return Verdict(
+                replayed: allowed == -1, allowed: allowed == 1, remaining: remaining, retryAfterMicroseconds: retry, resetAfterMicroseconds: reset
+            )
         }
     }
 
-    /// GCRA on Redis's clock, in whole microseconds (exact in Lua's doubles), for each key in order.
-    /// KEYS[i]: a TAT; ARGV[2i-1]: its emission interval (µs); ARGV[2i]: its burst.
-    /// Returns, per key, {allowed 0|1, remaining, retry after µs, reset after µs}, flattened.
+    /// GCRA on Redis's clock, in whole microseconds (exact in Lua's doubles), for each check in
+    /// order. KEYS[2i-1]: a TAT; KEYS[2i]: a nonce; ARGV[3i-2]: the emission interval (µs);
+    /// ARGV[3i-1]: the burst; ARGV[3i]: how long to keep the nonce (ms), 0 for no nonce.
+    /// Returns, per check, {allowed 0|1 (-1: the nonce was used already, nothing decided),
+    /// remaining, retry after µs, reset after µs}, flattened.
     static let script = RedisScript("""
     local time = redis.call('TIME')
     local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
     local out = {}
-    for i = 1, #KEYS do
-      local interval = tonumber(ARGV[2 * i - 1])
-      local burst = tonumber(ARGV[2 * i])
+    for i = 1, #KEYS / 2 do
+      local interval = tonumber(ARGV[3 * i - 2])
+      local burst = tonumber(ARGV[3 * i - 1])
+      local nonce_ms = tonumber(ARGV[3 * i])
       local tolerance = interval * (burst - 1)
-      local tat = tonumber(redis.call('GET', KEYS[i])) or now
+      local tat = tonumber(redis.call('GET', KEYS[2 * i - 1])) or now
       if tat < now then tat = now end
       local allow_at = tat - tolerance
-      if now < allow_at - 1 then
+      if nonce_ms > 0 and not redis.call('SET', KEYS[2 * i], '1', 'NX', 'PX', nonce_ms) then
+        out[#out + 1] = -1
+        out[#out + 1] = 0
+        out[#out + 1] = 0
+        out[#out + 1] = 0
+      elseif now < allow_at - 1 then
         out[#out + 1] = 0
         out[#out + 1] = 0
         out[#out + 1] = math.ceil(allow_at - now)
@@ -81,7 +105,7 @@ final class GCRABatcher: Sendable {
       else
         local next_tat = tat + interval
         local used = next_tat - now
-        redis.call('SET', KEYS[i], string.format('%.0f', next_tat), 'PX', math.ceil(used / 1000) + 1)
+        redis.call('SET', KEYS[2 * i - 1], string.format('%.0f', next_tat), 'PX', math.ceil(used / 1000) + 1)
         local remaining = math.floor((tolerance + interval - used) / interval + 0.0001)
         if remaining > burst - 1 then remaining = burst - 1 end
         if remaining < 0 then remaining = 0 end

@@ -39,13 +39,24 @@ public struct RedisNonceCredentialStore: CredentialStore {
     }
 
     public func recordNonce(_ nonce: String, keyID: String, expiresAt: Date, now: Date) async throws -> Bool {
-        let milliseconds = max(1, Int((expiresAt.timeIntervalSince(now) * 1000).rounded(.up)))
         do {
-            let reply = try await client.send(["SET", prefix + "nonce:" + keyID + ":" + nonce, "1", "NX", "PX", String(milliseconds)])
+            let reply = try await client.send([
+                "SET", Self.key(prefix: prefix, keyID: keyID, nonce: nonce), "1", "NX", "PX", String(Self.milliseconds(until: expiresAt, from: now)),
+            ])
             return !reply.isNull
         } catch {
             reporter.fellBack(.nonce, error: error)
             return try await base.recordNonce(nonce, keyID: keyID, expiresAt: expiresAt, now: now)
         }
+    }
+
+    /// Where a nonce is kept (``RedisRateLimiter`` records nonces under the same names).
+    static func key(prefix: String, keyID: String, nonce: String) -> String {
+        prefix + "nonce:" + keyID + ":" + nonce
+    }
+
+    /// How long a nonce is kept, in whole milliseconds, at least 1.
+    static func milliseconds(until expiresAt: Date, from now: Date) -> Int {
+        max(1, Int((expiresAt.timeIntervalSince(now) * 1000).rounded(.up)))
     }
 }

@@ -116,6 +116,72 @@ struct RedisSharedStateTests {
         await b.close()
     }
 
+    @Test("A signed request's nonce is recorded in its rate check's script call: a replay on the other node is refused and costs the key nothing; the nonce store sees it used")
+    func nonceWithRateCheck() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let base = try SQLiteCredentialStore(path: directory.appendingPathComponent("credentials.sqlite").path)
+        let (a, b) = (try Self.node(), try Self.node())
+        let limiters = [RedisRateLimiter(client: a, reporter: Self.reporter), RedisRateLimiter(client: b, reporter: Self.reporter)]
+        let credentials = RedisNonceCredentialStore(base: base, client: a, reporter: Self.reporter)
+        let limit = GCRA(rate: 0.01, burst: 5)
+        let key = "key-\(UUID().uuidString)"
+        let now = Date()
+        func claim(_ nonce: String, keyID: String = "k1") -> NonceClaim {
+            NonceClaim(nonce: nonce, keyID: keyID, expiresAt: now.addingTimeInterval(600), now: now)
+        }
+        let nonce = UUID().uuidString
+        let first = try await limiters[0].consume(key: key, limit: limit, now: now, recording: claim(nonce), in: credentials)
+        #expect(first?.allowed == true && first?.remaining == 4)
+        #expect(try await limiters[1].consume(key: key, limit: limit, now: now, recording: claim(nonce), in: credentials) == nil)
+        #expect(try await limiters[0].consume(key: key, limit: limit, now: now, recording: claim(nonce), in: credentials) == nil)
+        let next = try await limiters[1].consume(key: key, limit: limit, now: now, recording: claim(UUID().uuidString), in: credentials)
+        #expect(next?.allowed == true && next?.remaining == 3, "the replays were not counted")
+        // The same names as the nonce store's: a nonce recorded either way is used for both.
+        #expect(try await !credentials.recordNonce(nonce, keyID: "k1", expiresAt: now.addingTimeInterval(600), now: now))
+        let stored = UUID().uuidString
+        #expect(try await credentials.recordNonce(stored, keyID: "k1", expiresAt: now.addingTimeInterval(600), now: now))
+        #expect(try await limiters[0].consume(key: key, limit: limit, now: now, recording: claim(stored), in: credentials) == nil)
+        // Per key, as in the nonce store.
+        #expect(try await limiters[0].consume(key: key, limit: limit, now: now, recording: claim(nonce, keyID: "k2"), in: credentials) != nil)
+        // A batch mixing checks with and without nonces decides each.
+        let mixed = await withTaskGroup(of: Bool?.self) { group in
+            for n in 0..<40 {
+                group.addTask {
+                    if n % 2 == 0 { return await limiters[n % 4 / 2].consume(key: "other-\(key)", limit: limit, now: now).allowed }
+                    return try? await limiters[n % 4 / 2].consume(key: "other-\(key)", limit: limit, now: now, recording: claim("m\(n % 10)"), in: credentials)?.allowed
+                }
+            }
+            return await group.reduce(into: [Bool?]()) { $0.append($1) }
+        }
+        #expect(mixed.filter { $0 == true }.count == 5, "exactly the burst")
+        #expect(mixed.filter { $0 == nil }.count == 15, "20 signed checks over 5 nonces: 15 replays")
+        await a.close()
+        await b.close()
+    }
+
+    @Test("Redis unreachable during a signed request's check: the nonce goes to the credential store (replays still refused), the node's limiter decides")
+    func nonceWithRateCheckFallsBack() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let base = try SQLiteCredentialStore(path: directory.appendingPathComponent("credentials.sqlite").path)
+        let dead = try Self.deadNode()
+        let limiter = RedisRateLimiter(client: dead, reporter: Self.reporter)
+        let credentials = RedisNonceCredentialStore(base: base, client: dead, reporter: Self.reporter)
+        let limit = GCRA(rate: 0.01, burst: 2)
+        let now = Date()
+        let claim = NonceClaim(nonce: "n-0123456789abcdef", keyID: "k", expiresAt: now.addingTimeInterval(600), now: now)
+        #expect(try await limiter.consume(key: "k", limit: limit, now: now, recording: claim, in: credentials)?.allowed == true)
+        #expect(try await limiter.consume(key: "k", limit: limit, now: now, recording: claim, in: credentials) == nil)
+        #expect(try await !base.recordNonce(claim.nonce, keyID: "k", expiresAt: claim.expiresAt, now: now), "recorded in the database")
+        var fresh = claim
+        fresh.nonce = "n-fedcba9876543210"
+        #expect(try await limiter.consume(key: "k", limit: limit, now: now, recording: fresh, in: credentials)?.allowed == true)
+        fresh.nonce = "n-00000000000000000"
+        #expect(try await limiter.consume(key: "k", limit: limit, now: now, recording: fresh, in: credentials)?.allowed == false, "still limited")
+        await dead.close()
+    }
+
     @Test("Redis unreachable: limits fall back to the node's own limiter (still limited), nonces to the credential store (replays still refused)")
     func fallbacks() async throws {
         let dead = try Self.deadNode()

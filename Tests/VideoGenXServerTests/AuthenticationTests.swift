@@ -108,14 +108,20 @@ struct AuthenticationTests {
         }
     }
 
-    @Test("A nonce is accepted once: a replay is refused, also by a server restarted on the same store")
+    @Test("A nonce is accepted once: a replay is refused without costing the key a request, also by a server restarted on the same store")
     func replay() async throws {
         let f = try await AccessFixture.make()
         let headers = f.signed(f.free, .get, Self.path)
+        let remaining = HTTPField.Name("X-RateLimit-Remaining")!
         try await f.app.test(.router) { client in
-            try await client.execute(uri: Self.path, method: .get, headers: headers) { #expect($0.status == .ok) }
+            try await client.execute(uri: Self.path, method: .get, headers: headers) { response in
+                #expect(response.status == .ok && response.headers[remaining] == "19")
+            }
             try await client.execute(uri: Self.path, method: .get, headers: headers) { response in
                 #expect(response.status == .unauthorized && AccessFixture.message(response) == "nonce already used")
+            }
+            try await client.execute(uri: Self.path, method: .get, headers: f.signed(f.free, .get, Self.path)) { response in
+                #expect(response.status == .ok && response.headers[remaining] == "18", "the replay was not counted")
             }
         }
         let reopened = try SQLiteCredentialStore(path: f.directory.appendingPathComponent("credentials.sqlite").path)

@@ -102,7 +102,24 @@ public struct APIKeyAuthenticator: Sendable {
     /// while it was read.
     /// - Throws: ``APIError`` 401 with the reason.
     public func verify(_ admission: Admission, method: String, pathAndQuery: String, bodyHash: String) async throws -> Identity {
-        if let identity = admission.identity { return identity }
+        let (identity, claim) = try verifySignature(admission, method: method, pathAndQuery: pathAndQuery, bodyHash: bodyHash)
+        if let claim {
+            guard try await credentials.recordNonce(claim.nonce, keyID: claim.keyID, expiresAt: claim.expiresAt, now: claim.now) else {
+                throw Self.replayed
+            }
+        }
+        return identity
+    }
+
+    /// The signature check of ``verify(_:method:pathAndQuery:bodyHash:)`` without recording the
+    /// nonce: the caller records the returned claim (``RateLimiter/consume(key:limit:now:recording:in:)``
+    /// with ``credentials``) before it trusts the request, and refuses a replay with ``replayed``.
+    /// The claim is `nil` for a bearer token.
+    /// - Throws: ``APIError`` 401 with the reason.
+    public func verifySignature(
+        _ admission: Admission, method: String, pathAndQuery: String, bodyHash: String
+    ) throws -> (identity: Identity, nonce: NonceClaim?) {
+        if let identity = admission.identity { return (identity, nil) }
         guard let key = admission.key else { throw Self.refuse("unknown API key") }
         guard RequestSignature.isValid(
             admission.signature, secret: admission.secret, method: method, pathAndQuery: pathAndQuery, timestamp: admission.timestamp,
@@ -113,10 +130,12 @@ public struct APIKeyAuthenticator: Sendable {
         // Remembered past the far edge of the window, so the same nonce cannot come back with any
         // acceptable timestamp.
         let now = admission.now
-        let fresh = try await credentials.recordNonce(admission.nonce, keyID: key.id, expiresAt: now.addingTimeInterval(2 * toleranceSeconds), now: now)
-        guard fresh else { throw Self.refuse("nonce already used") }
-        return Identity(userID: key.userID, tier: key.tier, keyID: key.id)
+        let claim = NonceClaim(nonce: admission.nonce, keyID: key.id, expiresAt: now.addingTimeInterval(2 * toleranceSeconds), now: now)
+        return (Identity(userID: key.userID, tier: key.tier, keyID: key.id), claim)
     }
+
+    /// The answer to a nonce used before.
+    static var replayed: APIError { refuse("nonce already used") }
 
     private static let keyName = HTTPField.Name(RequestSignature.keyHeader)!
     private static let timestampName = HTTPField.Name(RequestSignature.timestampHeader)!

@@ -7,7 +7,8 @@ import VideoGenXStore
 
 /// The gate of the `/api/v1` routes, in order: load shedding (past the in-flight cap: 503 +
 /// `Retry-After` at once), authentication (``APIKeyAuthenticator``; 401), then the key's rate
-/// limit (GCRA per tier; 429 + `Retry-After` and `X-RateLimit-*`). Every other answer to an
+/// limit (GCRA per tier; 429 + `Retry-After` and `X-RateLimit-*`), the nonce of a signed request
+/// recorded in the same step (a replay: 401). Every other answer to an
 /// authenticated key carries the `X-RateLimit-*` headers too, errors (400, 404, 409 …) included:
 /// clients back off on them whatever the status.
 struct AccessMiddleware: RouterMiddleware {
@@ -32,10 +33,21 @@ struct AccessMiddleware: RouterMiddleware {
         // The body is hashed as it arrives (capped), not buffered whole and then hashed.
         let body = try await HashedBody.read(&request, upTo: context.maxUploadSize)
         let target = request.uri.query.map { "\(request.uri.path)?\($0)" } ?? request.uri.path
-        context.identity = try await authenticator.verify(admission, method: request.method.rawValue, pathAndQuery: target, bodyHash: body.sha256Hex)
-        let policy = tiers[context.identity.tier] ?? TierPolicy.defaults(for: context.identity.tier)
+        let (identity, nonce) = try authenticator.verifySignature(admission, method: request.method.rawValue, pathAndQuery: target, bodyHash: body.sha256Hex)
+        context.identity = identity
+        let policy = tiers[identity.tier] ?? TierPolicy.defaults(for: identity.tier)
         let limit = GCRA(rate: policy.requestsPerSecond, burst: policy.burst)
-        let decision = await limiter.consume(key: context.identity.keyID, limit: limit, now: clock.now())
+        // A signed request's nonce is recorded with its rate check (one Redis call in cluster
+        // mode); a replay is refused before it costs the key anything.
+        let decision: GCRA.Decision
+        if let nonce {
+            guard let fresh = try await limiter.consume(key: identity.keyID, limit: limit, now: clock.now(), recording: nonce, in: authenticator.credentials) else {
+                throw APIKeyAuthenticator.replayed
+            }
+            decision = fresh
+        } else {
+            decision = await limiter.consume(key: identity.keyID, limit: limit, now: clock.now())
+        }
         var headers: HTTPFields = [
             Self.limitName: String(policy.burst), Self.remainingName: String(decision.remaining),
             Self.resetName: String(Int(decision.resetAfter.rounded(.up))),

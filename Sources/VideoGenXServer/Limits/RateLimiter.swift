@@ -1,11 +1,48 @@
 import Foundation
 import Synchronization
+import VideoGenXStore
 
 /// Where rate-limit state lives: in this process (``InMemoryRateLimiter``) or, for several API
 /// replicas, in the shared store (the cluster issue), so a key's limit holds across them.
 public protocol RateLimiter: Sendable {
     /// Applies `limit` to one request of `key` at `now`.
     func consume(key: String, limit: GCRA, now: Date) async -> GCRA.Decision
+
+    /// Records a signed request's nonce in `credentials`, then, only when it was fresh, applies
+    /// `limit` as ``consume(key:limit:now:)`` does; `nil` for a replayed nonce, which costs the key
+    /// nothing. The default does the two one after the other; a limiter that keeps its state
+    /// where the nonces are (Redis) does both in one step.
+    /// - Throws: what recording the nonce throws.
+    func consume(key: String, limit: GCRA, now: Date, recording claim: NonceClaim, in credentials: any CredentialStore) async throws -> GCRA.Decision?
+}
+
+extension RateLimiter {
+    public func consume(
+        key: String, limit: GCRA, now: Date, recording claim: NonceClaim, in credentials: any CredentialStore
+    ) async throws -> GCRA.Decision? {
+        guard try await credentials.recordNonce(claim.nonce, keyID: claim.keyID, expiresAt: claim.expiresAt, now: claim.now) else { return nil }
+        return await consume(key: key, limit: limit, now: now)
+    }
+}
+
+/// A signed request's nonce, to be recorded once (a second use is a replay) until `expiresAt`.
+public struct NonceClaim: Sendable, Hashable {
+    /// The request's nonce.
+    public var nonce: String
+    /// The API key that signed it (nonces are per key).
+    public var keyID: String
+    /// When it may be forgotten: past the far edge of the timestamp window.
+    public var expiresAt: Date
+    /// When it was presented.
+    public var now: Date
+
+    /// A claim of `nonce` under `keyID`.
+    public init(nonce: String, keyID: String, expiresAt: Date, now: Date) {
+        self.nonce = nonce
+        self.keyID = keyID
+        self.expiresAt = expiresAt
+        self.now = now
+    }
 }
 
 /// The rate limiter of one process: the TAT of each key in a locked dictionary, pruned of keys
