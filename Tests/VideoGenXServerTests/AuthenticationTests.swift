@@ -131,6 +131,17 @@ struct AuthenticationTests {
         }
     }
 
+    @Test("Nonces are 24 URL-safe characters, all distinct, every character of the alphabet in use; the empty body's hash is SHA-256 of nothing")
+    func noncesAndEmptyBodyHash() {
+        let nonces = (0..<2_000).map { _ in RequestSignature.makeNonce() }
+        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        #expect(nonces.allSatisfy { $0.count == 24 && $0.allSatisfy(alphabet.contains) })
+        #expect(Set(nonces).count == nonces.count)
+        #expect(Set(nonces.joined()) == alphabet)
+        #expect(RequestSignature.bodyHash(Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(RequestSignature.bodyHash(Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
     @Test("A request without credentials is refused before its body is read: 13 MiB unsigned is a 401, not a 413")
     func refusedBeforeBody() async throws {
         let f = try await AccessFixture.make()

@@ -28,8 +28,11 @@ public enum RequestSignature {
 
     /// Lowercase hex SHA-256 of a body, as the signed string carries it.
     public static func bodyHash(_ body: some DataProtocol) -> String {
-        Array(SHA256.hash(data: Data(body))).hex
+        body.isEmpty ? emptyBodyHash : Array(SHA256.hash(data: Data(body))).hex
     }
+
+    /// The hash of an empty body (every GET): computed once.
+    private static let emptyBodyHash = Array(SHA256.hash(data: Data())).hex
 
     /// The lowercase hex signature of a request.
     public static func sign(
@@ -67,21 +70,22 @@ public enum RequestSignature {
         return [(keyHeader, keyID), (timestampHeader, timestamp), (nonceHeader, nonce), (signatureHeader, signature)]
     }
 
-    /// 24 random URL-safe characters (144 bits, from three 64-bit draws: one system call each,
-    /// not one per character).
+    /// 24 random URL-safe characters: 144 bits from swift-crypto's generator (BoringSSL's DRBG,
+    /// seeded by the system; no system call per nonce), six to a character.
     public static func makeNonce() -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-        var generator = SystemRandomNumberGenerator()
-        var out: [UInt8] = []
-        out.reserveCapacity(24)
-        for _ in 0..<3 {
-            var bits = generator.next()
-            for _ in 0..<8 {
-                out.append(alphabet[Int(bits & 63)])
-                bits >>= 8
+        let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        return SymmetricKey(size: SymmetricKeySize(bitCount: 144)).withUnsafeBytes { random in
+            String(unsafeUninitializedCapacity: 24) { out in
+                for group in 0..<6 {
+                    // Three bytes, four characters.
+                    let bits = UInt32(random[3 * group]) << 16 | UInt32(random[3 * group + 1]) << 8 | UInt32(random[3 * group + 2])
+                    for position in 0..<4 {
+                        out[4 * group + position] = alphabet.utf8Start[Int(bits >> (18 - 6 * position) & 63)]
+                    }
+                }
+                return 24
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether two strings are equal, in time that depends only on their lengths (bearer secrets).
