@@ -42,7 +42,9 @@ struct TaskPresenter: Sendable {
 
     /// `expires_at` of a result: when the first of its URLs stops working.
     static func expiry(video: SignedURLCache.Signed?, thumbnail: SignedURLCache.Signed?) -> String? {
-        video.map { TaskView.timestamp(min($0.expiresAt, thumbnail?.expiresAt ?? $0.expiresAt)) }
+        guard let video else { return nil }
+        guard let thumbnail, thumbnail.expiresAt < video.expiresAt else { return video.expiresAtText }
+        return thumbnail.expiresAtText
     }
 
     /// A URL for `key`: reused from ``signedURLs`` while it has half its life left, else signed now.

@@ -80,6 +80,12 @@ struct TaskStatusCacheTests {
         let second = try cache.url(for: key, objects: objects)
         #expect(second.expiresAt == clock.now().addingTimeInterval(1800) && second.expiresAt.timeIntervalSince(clock.now()) >= 900)
         #expect(try cache.url(for: try ObjectKey("videos/b.mp4"), objects: objects).url != second.url)
+        // The view's expires_at: the earlier of the two URLs', as formatted when signed.
+        #expect(second.expiresAtText == TaskView.timestamp(second.expiresAt) && second.expiresAtText.hasSuffix("Z"))
+        #expect(TaskPresenter.expiry(video: second, thumbnail: first) == TaskView.timestamp(first.expiresAt))
+        #expect(TaskPresenter.expiry(video: first, thumbnail: second) == TaskView.timestamp(first.expiresAt))
+        #expect(TaskPresenter.expiry(video: second, thumbnail: nil) == second.expiresAtText)
+        #expect(TaskPresenter.expiry(video: nil, thumbnail: second) == nil)
     }
 
     @Test("a task's response template renders byte for byte what encoding its view gives: processing, succeeded with and without thumbnail, expired, failed, cancelled; none for a queued task")

@@ -7,10 +7,18 @@ import VideoGenXStore
 /// at least half of `api.url_expiry_seconds` when it is sent, while polling a task does not sign
 /// (an HMAC, or SigV4 on S3) on every read. Bounded LRU by object key.
 final class SignedURLCache: Sendable {
-    /// A presigned URL and when it stops working.
+    /// A presigned URL and when it stops working (also as the view's ISO 8601 text, formatted
+    /// once when signed rather than on every read that reuses the URL).
     struct Signed: Sendable {
         var url: String
         var expiresAt: Date
+        var expiresAtText: String
+
+        init(url: String, expiresAt: Date) {
+            self.url = url
+            self.expiresAt = expiresAt
+            expiresAtText = TaskView.timestamp(expiresAt)
+        }
     }
 
     private let lifetime: TimeInterval
