@@ -96,7 +96,7 @@ public struct AuthBenchmark: Sendable {
             var report = Report(open: [], authenticated: [], errors: 0)
             for round in 1...rounds {
                 let (openRate, openErrors) = try await load(port: openPort, path: path, signing: nil)
-                let (guardedRate, guardedErrors) = try await load(port: guardedPort, path: path, signing: (key.id, secret))
+                let (guardedRate, guardedErrors) = try await load(port: guardedPort, path: path, signing: (key.id, RequestSigningKey(secret: secret)))
                 report.open.append(openRate)
                 report.authenticated.append(guardedRate)
                 report.errors += openErrors + guardedErrors
@@ -108,7 +108,7 @@ public struct AuthBenchmark: Sendable {
     }
 
     /// `requests` GETs of `path` with `concurrency` in flight; requests per second and non-200s.
-    private func load(port: Int, path: String, signing: (id: String, secret: String)?) async throws -> (Double, Int) {
+    private func load(port: Int, path: String, signing: (id: String, key: RequestSigningKey)?) async throws -> (Double, Int) {
         let clock = ContinuousClock()
         let start = clock.now
         let errors = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -117,7 +117,7 @@ public struct AuthBenchmark: Sendable {
                     var errors = 0
                     for _ in stride(from: lane, to: requests, by: concurrency) {
                         let headers = signing.map {
-                            RequestSignature.headers(keyID: $0.id, secret: $0.secret, method: "GET", pathAndQuery: path, body: Data())
+                            RequestSignature.headers(keyID: $0.id, key: $0.key, method: "GET", pathAndQuery: path, body: Data())
                         } ?? []
                         if try await Self.get(port: port, path: path, headers: headers) != 200 { errors += 1 }
                     }

@@ -30,19 +30,23 @@ public struct APIClient: Sendable {
     /// The API key requests are signed with (`nil`: unsigned).
     public let credentials: ClientCredentials?
 
+    /// The credentials' secret keyed for HMAC once, not per request.
+    private let signingKey: RequestSigningKey?
+
     /// A client of the server at `baseURL`, signing with `credentials`.
     public init(baseURL: URL, credentials: ClientCredentials? = nil) {
         self.baseURL = baseURL
         self.credentials = credentials
+        signingKey = credentials.map { RequestSigningKey(secret: $0.secret) }
     }
 
     /// The signature headers of a request (none without credentials).
     func signatureHeaders(method: String, url: URL, body: Data) -> [(name: String, value: String)] {
-        guard let credentials else { return [] }
+        guard let credentials, let signingKey else { return [] }
         let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
         let path = components?.percentEncodedPath ?? url.path
         let target = components?.percentEncodedQuery.map { "\(path)?\($0)" } ?? path
-        return RequestSignature.headers(keyID: credentials.keyID, secret: credentials.secret, method: method, pathAndQuery: target, body: body)
+        return RequestSignature.headers(keyID: credentials.keyID, key: signingKey, method: method, pathAndQuery: target, body: body)
     }
 
     /// One response: the HTTP status and the body.

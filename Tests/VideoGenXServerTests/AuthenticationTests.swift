@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -5,7 +6,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 import VideoGenXCore
-import VideoGenXServer
+@testable import VideoGenXServer
 import VideoGenXStore
 import VideoGenXStoreSQLite
 import VideoGenXTestSupport
@@ -86,6 +87,15 @@ struct AuthenticationTests {
         Refusal(name: "short nonce", reason: "X-Nonce must be 16–64 URL-safe characters") { f in
             (path, "", f.signed(f.free, .get, path, nonce: "abc"))
         },
+        Refusal(name: "long nonce", reason: "X-Nonce must be 16–64 URL-safe characters") { f in
+            (path, "", f.signed(f.free, .get, path, nonce: String(repeating: "a", count: 65)))
+        },
+        Refusal(name: "nonce with a plus", reason: "X-Nonce must be 16–64 URL-safe characters") { f in
+            (path, "", f.signed(f.free, .get, path, nonce: "abcdefgh+ijklmnop"))
+        },
+        Refusal(name: "non-ASCII nonce", reason: "X-Nonce must be 16–64 URL-safe characters") { f in
+            (path, "", f.signed(f.free, .get, path, nonce: "abcdefghijklmnoé"))
+        },
     ] + [RequestSignature.keyHeader, RequestSignature.timestampHeader, RequestSignature.nonceHeader, RequestSignature.signatureHeader].map { header in
         Refusal(name: "missing \(header)", reason: "missing header \(header)") { f in
             var headers = f.signed(f.free, .get, path)
@@ -129,6 +139,27 @@ struct AuthenticationTests {
         await #expect(throws: APIError.self) {
             try await authenticator.authenticate(method: "GET", pathAndQuery: Self.path, headers: headers, body: Data())
         }
+    }
+
+    @Test("A signing key made once signs many messages as a fresh HMAC of each would (RFC 4231 case 2), and checks them")
+    func signingKeyReuse() throws {
+        let key = RequestSigningKey(secret: "Jefe")
+        let rfc4231 = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        let messages = ["what do ya want for nothing?", "", "GET\n/api/v1/video/tasks\n1700000000\nabcdefghijklmnop\n" + RequestSignature.bodyHash(Data())]
+        for _ in 0..<3 {
+            for message in messages {
+                let fresh = Array(HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: Data("Jefe".utf8)))).hex
+                #expect(key.signature(of: message) == fresh)
+            }
+        }
+        #expect(key.signature(of: messages[0]) == rfc4231)
+        let given = try #require([UInt8](hex: rfc4231))
+        #expect(key.isValid(given, for: messages[0]))
+        #expect(!key.isValid(given, for: messages[1]))
+        #expect(!RequestSigningKey(secret: "jefe").isValid(given, for: messages[0]))
+        let signature = RequestSignature.sign(key: key, method: "GET", pathAndQuery: "/p", timestamp: "1", nonce: "n", body: Data())
+        #expect(signature == RequestSignature.sign(secret: "Jefe", method: "GET", pathAndQuery: "/p", timestamp: "1", nonce: "n", body: Data()))
+        #expect(RequestSignature.isValid(signature.uppercased(), secret: "Jefe", method: "GET", pathAndQuery: "/p", timestamp: "1", nonce: "n", body: Data()))
     }
 
     @Test("Nonces are 24 URL-safe characters, all distinct, every character of the alphabet in use; the empty body's hash is SHA-256 of nothing")

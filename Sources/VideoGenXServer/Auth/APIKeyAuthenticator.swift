@@ -50,7 +50,7 @@ public struct APIKeyAuthenticator: Sendable {
         /// Settled already (a bearer token): the caller.
         var identity: Identity?
         var key: APIKeyRecord?
-        var secret = ""
+        var signingKey: RequestSigningKey?
         var timestamp = ""
         var nonce = ""
         var signature = ""
@@ -75,7 +75,8 @@ public struct APIKeyAuthenticator: Sendable {
         admission.nonce = try header(Self.nonceName)
         admission.signature = try header(Self.signatureName)
         let nonce = admission.nonce
-        guard (16...64).contains(nonce.count), nonce.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+        // Compared as bytes: Character's letter and number properties look up Unicode tables.
+        guard (16...64).contains(nonce.utf8.count), nonce.utf8.allSatisfy(Self.isNonceByte) else {
             throw Self.refuse("\(RequestSignature.nonceHeader) must be 16–64 URL-safe characters")
         }
         admission.now = clock.now()
@@ -86,7 +87,9 @@ public struct APIKeyAuthenticator: Sendable {
         else {
             throw Self.refuse("\(RequestSignature.timestampHeader) must be Unix seconds within \(Int(toleranceSeconds)) s of the server's clock")
         }
-        (admission.key, admission.secret) = try await liveKey(keyID)
+        let entry = try await liveKey(keyID)
+        admission.key = entry.key
+        admission.signingKey = entry.signingKey
         return admission
     }
 
@@ -120,9 +123,9 @@ public struct APIKeyAuthenticator: Sendable {
         _ admission: Admission, method: String, pathAndQuery: String, bodyHash: String
     ) throws -> (identity: Identity, nonce: NonceClaim?) {
         if let identity = admission.identity { return (identity, nil) }
-        guard let key = admission.key else { throw Self.refuse("unknown API key") }
+        guard let key = admission.key, let signingKey = admission.signingKey else { throw Self.refuse("unknown API key") }
         guard RequestSignature.isValid(
-            admission.signature, secret: admission.secret, method: method, pathAndQuery: pathAndQuery, timestamp: admission.timestamp,
+            admission.signature, key: signingKey, method: method, pathAndQuery: pathAndQuery, timestamp: admission.timestamp,
             nonce: admission.nonce, bodyHash: bodyHash
         ) else {
             throw Self.refuse("signature does not match the request")
@@ -146,28 +149,37 @@ public struct APIKeyAuthenticator: Sendable {
         guard allowBearer else { throw Self.refuse("bearer tokens are disabled on this server; sign the request") }
         let parts = token.split(separator: ":", maxSplits: 1)
         guard parts.count == 2 else { throw Self.refuse("a bearer token is <key id>:<secret>") }
-        let (key, secret) = try await liveKey(String(parts[0]))
-        guard RequestSignature.constantTimeEqual(secret, String(parts[1])) else { throw Self.refuse("wrong secret") }
-        return Identity(userID: key.userID, tier: key.tier, keyID: key.id)
+        let entry = try await liveKey(String(parts[0]))
+        guard RequestSignature.constantTimeEqual(entry.secret, String(parts[1])) else { throw Self.refuse("wrong secret") }
+        return Identity(userID: entry.key.userID, tier: entry.key.tier, keyID: entry.key.id)
     }
 
-    /// The unrevoked key `id` and its secret (from the cache when read less than
+    /// The unrevoked key `id`, its secret and signing key (from the cache when read less than
     /// `keyCacheSeconds` ago on the cache's clock).
-    private func liveKey(_ id: String) async throws -> (APIKeyRecord, String) {
+    private func liveKey(_ id: String) async throws -> KeyCache.Entry {
         let entry: KeyCache.Entry
         if let cached = cache.entry(for: id, maxAge: keyCacheSeconds) {
             entry = cached
         } else {
             guard let key = try await credentials.apiKey(id: id) else { throw Self.refuse("unknown API key") }
             do {
-                entry = KeyCache.Entry(key: key, secret: try secrets.open(key.sealedSecret), readAt: cache.clock.now)
+                let secret = try secrets.open(key.sealedSecret)
+                entry = KeyCache.Entry(key: key, secret: secret, signingKey: RequestSigningKey(secret: secret), readAt: cache.clock.now)
             } catch {
                 throw APIError(.internalServerError, code: "internal", message: "the key store cannot be read with this server's secrets key")
             }
             cache.store(entry)
         }
         guard entry.key.revokedAt == nil else { throw Self.refuse("API key revoked") }
-        return (entry.key, entry.secret)
+        return entry
+    }
+
+    /// A-Z, a-z, 0-9, `-` and `_`.
+    static func isNonceByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"): true
+        default: false
+        }
     }
 
     static func refuse(_ reason: String) -> APIError {
@@ -180,6 +192,8 @@ final class KeyCache: Sendable {
     struct Entry: Sendable {
         var key: APIKeyRecord
         var secret: String
+        /// The secret keyed for HMAC once, not per request.
+        var signingKey: RequestSigningKey
         var readAt: MonotonicClock.Instant
     }
 

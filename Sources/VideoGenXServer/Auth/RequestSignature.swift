@@ -38,8 +38,14 @@ public enum RequestSignature {
     public static func sign(
         secret: String, method: String, pathAndQuery: String, timestamp: String, nonce: String, body: some DataProtocol
     ) -> String {
-        let message = canonical(method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce, body: body)
-        return Array(HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: Data(secret.utf8)))).hex
+        sign(key: RequestSigningKey(secret: secret), method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce, body: body)
+    }
+
+    /// ``sign(secret:method:pathAndQuery:timestamp:nonce:body:)`` with the secret's key made already.
+    public static func sign(
+        key: RequestSigningKey, method: String, pathAndQuery: String, timestamp: String, nonce: String, body: some DataProtocol
+    ) -> String {
+        key.signature(of: canonical(method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce, body: body))
     }
 
     /// Whether `signature` (hex, either case) signs the request; compared in constant time by
@@ -47,26 +53,36 @@ public enum RequestSignature {
     public static func isValid(
         _ signature: String, secret: String, method: String, pathAndQuery: String, timestamp: String, nonce: String, body: some DataProtocol
     ) -> Bool {
-        isValid(signature, secret: secret, method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce, bodyHash: bodyHash(body))
+        isValid(
+            signature, key: RequestSigningKey(secret: secret), method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce,
+            bodyHash: bodyHash(body)
+        )
     }
 
-    /// ``isValid(_:secret:method:pathAndQuery:timestamp:nonce:body:)`` given the body's hash
-    /// (the server hashes a body while reading it).
+    /// ``isValid(_:secret:method:pathAndQuery:timestamp:nonce:body:)`` with the secret's key made
+    /// already and given the body's hash (``bodyHash(_:)``; the server hashes a body while reading it).
     public static func isValid(
-        _ signature: String, secret: String, method: String, pathAndQuery: String, timestamp: String, nonce: String, bodyHash: String
+        _ signature: String, key: RequestSigningKey, method: String, pathAndQuery: String, timestamp: String, nonce: String, bodyHash: String
     ) -> Bool {
         guard let given = [UInt8](hex: signature), given.count == SHA256.byteCount else { return false }
-        let message = canonical(method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce, bodyHash: bodyHash)
-        return HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Data(message.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        return key.isValid(given, for: canonical(method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce, bodyHash: bodyHash))
     }
 
     /// The four headers of a signed request, with a fresh nonce and the current time.
     public static func headers(
         keyID: String, secret: String, method: String, pathAndQuery: String, body: some DataProtocol, now: Date = Date()
     ) -> [(name: String, value: String)] {
+        headers(keyID: keyID, key: RequestSigningKey(secret: secret), method: method, pathAndQuery: pathAndQuery, body: body, now: now)
+    }
+
+    /// ``headers(keyID:secret:method:pathAndQuery:body:now:)`` with the secret's key made already
+    /// (a client signing many requests).
+    public static func headers(
+        keyID: String, key: RequestSigningKey, method: String, pathAndQuery: String, body: some DataProtocol, now: Date = Date()
+    ) -> [(name: String, value: String)] {
         let timestamp = String(Int64(now.timeIntervalSince1970))
         let nonce = makeNonce()
-        let signature = sign(secret: secret, method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce, body: body)
+        let signature = sign(key: key, method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce, body: body)
         return [(keyHeader, keyID), (timestampHeader, timestamp), (nonceHeader, nonce), (signatureHeader, signature)]
     }
 
