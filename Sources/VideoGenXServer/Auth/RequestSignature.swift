@@ -86,8 +86,9 @@ public enum RequestSignature {
         return [(keyHeader, keyID), (timestampHeader, timestamp), (nonceHeader, nonce), (signatureHeader, signature)]
     }
 
-    /// 24 random URL-safe characters: 144 bits from swift-crypto's generator (BoringSSL's DRBG,
-    /// seeded by the system; no system call per nonce), six to a character.
+    /// 24 random URL-safe characters: 144 bits in one draw from the system's generator (through
+    /// swift-crypto's `SymmetricKey(size:)`: one `getrandom` call, not one per 64 bits), six to a
+    /// character.
     public static func makeNonce() -> String {
         let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
         return SymmetricKey(size: SymmetricKeySize(bitCount: 144)).withUnsafeBytes { random in
