@@ -24,8 +24,7 @@ public struct RedisRateLimiter: RateLimiter {
 
     public func consume(key: String, limit: GCRA, now: Date) async -> GCRA.Decision {
         do {
-            let verdict = try await batcher.check(key: prefix + "rl:" + key, intervalMicroseconds: 1_000_000 / limit.rate, burst: limit.burst)
-            return Self.decision(verdict, now: now)
+            return Self.decision(try await check(key: key, limit: limit), now: now)
         } catch {
             reporter.fellBack(.rateLimit, error: error)
             return await fallback.consume(key: key, limit: limit, now: now)
@@ -41,17 +40,22 @@ public struct RedisRateLimiter: RateLimiter {
         key: String, limit: GCRA, now: Date, recording claim: NonceClaim, in credentials: any CredentialStore
     ) async throws -> GCRA.Decision? {
         do {
-            let verdict = try await batcher.check(
-                key: prefix + "rl:" + key, intervalMicroseconds: 1_000_000 / limit.rate, burst: limit.burst,
-                nonceKey: RedisNonceCredentialStore.key(prefix: prefix, keyID: claim.keyID, nonce: claim.nonce),
-                nonceMilliseconds: RedisNonceCredentialStore.milliseconds(until: claim.expiresAt, from: claim.now)
-            )
+            let verdict = try await check(key: key, limit: limit, recording: claim)
             return verdict.replayed ? nil : Self.decision(verdict, now: now)
         } catch {
             reporter.fellBack(.rateLimit, error: error)
-            guard try await credentials.recordNonce(claim.nonce, keyID: claim.keyID, expiresAt: claim.expiresAt, now: claim.now) else { return nil }
+            guard try await credentials.record(claim) else { return nil }
             return await fallback.consume(key: key, limit: limit, now: now)
         }
+    }
+
+    /// The script's verdict on one request of `key`, recording `claim` first when given.
+    private func check(key: String, limit: GCRA, recording claim: NonceClaim? = nil) async throws -> GCRABatcher.Verdict {
+        try await batcher.check(
+            key: prefix + "rl:" + key, intervalMicroseconds: 1_000_000 / limit.rate, burst: limit.burst,
+            nonceKey: claim.map { RedisNonceCredentialStore.key(prefix: prefix, keyID: $0.keyID, nonce: $0.nonce) },
+            nonceMilliseconds: claim.map { RedisNonceCredentialStore.milliseconds(until: $0.expiresAt, from: $0.now) } ?? 0
+        )
     }
 
     private static func decision(_ verdict: GCRABatcher.Verdict, now: Date) -> GCRA.Decision {

@@ -106,11 +106,7 @@ public struct APIKeyAuthenticator: Sendable {
     /// - Throws: ``APIError`` 401 with the reason.
     public func verify(_ admission: Admission, method: String, pathAndQuery: String, bodyHash: String) async throws -> Identity {
         let (identity, claim) = try verifySignature(admission, method: method, pathAndQuery: pathAndQuery, bodyHash: bodyHash)
-        if let claim {
-            guard try await credentials.recordNonce(claim.nonce, keyID: claim.keyID, expiresAt: claim.expiresAt, now: claim.now) else {
-                throw Self.replayed
-            }
-        }
+        if let claim, try await !credentials.record(claim) { throw Self.replayed }
         return identity
     }
 

@@ -20,28 +20,8 @@ extension RateLimiter {
     public func consume(
         key: String, limit: GCRA, now: Date, recording claim: NonceClaim, in credentials: any CredentialStore
     ) async throws -> GCRA.Decision? {
-        guard try await credentials.recordNonce(claim.nonce, keyID: claim.keyID, expiresAt: claim.expiresAt, now: claim.now) else { return nil }
+        guard try await credentials.record(claim) else { return nil }
         return await consume(key: key, limit: limit, now: now)
-    }
-}
-
-/// A signed request's nonce, to be recorded once (a second use is a replay) until `expiresAt`.
-public struct NonceClaim: Sendable, Hashable {
-    /// The request's nonce.
-    public var nonce: String
-    /// The API key that signed it (nonces are per key).
-    public var keyID: String
-    /// When it may be forgotten: past the far edge of the timestamp window.
-    public var expiresAt: Date
-    /// When it was presented.
-    public var now: Date
-
-    /// A claim of `nonce` under `keyID`.
-    public init(nonce: String, keyID: String, expiresAt: Date, now: Date) {
-        self.nonce = nonce
-        self.keyID = keyID
-        self.expiresAt = expiresAt
-        self.now = now
     }
 }
 
