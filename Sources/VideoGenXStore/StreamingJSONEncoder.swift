@@ -19,17 +19,22 @@ package enum StreamingJSONEncoder {
 
     /// `value` as compact JSON bytes; see ``encode(_:)``.
     package static func encodeBytes<Value: Encodable>(_ value: Value) throws -> [UInt8] {
+        try onePass(value) ?? Array(try fallback.encode(value))
+    }
+
+    /// The one-pass output, or `nil` when `value` uses a pattern one pass cannot write.
+    /// - Throws: as ``encode(_:)``, when the pass itself could go on.
+    package static func onePass<Value: Encodable>(_ value: Value) throws -> [UInt8]? {
         let sink = JSONSink()
         do {
             try sink.writeValue(value, depth: 0, path: nil, key: nil)
-            sink.closeFrames(above: 0)
-            if !sink.unsupported { return sink.bytes }
         } catch is JSONSink.Unsupported {
-            // falls through to JSONEncoder below
-        } catch where !sink.unsupported {
-            throw error
+            return nil
+        } catch where sink.unsupported {
+            return nil // the value's own code caught the refusal and threw something else
         }
-        return Array(try fallback.encode(value))
+        sink.closeFrames(above: 0)
+        return sink.unsupported ? nil : sink.bytes
     }
 
     /// For values one pass cannot write; its strategies are the defaults the pass mirrors.

@@ -121,20 +121,6 @@ struct StreamingJSONEncoderTests {
     }
 }
 
-extension StreamingJSONEncoder {
-    /// The one-pass output, or `nil` when the value needed `JSONEncoder`.
-    static func onePass(_ value: any Encodable) throws -> [UInt8]? {
-        let sink = JSONSink()
-        do {
-            try sink.writeValue(value, depth: 0, path: nil, key: nil)
-        } catch is JSONSink.Unsupported {
-            return nil
-        }
-        sink.closeFrames(above: 0)
-        return sink.unsupported ? nil : sink.bytes
-    }
-}
-
 /// Any JSON text, parsed order-insensitively, numbers exact where they are integers.
 enum ParsedJSON: Decodable, Equatable {
     case object([String: ParsedJSON]), array([ParsedJSON]), string(String), integer(Int64), unsigned(UInt64), double(Double), bool(Bool), null
