@@ -46,6 +46,14 @@ public struct EncoderBenchmark: Sendable {
         public var ratio: Double { pipelineMedian / ffmpegMedian }
         /// Size of the pipeline's output in bytes (last run).
         public var outputBytes = 0
+        /// CPU seconds per frame of ffmpeg alone (its process), one value per run.
+        public var ffmpegAloneCPU: [Double] = []
+        /// CPU seconds per frame of our pipeline (this process's conversion and writes, plus
+        /// ffmpeg's), one value per run.
+        public var pipelineCPU: [Double] = []
+        /// ffmpeg alone's CPU per frame over the pipeline's (medians): the work the pipeline
+        /// adds, steadier than the throughput ratio on a machine whose speed drifts.
+        public var cpuRatio: Double { ffmpegAloneCPU.median / pipelineCPU.median }
     }
 
     /// Renders the frames with the procedural model, then times both sides alternately.
@@ -78,10 +86,13 @@ public struct EncoderBenchmark: Sendable {
         for round in 1...repetitions {
             let alonePath = directory.appendingPathComponent("alone.mp4").path
             let aloneStart = clock.now
+            let aloneCPUStart = ProcessCPU.now()
             _ = try await encoder.encodeRawFile(rawPath, format: format, plan: plan, workingDirectory: directory.path, to: alonePath)
             let aloneFPS = Double(frames) / (clock.now - aloneStart).seconds
+            result.ffmpegAloneCPU.append((ProcessCPU.now() - aloneCPUStart) / Double(frames))
 
             let pipedStart = clock.now
+            let pipedCPUStart = ProcessCPU.now()
             let piped = try await encoder.encode(
                 format: format, plan: plan, workingDirectory: directory.path, to: directory.appendingPathComponent("piped.mp4").path
             ) { writer in
@@ -90,10 +101,14 @@ public struct EncoderBenchmark: Sendable {
                 }
             }
             let pipedFPS = Double(frames) / (clock.now - pipedStart).seconds
+            result.pipelineCPU.append((ProcessCPU.now() - pipedCPUStart) / Double(frames))
             result.outputBytes = piped.bytes
             result.ffmpegAlone.append(aloneFPS)
             result.pipeline.append(pipedFPS)
-            log(String(format: "round %d: ffmpeg alone %.1f fps, pipeline %.1f fps", round, aloneFPS, pipedFPS))
+            log(String(
+                format: "round %d: ffmpeg alone %.1f fps, pipeline %.1f fps; CPU per frame %.2f / %.2f ms", round, aloneFPS, pipedFPS,
+                result.ffmpegAloneCPU[round - 1] * 1000, result.pipelineCPU[round - 1] * 1000
+            ))
         }
         return result
     }
@@ -131,5 +146,21 @@ public struct EncoderBenchmark: Sendable {
         var collected: [RGBFrame] = []
         try await model.generate([job], progress: { _ in }, frames: { collected.append(contentsOf: $0.frames) })
         return collected
+    }
+}
+
+/// CPU time (user + system) of this process and of its children that have been waited for:
+/// around one encode, what that encode cost, ffmpeg included.
+enum ProcessCPU {
+    /// Seconds of CPU so far.
+    static func now() -> Double {
+        func seconds(_ usage: rusage) -> Double {
+            Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        }
+        var own = rusage()
+        var children = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &own)
+        getrusage(RUSAGE_CHILDREN.rawValue, &children)
+        return seconds(own) + seconds(children)
     }
 }

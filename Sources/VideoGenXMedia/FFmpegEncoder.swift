@@ -79,6 +79,7 @@ public struct FFmpegEncoder: Sendable {
                     var brokenPipe = false
                     do {
                         try await produce(writer)
+                        try await writer.flush()
                     } catch Errno.brokenPipe {
                         // ffmpeg stopped reading: it failed, and its exit status and stderr say why.
                         brokenPipe = true
@@ -167,7 +168,9 @@ public final class FrameWriter: Sendable {
     /// Frames written so far.
     public var framesWritten: Int { written.load(ordering: .relaxed) }
 
-    /// Converts one frame to `yuv420p` and writes it, waiting while ffmpeg's pipe is full.
+    /// Converts one frame to `yuv420p` and hands it to ffmpeg's pipe, returning once the frame
+    /// before it is written: converting (and producing) the next frame overlaps ffmpeg reading
+    /// this one, and a slow encoder still holds the producer back.
     ///
     /// - Throws: ``MediaError`` `frameSizeMismatch` for a frame of another size; a write error
     ///   when ffmpeg has stopped reading.
@@ -178,8 +181,14 @@ public final class FrameWriter: Sendable {
                 message: "frame is \(frame.width)x\(frame.height) but the video is \(format.width)x\(format.height)"
             )
         }
-        try await pipe.write(converter.convert(frame))
-        written.add(1, ordering: .relaxed)
+        let bytes = converter.convert(frame)
+        try await pipe.send(bytes) { self.written.add(1, ordering: .relaxed) }
+    }
+
+    /// Waits until every frame handed over is in the pipe.
+    /// - Throws: the last write's error (`EPIPE` once ffmpeg has stopped reading).
+    func flush() async throws {
+        try await pipe.drain()
     }
 }
 

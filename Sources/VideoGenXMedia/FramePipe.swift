@@ -20,6 +20,8 @@ final class FramePipe: Sendable {
     /// Which ends are closed already (each is closed exactly once: a second close could hit a
     /// descriptor number the process has reused since).
     private let closed = Mutex((read: false, write: false))
+    /// The write ``send(_:then:)`` started last, until someone waited for it.
+    private let inFlight = Mutex<Task<Void, any Error>?>(nil)
 
     /// A new pipe.
     /// - Throws: `Errno` when the system has no descriptors left.
@@ -29,6 +31,26 @@ final class FramePipe: Sendable {
         guard vgx_frame_pipe(&fds, 1 << 20) == 0 else { throw Errno(rawValue: errno) }
         readEnd = FileDescriptor(rawValue: fds[0])
         writeEnd = FileDescriptor(rawValue: fds[1])
+    }
+
+    /// Hands `bytes` to the pipe and returns once the write before it has finished, not this
+    /// one: the caller prepares the next frame while ffmpeg reads this one (at most one write
+    /// in flight, so the back-pressure stays). `then` runs after this write has finished.
+    /// - Throws: the previous write's error (`EPIPE` once ffmpeg has stopped reading).
+    func send(_ bytes: [UInt8], then: @escaping @Sendable () -> Void = {}) async throws {
+        try await drain()
+        let write = Task {
+            try await self.write(bytes)
+            then()
+        }
+        inFlight.withLock { $0 = write }
+    }
+
+    /// Waits for the write in flight, if any.
+    /// - Throws: its error (`EPIPE` once ffmpeg has stopped reading).
+    func drain() async throws {
+        guard let write = inFlight.withLock({ slot in defer { slot = nil }; return slot }) else { return }
+        try await write.value
     }
 
     /// Writes all of `bytes`, waiting while the pipe is full.

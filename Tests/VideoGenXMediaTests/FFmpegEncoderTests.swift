@@ -106,6 +106,36 @@ final class FFmpegEncoderTests {
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
+    @Test("Frames handed over while the one before is still being written reach the video in order, each once")
+    func framesInOrder() async throws {
+        let format = VideoFormat(width: 64, height: 64, fps: 24)
+        let path = directory.appendingPathComponent("ordered.mp4").path
+        let levels = (1...12).map { UInt8($0 * 20) }
+        let summary = try await FFmpegEncoder(settings: OutputSettings(codec: .h264, rateControl: .crf(0), preset: "ultrafast"))
+            .encode(format: format, to: path) { writer in
+                for level in levels {
+                    var frame = RGBFrame(width: 64, height: 64)
+                    frame.bytes = [UInt8](repeating: level, count: 64 * 64 * 3)
+                    try await writer.write(frame)
+                }
+            }
+        #expect(summary.framesWritten == levels.count)
+        // Decoded back to grey: each frame's mean luma climbs with its level.
+        let decoder = Process()
+        decoder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        decoder.arguments = ["ffmpeg", "-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "gray", "-"]
+        let output = Pipe()
+        decoder.standardOutput = output
+        try decoder.run()
+        let bytes = [UInt8](output.fileHandleForReading.readDataToEndOfFile())
+        decoder.waitUntilExit()
+        #expect(bytes.count == levels.count * 64 * 64)
+        let means = stride(from: 0, to: bytes.count, by: 64 * 64).map { start in
+            bytes[start..<min(start + 64 * 64, bytes.count)].reduce(0) { $0 + Int($1) } / (64 * 64)
+        }
+        #expect(means == means.sorted() && Set(means).count == levels.count, "mean luma per frame: \(means)")
+    }
+
     @Test("A frame of the wrong size is refused before it reaches ffmpeg")
     func frameSizeMismatch() async throws {
         let path = directory.appendingPathComponent("d.mp4").path
