@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEMO_PROMPT ?= a red fox running through snow
 DEMO_ARGS ?= --resolution 720P --fps 24 --duration 6 --steps 30 --seed 7
 
-.PHONY: deps model-deps model-tiny s3-deps otel-deps browser-deps console deploy-check k8s-monitoring cluster cluster-down drill build serve demo test fuzz bench bench-s3 bench-telemetry bench-status bench-cluster clean
+.PHONY: deps model-deps model-tiny s3-deps otel-deps browser-deps console deploy-check k8s-monitoring cluster cluster-down drill build serve demo test fuzz bench bench-s3 bench-telemetry bench-tracing bench-status bench-cluster clean
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -107,6 +107,11 @@ bench-s3: s3-deps
 bench-telemetry: deps otel-deps
 	$(SWIFT) build -c release --product videogenx
 	bash scripts/bench-telemetry.sh
+
+## CPU per request span: OTLP tracer with export vs the no-op tracer (release build, local OTLP receiver).
+bench-tracing: otel-deps
+	$(SWIFT) build -c release --product videogenx
+	bash scripts/bench-tracing.sh
 
 ## Status reads: GET task vs GET /healthz on one serve (release build, wrk).
 bench-status: deps

@@ -148,19 +148,3 @@ public struct EncoderBenchmark: Sendable {
         return collected
     }
 }
-
-/// CPU time (user + system) of this process and of its children that have been waited for:
-/// around one encode, what that encode cost, ffmpeg included.
-enum ProcessCPU {
-    /// Seconds of CPU so far.
-    static func now() -> Double {
-        func seconds(_ usage: rusage) -> Double {
-            Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-        }
-        var own = rusage()
-        var children = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &own)
-        getrusage(RUSAGE_CHILDREN.rawValue, &children)
-        return seconds(own) + seconds(children)
-    }
-}

@@ -12,7 +12,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure encoder overhead, model cost, the store, auth and the scheduler (results go in docs/benchmarks.md).",
         subcommands: [
-            EncoderBench.self, ModelBench.self, StoreBench.self, AuthBench.self, SchedulerBench.self, WorkerBench.self, S3Bench.self,
+            EncoderBench.self, TracingBench.self, ModelBench.self, StoreBench.self, AuthBench.self, SchedulerBench.self, WorkerBench.self, S3Bench.self,
         ]
     )
 }
@@ -266,6 +266,35 @@ struct AuthBench: AsyncParsableCommand {
             format: "GET task, %d requests × %d rounds, concurrency %d: open %.0f req/s, authenticated %.0f req/s (medians); ratio %.2f; errors %d",
             requests, rounds, concurrency, AuthBenchmark.Report.median(report.open), AuthBenchmark.Report.median(report.authenticated),
             report.ratio, report.errors
+        ))
+    }
+}
+
+/// `videogenx bench tracing`: CPU per request span with the OTLP tracer (export included) vs the
+/// no-op tracer.
+struct TracingBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tracing",
+        abstract: "CPU per request span: VideoGenX's OTLP tracer exporting to --endpoint vs the no-op tracer (make bench-tracing starts a receiver)."
+    )
+
+    @Option(help: "OTLP/HTTP collector base URL, e.g. http://127.0.0.1:4318.")
+    var endpoint: String
+
+    @Option(help: "Spans per round and side.")
+    var spans = 200_000
+
+    @Option(help: "Rounds per side; medians are reported.")
+    var rounds = 3
+
+    func run() async throws {
+        guard spans > 0, rounds > 0 else { throw ValidationError("--spans and --rounds must be positive") }
+        let report = try await TracingBenchmark(endpoint: endpoint, spans: spans, rounds: rounds).run {
+            FileHandle.standardError.write(Data(($0 + "\n").utf8))
+        }
+        print(String(
+            format: "request span, %d × %d rounds: OTLP %.0f ns, no-op %.0f ns of CPU per span (medians); recording + export %.0f ns per span",
+            spans, rounds, report.otlp.median, report.noOp.median, report.perSpan
         ))
     }
 }

@@ -131,7 +131,10 @@ struct OTLPTracerTests {
         child.recordError(CocoaError(.fileNoSuchFile))
         child.setStatus(SpanStatus(code: .error, message: "refused"))
         child.end()
-        var fields = HTTPServerSpanFields(method: "GET", path: "/api/v1/video/task/vid1", query: "signature=REDACTED")
+        // A path past 127 and a query past 16,383 bytes: lengths of two and three varint bytes.
+        let longPath = "/api/v1/video/task/" + String(repeating: "p", count: 200)
+        let longQuery = "signature=REDACTED&q=" + String(repeating: "é", count: 9000)
+        var fields = HTTPServerSpanFields(method: "GET", path: longPath, query: longQuery, requestBodySize: 0)
         fields.route = "/task/{id}"
         fields.statusCode = 200
         fields.responseBodySize = 512
@@ -164,10 +167,11 @@ struct OTLPTracerTests {
         #expect(attributes["d"]?["doubleValue"] as? Double == 0.5 && attributes["b"]?["boolValue"] as? Bool == false)
         #expect(((attributes["a"]?["arrayValue"] as? [String: Any])?["values"] as? [[String: Any]])?.compactMap { $0["stringValue"] as? String } == ["x", "y"])
         let http = Dictionary(uniqueKeysWithValues: (request["attributes"] as? [[String: Any]] ?? []).map { ($0["key"] as? String ?? "", $0["value"] as? [String: Any] ?? [:]) })
-        #expect(http["http.request.method"]?["stringValue"] as? String == "GET" && http["url.path"]?["stringValue"] as? String == "/api/v1/video/task/vid1")
-        #expect(http["url.query"]?["stringValue"] as? String == "signature=REDACTED" && http["http.route"]?["stringValue"] as? String == "/task/{id}")
+        #expect(http["http.request.method"]?["stringValue"] as? String == "GET" && http["url.path"]?["stringValue"] as? String == longPath)
+        #expect(http["url.query"]?["stringValue"] as? String == longQuery && http["http.route"]?["stringValue"] as? String == "/task/{id}")
         #expect(http["http.response.status_code"]?["intValue"] as? String == "200" && http["http.response.body.size"]?["intValue"] as? String == "512")
-        #expect(http["extra"]?["stringValue"] as? String == "kept" && http["user_agent.original"] == nil && http.count == 7, "\(http.keys)")
+        #expect(http["http.request.body.size"] != nil && (http["http.request.body.size"]?["intValue"] as? String ?? "0") == "0", "a zero int is present")
+        #expect(http["extra"]?["stringValue"] as? String == "kept" && http["user_agent.original"] == nil && http.count == 8, "\(http.keys)")
         let events = callback["events"] as? [[String: Any]] ?? []
         #expect(events.map { $0["name"] as? String } == ["sampler.step", "exception"])
         #expect(((events.first?["attributes"] as? [[String: Any]])?.first?["value"] as? [String: Any])?["intValue"] as? String == "2")

@@ -47,13 +47,31 @@ public struct HTTPServerSpanFields: Sendable, Equatable {
 
     /// Calls `body` with each present field's OpenTelemetry name and value, in a fixed order.
     func forEach(_ body: (String, SpanAttribute) -> Void) {
-        body("http.request.method", .string(method))
-        body("url.path", .string(path))
-        if let query { body("url.query", .string(query)) }
-        if let userAgent { body("user_agent.original", .string(userAgent)) }
-        if let requestBodySize { body("http.request.body.size", .int64(Int64(requestBodySize))) }
-        if let route { body("http.route", .string(route)) }
-        if let statusCode { body("http.response.status_code", .int64(Int64(statusCode))) }
-        if let responseBodySize { body("http.response.body.size", .int64(Int64(responseBodySize))) }
+        forEachField(string: { body($0.rawValue, .string($1)) }, int: { body($0.rawValue, .int64(Int64($1))) })
+    }
+
+    /// Calls `string` or `int` with each present field and its value, in a fixed order: what
+    /// ``forEach(_:)`` and the OTLP encoding (which keeps the names pre-encoded) share.
+    func forEachField(string: (Name, String) -> Void, int: (Name, Int) -> Void) {
+        string(.method, method)
+        string(.path, path)
+        if let query { string(.query, query) }
+        if let userAgent { string(.userAgent, userAgent) }
+        if let requestBodySize { int(.requestBodySize, requestBodySize) }
+        if let route { string(.route, route) }
+        if let statusCode { int(.statusCode, statusCode) }
+        if let responseBodySize { int(.responseBodySize, responseBodySize) }
+    }
+
+    /// The OpenTelemetry attribute name of each field.
+    enum Name: String, CaseIterable, Sendable {
+        case method = "http.request.method"
+        case path = "url.path"
+        case query = "url.query"
+        case userAgent = "user_agent.original"
+        case requestBodySize = "http.request.body.size"
+        case route = "http.route"
+        case statusCode = "http.response.status_code"
+        case responseBodySize = "http.response.body.size"
     }
 }

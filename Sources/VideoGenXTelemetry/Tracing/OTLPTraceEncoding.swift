@@ -18,6 +18,25 @@ enum OTLPTraceEncoding {
         }
         return writer.bytes
     }
+
+    /// The HTTP attributes' keys, encoded once, by ``HTTPServerSpanFields/Name/index``.
+    fileprivate static let httpKeys = HTTPServerSpanFields.Name.allCases.map { ProtobufWriter.EncodedKey($0.rawValue) }
+}
+
+extension HTTPServerSpanFields.Name {
+    /// Position in `allCases`.
+    fileprivate var index: Int {
+        switch self {
+        case .method: 0
+        case .path: 1
+        case .query: 2
+        case .userAgent: 3
+        case .requestBodySize: 4
+        case .route: 5
+        case .statusCode: 6
+        case .responseBodySize: 7
+        }
+    }
 }
 
 extension ProtobufWriter {
@@ -31,7 +50,12 @@ extension ProtobufWriter {
         fixed64Field(7, span.startNanoseconds)
         fixed64Field(8, span.endNanoseconds)
         attributes(9, span.attributes)
-        span.http?.forEach { key, value in keyValue(9, key, value) }
+        if let http = span.http {
+            http.forEachField(
+                string: { name, value in keyValue(9, OTLPTraceEncoding.httpKeys[name.index], string: value) },
+                int: { name, value in keyValue(9, OTLPTraceEncoding.httpKeys[name.index], int: Int64(value)) }
+            )
+        }
         for event in span.events {
             messageField(11) {
                 $0.fixed64Field(1, event.nanosecondsSinceEpoch)

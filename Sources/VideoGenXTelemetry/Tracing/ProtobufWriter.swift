@@ -15,6 +15,23 @@ struct ProtobufWriter {
         varint(UInt64(field) << 3 | UInt64(wireType))
     }
 
+    /// Bytes of `value` as a varint.
+    static func varintSize(_ value: UInt64) -> Int {
+        var size = 1
+        var rest = value >> 7
+        while rest > 0 {
+            size += 1
+            rest >>= 7
+        }
+        return size
+    }
+
+    /// Appends a string's UTF-8 bytes in one copy (native strings are contiguous already).
+    private mutating func appendUTF8(_ value: String) {
+        var value = value
+        value.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
     private mutating func varint(_ value: UInt64) {
         var value = value
         while value >= 0x80 {
@@ -63,14 +80,57 @@ struct ProtobufWriter {
     /// A string field (UTF-8); empty is not written.
     mutating func stringField(_ field: Int, _ value: String) {
         guard !value.isEmpty else { return }
-        bytesField(field, value.utf8)
+        presentStringField(field, value)
     }
 
     /// A string field written even when empty (inside a oneof).
     mutating func presentStringField(_ field: Int, _ value: String) {
         key(field, 2)
         varint(UInt64(value.utf8.count))
-        bytes.append(contentsOf: value.utf8)
+        appendUTF8(value)
+    }
+
+    /// The bytes of an OTLP `KeyValue`'s key (field 1), encoded once for a name used on every
+    /// span (the HTTP attributes), so that only the value is encoded per span.
+    struct EncodedKey: Sendable {
+        /// Tag, length and UTF-8 name.
+        let bytes: [UInt8]
+
+        /// The key `name`.
+        init(_ name: String) {
+            var writer = ProtobufWriter(capacity: name.utf8.count + 2)
+            writer.stringField(1, name)
+            bytes = writer.bytes
+        }
+    }
+
+    /// A `KeyValue` in field `field` with a pre-encoded key and a string `AnyValue`, its lengths
+    /// computed up front (no reserved length byte to widen afterwards).
+    mutating func keyValue(_ field: Int, _ key: EncodedKey, string value: String) {
+        let count = value.utf8.count
+        let anyValue = 1 + Self.varintSize(UInt64(count)) + count
+        keyValueHead(field, key, anyValueLength: anyValue)
+        bytes.append(0x0A)  // AnyValue.string_value (1), length-delimited
+        varint(UInt64(count))
+        appendUTF8(value)
+    }
+
+    /// A `KeyValue` in field `field` with a pre-encoded key and an int `AnyValue`.
+    mutating func keyValue(_ field: Int, _ key: EncodedKey, int value: Int64) {
+        let wire = UInt64(bitPattern: value)
+        keyValueHead(field, key, anyValueLength: 1 + Self.varintSize(wire))
+        bytes.append(0x18)  // AnyValue.int_value (3), varint
+        varint(wire)
+    }
+
+    /// The `KeyValue`'s tag and length, its key, and the tag and length of its `AnyValue`.
+    private mutating func keyValueHead(_ field: Int, _ key: EncodedKey, anyValueLength: Int) {
+        let content = key.bytes.count + 1 + Self.varintSize(UInt64(anyValueLength)) + anyValueLength
+        self.key(field, 2)
+        varint(UInt64(content))
+        bytes.append(contentsOf: key.bytes)
+        bytes.append(0x12)  // KeyValue.value (2), length-delimited
+        varint(UInt64(anyValueLength))
     }
 
     /// A varint field written even when zero (inside a oneof).
