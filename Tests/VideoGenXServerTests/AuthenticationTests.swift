@@ -162,13 +162,20 @@ struct AuthenticationTests {
         #expect(RequestSignature.isValid(signature.uppercased(), secret: "Jefe", method: "GET", pathAndQuery: "/p", timestamp: "1", nonce: "n", body: Data()))
     }
 
-    @Test("Nonces are 24 URL-safe characters, all distinct, every character of the alphabet in use; the empty body's hash is SHA-256 of nothing")
+    @Test("Nonces are 24 URL-safe characters, all distinct, every character of the alphabet in use, and sort by the millisecond they were made; the empty body's hash is SHA-256 of nothing")
     func noncesAndEmptyBodyHash() {
         let nonces = (0..<2_000).map { _ in RequestSignature.makeNonce() }
         let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
         #expect(nonces.allSatisfy { $0.count == 24 && $0.allSatisfy(alphabet.contains) })
         #expect(Set(nonces).count == nonces.count)
         #expect(Set(nonces.joined()) == alphabet)
+        // Time first, in an alphabet in byte order: a later millisecond sorts after, byte by byte
+        // (SQLite's BINARY order), from 1970 to past 6000.
+        let instants = [0, 1, 63, 64, 1_700_000_000_000, 1_700_000_000_001, 1_764_547_200_000, 1_764_547_200_999, 140_000_000_000_000]
+            .map { Date(timeIntervalSince1970: Double($0) / 1000) }
+        let ordered = instants.map { Array(RequestSignature.makeNonce(now: $0).utf8) }
+        #expect(zip(ordered, ordered.dropFirst()).allSatisfy { $0.lexicographicallyPrecedes($1) })
+        #expect(Set(ordered.map { $0.prefix(8) }).count == instants.count, "each millisecond its own prefix")
         #expect(RequestSignature.bodyHash(Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(RequestSignature.bodyHash(Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
