@@ -40,13 +40,15 @@ public struct TracingBenchmark: Sendable {
     public func run(progress: (String) -> Void) async throws -> Report {
         let (tracer, exporter) = TracingSettings(endpoint: endpoint).makeBackend(role: "bench", logger: Logger(label: "videogenx.bench.tracing"))
         let exporting = Task { try await exporter.run() }
-        defer { exporting.cancel() }
         var report = Report()
         for round in 1...rounds {
             report.otlp.append(await measure(tracer) { tracer.forceFlush() })
             report.noOp.append(await measure(NoOpTracer()) {})
             progress(String(format: "round %d: OTLP %.0f ns/span, no-op %.0f ns/span (CPU)", round, report.otlp.last!, report.noOp.last!))
         }
+        // Cancelled, the exporter sends what is left and shuts its HTTP client down.
+        exporting.cancel()
+        _ = try? await exporting.value
         return report
     }
 
