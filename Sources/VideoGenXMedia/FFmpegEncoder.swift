@@ -165,7 +165,8 @@ public final class FrameWriter: Sendable {
         self.format = format
     }
 
-    /// Frames written so far.
+    /// Frames handed to ffmpeg so far (the last may still be on its way into the pipe until the
+    /// encode finishes): what a render's progress counts.
     public var framesWritten: Int { written.load(ordering: .relaxed) }
 
     /// Converts one frame to `yuv420p` and hands it to ffmpeg's pipe, returning once the frame
@@ -182,7 +183,8 @@ public final class FrameWriter: Sendable {
             )
         }
         let bytes = converter.convert(frame)
-        try await pipe.send(bytes) { self.written.add(1, ordering: .relaxed) }
+        try await pipe.send(bytes)
+        written.add(1, ordering: .relaxed)
     }
 
     /// Waits until every frame handed over is in the pipe.

@@ -20,7 +20,7 @@ final class FramePipe: Sendable {
     /// Which ends are closed already (each is closed exactly once: a second close could hit a
     /// descriptor number the process has reused since).
     private let closed = Mutex((read: false, write: false))
-    /// The write ``send(_:then:)`` started last, until someone waited for it.
+    /// The write ``send(_:)`` started last, until someone waited for it.
     private let inFlight = Mutex<Task<Void, any Error>?>(nil)
 
     /// A new pipe.
@@ -35,14 +35,11 @@ final class FramePipe: Sendable {
 
     /// Hands `bytes` to the pipe and returns once the write before it has finished, not this
     /// one: the caller prepares the next frame while ffmpeg reads this one (at most one write
-    /// in flight, so the back-pressure stays). `then` runs after this write has finished.
+    /// in flight, so the back-pressure stays).
     /// - Throws: the previous write's error (`EPIPE` once ffmpeg has stopped reading).
-    func send(_ bytes: [UInt8], then: @escaping @Sendable () -> Void = {}) async throws {
+    func send(_ bytes: [UInt8]) async throws {
         try await drain()
-        let write = Task {
-            try await self.write(bytes)
-            then()
-        }
+        let write = Task { try await self.write(bytes) }
         inFlight.withLock { $0 = write }
     }
 
