@@ -52,7 +52,7 @@ final class FramePipe: Sendable {
 
     /// Writes all of `bytes`, waiting while the pipe is full.
     /// - Throws: `Errno` (`EPIPE` once ffmpeg has stopped reading).
-    func write(_ bytes: [UInt8]) async throws {
+    private func write(_ bytes: [UInt8]) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             queue.async { [writeEnd] in
                 do {

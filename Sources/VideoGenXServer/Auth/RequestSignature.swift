@@ -81,7 +81,7 @@ public enum RequestSignature {
         keyID: String, key: RequestSigningKey, method: String, pathAndQuery: String, body: some DataProtocol, now: Date = Date()
     ) -> [(name: String, value: String)] {
         let timestamp = String(Int64(now.timeIntervalSince1970))
-        let nonce = makeNonce()
+        let nonce = makeNonce(now: now)
         let signature = sign(key: key, method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce, body: body)
         return [(keyHeader, keyID), (timestampHeader, timestamp), (nonceHeader, nonce), (signatureHeader, signature)]
     }

@@ -19,12 +19,17 @@ enum OTLPTraceEncoding {
         return writer.bytes
     }
 
-    /// The HTTP attributes' keys, encoded once, by ``HTTPServerSpanFields/Name/index``.
-    fileprivate static let httpKeys = HTTPServerSpanFields.Name.allCases.map { ProtobufWriter.EncodedKey($0.rawValue) }
+    /// The HTTP attributes' keys, encoded once, each at its name's ``HTTPServerSpanFields/Name/index``.
+    fileprivate static let httpKeys: [ProtobufWriter.EncodedKey] = {
+        let names = HTTPServerSpanFields.Name.allCases
+        var keys = [ProtobufWriter.EncodedKey](repeating: ProtobufWriter.EncodedKey(""), count: names.count)
+        for name in names { keys[name.index] = ProtobufWriter.EncodedKey(name.rawValue) }
+        return keys
+    }()
 }
 
 extension HTTPServerSpanFields.Name {
-    /// Position in `allCases`.
+    /// Where the name's encoded key sits in `httpKeys` (no array lookup by value on each span).
     fileprivate var index: Int {
         switch self {
         case .method: 0

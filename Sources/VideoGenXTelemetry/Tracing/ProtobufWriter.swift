@@ -110,17 +110,14 @@ struct ProtobufWriter {
         let count = value.utf8.count
         let anyValue = 1 + Self.varintSize(UInt64(count)) + count
         keyValueHead(field, key, anyValueLength: anyValue)
-        bytes.append(0x0A)  // AnyValue.string_value (1), length-delimited
-        varint(UInt64(count))
-        appendUTF8(value)
+        presentStringField(1, value)  // AnyValue.string_value
     }
 
     /// A `KeyValue` in field `field` with a pre-encoded key and an int `AnyValue`.
     mutating func keyValue(_ field: Int, _ key: EncodedKey, int value: Int64) {
         let wire = UInt64(bitPattern: value)
         keyValueHead(field, key, anyValueLength: 1 + Self.varintSize(wire))
-        bytes.append(0x18)  // AnyValue.int_value (3), varint
-        varint(wire)
+        presentVarintField(3, wire)  // AnyValue.int_value
     }
 
     /// The `KeyValue`'s tag and length, its key, and the tag and length of its `AnyValue`.
@@ -129,7 +126,7 @@ struct ProtobufWriter {
         self.key(field, 2)
         varint(UInt64(content))
         bytes.append(contentsOf: key.bytes)
-        bytes.append(0x12)  // KeyValue.value (2), length-delimited
+        self.key(2, 2)  // KeyValue.value, length-delimited
         varint(UInt64(anyValueLength))
     }
 
