@@ -13,8 +13,18 @@ public struct YUV420Converter: Sendable {
     /// Rows of chroma handed to one core at a time.
     private static let chromaRowsPerChunk = 16
 
+    /// Whether the AVX2 loop may run (tests turn it off to compare it with the portable one).
+    let vectorised: Bool
+
     /// Creates a converter.
-    public init() {}
+    public init() {
+        self.init(vectorised: true)
+    }
+
+    /// A converter that may use the vector loop or not.
+    init(vectorised: Bool) {
+        self.vectorised = vectorised
+    }
 
     /// Bytes of a `yuv420p` frame: a full luma plane and two chroma planes of half size (rounded up).
     public static func byteCount(width: Int, height: Int) -> Int {
@@ -34,12 +44,13 @@ public struct YUV420Converter: Sendable {
                 let chunks = (chromaHeight + Self.chromaRowsPerChunk - 1) / Self.chromaRowsPerChunk
                 let source = UnsafeSendable(rgb.baseAddress!)
                 let target = UnsafeSendable(output.baseAddress!)
+                let vectorised: Int32 = vectorised ? 1 : 0
                 DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                     let first = chunk * Self.chromaRowsPerChunk
                     let last = min(chromaHeight, first + Self.chromaRowsPerChunk)
-                    vgx_rgb24_to_yuv420p_rows(
+                    vgx_rgb24_to_yuv420p_rows_using(
                         source.pointer, width, height, target.pointer, target.pointer + lumaCount, target.pointer + lumaCount + chromaCount,
-                        first, last
+                        first, last, vectorised
                     )
                 }
             }

@@ -61,9 +61,9 @@ struct EncoderBench: AsyncParsableCommand {
         )
         let result = try await benchmark.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         print(String(
-            format: "encoder%@: %d frames %@ %@ %@ crf %@ — ffmpeg alone %.1f fps, pipeline %.1f fps (medians of %d) — ratio %.3f — CPU ratio %.3f — output %d bytes",
+            format: "encoder%@: %d frames %@ %@ %@ crf %@ — ffmpeg alone %.1f fps, pipeline %.1f fps (medians of %d) — ratio %.3f — paired ratio %.3f — CPU ratio %.3f — output %d bytes",
             finishing ? " (finishing)" : "", frames, resolution, codec, preset, crf.map(String.init) ?? "default",
-            result.ffmpegMedian, result.pipelineMedian, repetitions, result.ratio, result.cpuRatio, result.outputBytes
+            result.ffmpegMedian, result.pipelineMedian, repetitions, result.ratio, result.pairedRatio, result.cpuRatio, result.outputBytes
         ))
     }
 }

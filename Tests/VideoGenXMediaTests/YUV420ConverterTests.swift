@@ -2,7 +2,7 @@ import Foundation
 import Subprocess
 import Testing
 import VideoGenXCore
-import VideoGenXMedia
+@testable import VideoGenXMedia
 
 /// The encoder's own RGB → yuv420p conversion against ffmpeg's conversion of the same pixels.
 @Suite("yuv420p conversion", .timeLimit(.minutes(1)))
@@ -84,6 +84,24 @@ struct YUV420ConverterTests {
         }
         let odd = YUV420Converter().convert(Self.smooth(width: 5, height: 3))
         #expect(odd.count == 15 + 2 * 3 * 2)
+    }
+
+    @Test("The AVX2 loop gives the portable loop's bytes: noise and the eight RGB corners, widths around its 32-pixel step, odd sizes")
+    func vectorMatchesPortable() {
+        var generator = SystemRandomNumberGenerator()
+        for (width, height) in [(1920, 18), (1281, 7), (97, 3), (64, 2), (33, 5), (31, 4), (1, 1)] {
+            var frame = RGBFrame(width: width, height: height)
+            for i in 0..<frame.bytes.count { frame.bytes[i] = UInt8.random(in: 0...255, using: &generator) }
+            // The extremes of every channel, in the first 32 pixels of the first row.
+            for pixel in 0..<min(32, width) {
+                let corner = pixel % 8
+                for channel in 0..<3 { frame.bytes[3 * pixel + channel] = corner & (1 << channel) != 0 ? 255 : 0 }
+            }
+            let vector = YUV420Converter(vectorised: true).convert(frame)
+            let portable = YUV420Converter(vectorised: false).convert(frame)
+            let firstDifference = zip(vector, portable).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            #expect(vector.count == portable.count && firstDifference == nil, "\(width)x\(height): first difference at byte \(firstDifference ?? -1)")
+        }
     }
 
     @Test("The encoder's output says what its frames are: yuv420p, BT.709, limited range")

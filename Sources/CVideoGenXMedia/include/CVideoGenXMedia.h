@@ -9,10 +9,16 @@
 /// Converts chroma rows [first_chroma_row, end_chroma_row) of a packed rgb24 frame (and the two
 /// luma rows of each) to planar yuv420p, BT.709 limited range: luma per pixel, each chroma
 /// sample the mean of its 2x2 block. `y`, `u`, `v` point at the start of each whole plane.
-/// The code is compiled for AVX2 and for baseline x86-64 and picked at load time.
+/// Uses AVX2 where the CPU has it (checked at run time), the portable loop elsewhere.
 void vgx_rgb24_to_yuv420p_rows(
     const uint8_t *rgb, ptrdiff_t width, ptrdiff_t height, uint8_t *y, uint8_t *u, uint8_t *v,
     ptrdiff_t first_chroma_row, ptrdiff_t end_chroma_row);
+
+/// The same conversion with the vector loop allowed (`vectorised` != 0) or not: the two give the
+/// same bytes, which tests check through this entry.
+void vgx_rgb24_to_yuv420p_rows_using(
+    const uint8_t *rgb, ptrdiff_t width, ptrdiff_t height, uint8_t *y, uint8_t *u, uint8_t *v,
+    ptrdiff_t first_chroma_row, ptrdiff_t end_chroma_row, int vectorised);
 
 /// Makes a pipe whose two ends close on exec (`fds[0]` reads, `fds[1]` writes) and asks Linux
 /// for a buffer of `size` bytes on it (best effort). Returns 0, or -1 with errno set.
