@@ -22,14 +22,20 @@ public struct EncoderBenchmark: Sendable {
     public var repetitions: Int
     /// Whether both sides apply the full post-processing plan. Default false (encode only).
     public var finishing: Bool
+    /// Whether each round also runs a third side: the already-converted yuv420p frames written
+    /// through our pipe (no conversion), what a pipe costs over ffmpeg reading a file. Default false.
+    public var pipeFloor: Bool
 
     /// Creates the benchmark.
-    public init(frames: Int = 120, format: VideoFormat, settings: OutputSettings, repetitions: Int = 3, finishing: Bool = false) {
+    public init(
+        frames: Int = 120, format: VideoFormat, settings: OutputSettings, repetitions: Int = 3, finishing: Bool = false, pipeFloor: Bool = false
+    ) {
         self.frames = frames
         self.format = format
         self.settings = settings
         self.repetitions = repetitions
         self.finishing = finishing
+        self.pipeFloor = pipeFloor
     }
 
     /// The measured medians.
@@ -57,6 +63,11 @@ public struct EncoderBenchmark: Sendable {
         /// ffmpeg alone's CPU per frame over the pipeline's (medians): the work the pipeline
         /// adds, steadier than the throughput ratio on a machine whose speed drifts.
         public var cpuRatio: Double { ffmpegAloneCPU.median / pipelineCPU.median }
+        /// Frames per second of the yuv420p frames through our pipe, one value per run (empty
+        /// unless ``EncoderBenchmark/pipeFloor``).
+        public var pipeOnly: [Double] = []
+        /// The median of each round's pipe-only over alone ratio: the most a pipe feed can reach.
+        public var pipeFloorRatio: Double { zip(pipeOnly, ffmpegAlone).map { $0 / $1 }.median }
     }
 
     /// Renders the frames with the procedural model, then times both sides alternately.
@@ -76,8 +87,11 @@ public struct EncoderBenchmark: Sendable {
         var raw = Data()
         raw.reserveCapacity(frameList.count * YUV420Converter.byteCount(width: format.width, height: format.height))
         let converter = YUV420Converter()
+        var converted: [[UInt8]] = []
         for frame in frameList {
-            raw.append(contentsOf: converter.convert(frame))
+            let yuv = converter.convert(frame)
+            raw.append(contentsOf: yuv)
+            if pipeFloor { converted.append(yuv) }
         }
         try raw.write(to: URL(fileURLWithPath: rawPath))
         raw = Data()
@@ -108,9 +122,22 @@ public struct EncoderBenchmark: Sendable {
             result.outputBytes = piped.bytes
             result.ffmpegAlone.append(aloneFPS)
             result.pipeline.append(pipedFPS)
+            var floorNote = ""
+            if pipeFloor {
+                let floorStart = clock.now
+                _ = try await encoder.encode(
+                    format: format, plan: plan, workingDirectory: directory.path, to: directory.appendingPathComponent("floor.mp4").path
+                ) { writer in
+                    for frame in converted {
+                        try await writer.write(yuv420p: frame)
+                    }
+                }
+                result.pipeOnly.append(Double(frames) / (clock.now - floorStart).seconds)
+                floorNote = String(format: "; yuv420p through the pipe %.1f fps", result.pipeOnly[round - 1])
+            }
             log(String(
-                format: "round %d: ffmpeg alone %.1f fps, pipeline %.1f fps; CPU per frame %.2f / %.2f ms", round, aloneFPS, pipedFPS,
-                result.ffmpegAloneCPU[round - 1] * 1000, result.pipelineCPU[round - 1] * 1000
+                format: "round %d: ffmpeg alone %.1f fps, pipeline %.1f fps%@; CPU per frame %.2f / %.2f ms", round, aloneFPS, pipedFPS,
+                floorNote, result.ffmpegAloneCPU[round - 1] * 1000, result.pipelineCPU[round - 1] * 1000
             ))
         }
         return result

@@ -182,7 +182,26 @@ public final class FrameWriter: Sendable {
                 message: "frame is \(frame.width)x\(frame.height) but the video is \(format.width)x\(format.height)"
             )
         }
-        let bytes = converter.convert(frame)
+        try await send(converter.convert(frame))
+    }
+
+    /// Hands one frame that is already `yuv420p` (BT.709, limited range; Y, then U, then V, as
+    /// ``YUV420Converter`` writes it) to ffmpeg's pipe, with ``write(_:)``'s back-pressure.
+    ///
+    /// - Throws: ``MediaError`` `frameSizeMismatch` when `bytes` is not one frame of the
+    ///   video's size; a write error when ffmpeg has stopped reading.
+    public func write(yuv420p bytes: [UInt8]) async throws {
+        let expected = YUV420Converter.byteCount(width: format.width, height: format.height)
+        guard bytes.count == expected else {
+            throw MediaError(
+                code: .frameSizeMismatch,
+                message: "a yuv420p frame of \(format.width)x\(format.height) is \(expected) bytes, not \(bytes.count)"
+            )
+        }
+        try await send(bytes)
+    }
+
+    private func send(_ bytes: [UInt8]) async throws {
         try await pipe.send(bytes)
         written.add(1, ordering: .relaxed)
     }

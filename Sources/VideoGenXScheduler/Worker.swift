@@ -96,7 +96,7 @@ public struct Worker: Service {
         await withDiscardingTaskGroup { group in
             group.addTask { try? await cancelWhenGracefulShutdown { try await reapLoop() } }
             if let spool {
-                group.addTask { try? await cancelWhenGracefulShutdown { await spool.run() } }
+                group.addTask { await cancelWhenGracefulShutdown { await spool.run() } }
             }
             try? await scheduler.run()
             if !Task.isCancelled && !Task.isShuttingDownGracefully {

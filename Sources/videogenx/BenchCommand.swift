@@ -48,6 +48,9 @@ struct EncoderBench: AsyncParsableCommand {
     @Flag(help: "Both sides apply every finishing option (colour, denoise, CJK subtitles, image watermark, music).")
     var finishing = false
 
+    @Flag(help: "Each round also pipes the already-converted yuv420p frames (no conversion): what the pipe alone costs.")
+    var pipeFloor = false
+
     func run() async throws {
         guard let size = Resolution(rawValue: resolution), let chosen = VideoCodec(rawValue: codec),
               frames > 0, repetitions > 0
@@ -57,7 +60,7 @@ struct EncoderBench: AsyncParsableCommand {
         let benchmark = EncoderBenchmark(
             frames: frames, format: VideoFormat(width: size.width, height: size.height, fps: fps),
             settings: OutputSettings(codec: chosen, rateControl: crf.map { .crf($0) }, preset: preset), repetitions: repetitions,
-            finishing: finishing
+            finishing: finishing, pipeFloor: pipeFloor
         )
         let result = try await benchmark.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         print(String(
@@ -65,6 +68,12 @@ struct EncoderBench: AsyncParsableCommand {
             finishing ? " (finishing)" : "", frames, resolution, codec, preset, crf.map(String.init) ?? "default",
             result.ffmpegMedian, result.pipelineMedian, repetitions, result.ratio, result.pairedRatio, result.cpuRatio, result.outputBytes
         ))
+        if pipeFloor {
+            print(String(
+                format: "pipe floor: yuv420p frames through the pipe %.1f fps (median) — paired ratio to ffmpeg alone %.3f",
+                result.pipeOnly.median, result.pipeFloorRatio
+            ))
+        }
     }
 }
 

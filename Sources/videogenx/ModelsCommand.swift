@@ -15,14 +15,14 @@ struct ModelsCommand: AsyncParsableCommand {
     var modelsDir = ProcessInfo.processInfo.environment["VIDEOGENX_MODELS_DIR"] ?? "models"
 
     @Option(help: "ONNX Runtime's shared library (default: VIDEOGENX_ONNX_LIBRARY, else the onnxruntime wheel's in ./.venv-models).")
-    var onnxLibrary = ProcessInfo.processInfo.environment["VIDEOGENX_ONNX_LIBRARY"]
+    var onnxLibrary: String?
 
     @Flag(help: "Print JSON (as GET /api/v1/models answers) instead of a table.")
     var json = false
 
     func run() async throws {
         var onnx = OnnxSettings()
-        onnx.library = onnxLibrary
+        onnx.library = onnxLibrary ?? ProcessInfo.processInfo.environment["VIDEOGENX_ONNX_LIBRARY"]
         let registry: ModelRegistry
         do {
             registry = try ModelRegistry.load(directory: URL(fileURLWithPath: modelsDir), availability: ModelRegistry.availability(onnx))

@@ -106,17 +106,21 @@ final class FFmpegEncoderTests {
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
-    @Test("Frames handed over while the one before is still being written reach the video in order, each once")
+    @Test("Frames handed over while the one before is still being written reach the video in order, each once — RGB and ready yuv420p frames alike")
     func framesInOrder() async throws {
         let format = VideoFormat(width: 64, height: 64, fps: 24)
         let path = directory.appendingPathComponent("ordered.mp4").path
         let levels = (1...12).map { UInt8($0 * 20) }
         let summary = try await FFmpegEncoder(settings: OutputSettings(codec: .h264, rateControl: .crf(0), preset: "ultrafast"))
             .encode(format: format, to: path) { writer in
-                for level in levels {
+                for (index, level) in levels.enumerated() {
                     var frame = RGBFrame(width: 64, height: 64)
                     frame.bytes = [UInt8](repeating: level, count: 64 * 64 * 3)
-                    try await writer.write(frame)
+                    if index.isMultiple(of: 2) {
+                        try await writer.write(frame)
+                    } else {
+                        try await writer.write(yuv420p: YUV420Converter().convert(frame))
+                    }
                 }
             }
         #expect(summary.framesWritten == levels.count)
@@ -136,12 +140,18 @@ final class FFmpegEncoderTests {
         #expect(means == means.sorted() && Set(means).count == levels.count, "mean luma per frame: \(means)")
     }
 
-    @Test("A frame of the wrong size is refused before it reaches ffmpeg")
+    @Test("A frame of the wrong size, RGB or yuv420p, is refused before it reaches ffmpeg")
     func frameSizeMismatch() async throws {
         let path = directory.appendingPathComponent("d.mp4").path
         await #expect(throws: MediaError(code: .frameSizeMismatch, message: "frame is 64x64 but the video is 320x240")) {
             _ = try await FFmpegEncoder().encode(format: VideoFormat(width: 320, height: 240, fps: 24), to: path) { writer in
                 try await writer.write(RGBFrame(width: 64, height: 64))
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        await #expect(throws: MediaError(code: .frameSizeMismatch, message: "a yuv420p frame of 320x240 is 115200 bytes, not 115199")) {
+            _ = try await FFmpegEncoder().encode(format: VideoFormat(width: 320, height: 240, fps: 24), to: path) { writer in
+                try await writer.write(yuv420p: [UInt8](repeating: 128, count: 115_199))
             }
         }
         #expect(!FileManager.default.fileExists(atPath: path))
