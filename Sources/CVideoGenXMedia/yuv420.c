@@ -23,6 +23,11 @@ static void luma_row(const uint8_t *s, uint8_t *t, ptrdiff_t from, ptrdiff_t wid
     }
 }
 
+// One chroma sample from its 2x2 block's summed R, G, B and the component's weights.
+static inline uint8_t chroma_sample(int32_t r, int32_t g, int32_t b, int32_t wr, int32_t wg, int32_t wb) {
+    return (uint8_t)((wr * r + wg * g + wb * b + CHROMA_BIAS) >> CHROMA_SHIFT);
+}
+
 // Chroma samples [from, (width + 1) / 2) of one chroma row, from its two RGB rows.
 static void chroma_row(const uint8_t *upper, const uint8_t *lower, uint8_t *u, uint8_t *v, ptrdiff_t from, ptrdiff_t width) {
     ptrdiff_t pairs = width / 2;
@@ -32,14 +37,14 @@ static void chroma_row(const uint8_t *upper, const uint8_t *lower, uint8_t *u, u
         int32_t r = upper[l] + upper[l + 3] + lower[l] + lower[l + 3];
         int32_t g = upper[l + 1] + upper[l + 4] + lower[l + 1] + lower[l + 4];
         int32_t b = upper[l + 2] + upper[l + 5] + lower[l + 2] + lower[l + 5];
-        u[cx] = (uint8_t)((UR * r + UG * g + UB * b + CHROMA_BIAS) >> CHROMA_SHIFT);
-        v[cx] = (uint8_t)((VR * r + VG * g + VB * b + CHROMA_BIAS) >> CHROMA_SHIFT);
+        u[cx] = chroma_sample(r, g, b, UR, UG, UB);
+        v[cx] = chroma_sample(r, g, b, VR, VG, VB);
     }
     if (pairs * 2 < width) {  // an odd last column repeats its pixel
         ptrdiff_t l = 6 * pairs;
         int32_t r = 2 * (upper[l] + lower[l]), g = 2 * (upper[l + 1] + lower[l + 1]), b = 2 * (upper[l + 2] + lower[l + 2]);
-        u[pairs] = (uint8_t)((UR * r + UG * g + UB * b + CHROMA_BIAS) >> CHROMA_SHIFT);
-        v[pairs] = (uint8_t)((VR * r + VG * g + VB * b + CHROMA_BIAS) >> CHROMA_SHIFT);
+        u[pairs] = chroma_sample(r, g, b, UR, UG, UB);
+        v[pairs] = chroma_sample(r, g, b, VR, VG, VB);
     }
 }
 
@@ -148,13 +153,10 @@ __attribute__((target("avx2"))) static ptrdiff_t row_pair_avx2(
     return x;
 }
 
+// __builtin_cpu_init is idempotent and the check reads a flag it set: no cache of our own.
 static int avx2_available(void) {
-    static int available = -1;  // benign race: every thread computes the same value
-    if (available < 0) {
-        __builtin_cpu_init();
-        available = __builtin_cpu_supports("avx2") ? 1 : 0;
-    }
-    return available;
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2");
 }
 #endif
 

@@ -52,7 +52,7 @@ public struct EncoderBenchmark: Sendable {
         public var ratio: Double { pipelineMedian / ffmpegMedian }
         /// The median of each round's pipeline-over-alone ratio: the two runs of a round are
         /// back to back, so a machine whose speed drifts between rounds moves both alike.
-        public var pairedRatio: Double { zip(pipeline, ffmpegAlone).map { $0 / $1 }.median }
+        public var pairedRatio: Double { pairedRatio(of: pipeline) }
         /// Size of the pipeline's output in bytes (last run).
         public var outputBytes = 0
         /// CPU seconds per frame of ffmpeg alone (its process), one value per run.
@@ -67,7 +67,12 @@ public struct EncoderBenchmark: Sendable {
         /// unless ``EncoderBenchmark/pipeFloor``).
         public var pipeOnly: [Double] = []
         /// The median of each round's pipe-only over alone ratio: the most a pipe feed can reach.
-        public var pipeFloorRatio: Double { zip(pipeOnly, ffmpegAlone).map { $0 / $1 }.median }
+        public var pipeFloorRatio: Double { pairedRatio(of: pipeOnly) }
+
+        /// The median over rounds of `side`'s throughput over ffmpeg alone's in the same round.
+        private func pairedRatio(of side: [Double]) -> Double {
+            zip(side, ffmpegAlone).map { $0 / $1 }.median
+        }
     }
 
     /// Renders the frames with the procedural model, then times both sides alternately.
