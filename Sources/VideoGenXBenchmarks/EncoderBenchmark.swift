@@ -8,7 +8,8 @@ import VideoGenXPlatform
 /// Measures the overhead of our streaming encoder: the same frames encoded by our pipeline
 /// (RGB frames from memory, converted to yuv420p on all cores and piped into ffmpeg) and by
 /// ffmpeg alone (reading the same yuv420p frames from a file), with
-/// identical settings, alternating in one run. Reports median throughputs and their ratio. With
+/// identical settings, alternating in one run (each round starts with the next side). Reports
+/// median throughputs, their ratio, and the CPU our own process spends per frame. With
 /// `finishing`, both sides run the same full post-processing plan (colour, denoise, CJK and
 /// English subtitles, image watermark, built-in music) in the same work directory.
 public struct EncoderBenchmark: Sendable {
@@ -63,6 +64,11 @@ public struct EncoderBenchmark: Sendable {
         /// ffmpeg alone's CPU per frame over the pipeline's (medians): the work the pipeline
         /// adds, steadier than the throughput ratio on a machine whose speed drifts.
         public var cpuRatio: Double { ffmpegAloneCPU.median / pipelineCPU.median }
+        /// CPU seconds per frame of this process alone during the pipeline's runs (conversion,
+        /// handing frames to the pipe, running ffmpeg): what VideoGenX itself adds, one value per run.
+        public var pipelineOwnCPU: [Double] = []
+        /// The same during the pipe-only runs (no conversion), one value per run.
+        public var pipeOnlyOwnCPU: [Double] = []
         /// Frames per second of the yuv420p frames through our pipe, one value per run (empty
         /// unless ``EncoderBenchmark/pipeFloor``).
         public var pipeOnly: [Double] = []
@@ -103,49 +109,75 @@ public struct EncoderBenchmark: Sendable {
 
         let encoder = FFmpegEncoder(settings: settings)
         let plan = finishing ? try await finishingPlan(in: directory) : nil
-        let clock = ContinuousClock()
+        let work = directory.path
         var result = Result(ffmpegAlone: [], pipeline: [])
+        var sides: [Side] = [.alone, .pipeline]
+        if pipeFloor { sides.append(.pipeOnly) }
         for round in 1...repetitions {
-            let alonePath = directory.appendingPathComponent("alone.mp4").path
-            let aloneStart = clock.now
-            let aloneCPUStart = ProcessCPU.now()
-            _ = try await encoder.encodeRawFile(rawPath, format: format, plan: plan, workingDirectory: directory.path, to: alonePath)
-            let aloneFPS = Double(frames) / (clock.now - aloneStart).seconds
-            result.ffmpegAloneCPU.append((ProcessCPU.now() - aloneCPUStart) / Double(frames))
-
-            let pipedStart = clock.now
-            let pipedCPUStart = ProcessCPU.now()
-            let piped = try await encoder.encode(
-                format: format, plan: plan, workingDirectory: directory.path, to: directory.appendingPathComponent("piped.mp4").path
-            ) { writer in
-                for frame in frameList {
-                    try await writer.write(frame)
-                }
-            }
-            let pipedFPS = Double(frames) / (clock.now - pipedStart).seconds
-            result.pipelineCPU.append((ProcessCPU.now() - pipedCPUStart) / Double(frames))
-            result.outputBytes = piped.bytes
-            result.ffmpegAlone.append(aloneFPS)
-            result.pipeline.append(pipedFPS)
-            var floorNote = ""
-            if pipeFloor {
-                let floorStart = clock.now
-                _ = try await encoder.encode(
-                    format: format, plan: plan, workingDirectory: directory.path, to: directory.appendingPathComponent("floor.mp4").path
-                ) { writer in
-                    for frame in converted {
-                        try await writer.write(yuv420p: frame)
+            // Each round starts with the next side: no side always runs right after the same one.
+            let order = (0..<sides.count).map { sides[($0 + round - 1) % sides.count] }
+            var measured: [Side: (fps: Double, cpu: Double, own: Double)] = [:]
+            for side in order {
+                let output = directory.appendingPathComponent("\(side).mp4").path
+                measured[side] = try await timed { () async throws -> Void in
+                    switch side {
+                    case .alone:
+                        _ = try await encoder.encodeRawFile(rawPath, format: format, plan: plan, workingDirectory: work, to: output)
+                    case .pipeline:
+                        result.outputBytes = try await encoder.encode(format: format, plan: plan, workingDirectory: work, to: output) { writer in
+                            for frame in frameList { try await writer.write(frame) }
+                        }.bytes
+                    case .pipeOnly:
+                        _ = try await encoder.encode(format: format, plan: plan, workingDirectory: work, to: output) { writer in
+                            for frame in converted { try await writer.write(yuv420p: frame) }
+                        }
                     }
                 }
-                result.pipeOnly.append(Double(frames) / (clock.now - floorStart).seconds)
-                floorNote = String(format: "; yuv420p through the pipe %.1f fps", result.pipeOnly[round - 1])
+            }
+            let alone = measured[.alone]!, piped = measured[.pipeline]!
+            result.ffmpegAlone.append(alone.fps)
+            result.pipeline.append(piped.fps)
+            result.ffmpegAloneCPU.append(alone.cpu)
+            result.pipelineCPU.append(piped.cpu)
+            result.pipelineOwnCPU.append(piped.own)
+            var floorNote = ""
+            if let floor = measured[.pipeOnly] {
+                result.pipeOnly.append(floor.fps)
+                result.pipeOnlyOwnCPU.append(floor.own)
+                floorNote = String(format: "; yuv420p through the pipe %.1f fps (ours %.2f ms a frame)", floor.fps, floor.own * 1000)
             }
             log(String(
-                format: "round %d: ffmpeg alone %.1f fps, pipeline %.1f fps%@; CPU per frame %.2f / %.2f ms", round, aloneFPS, pipedFPS,
-                floorNote, result.ffmpegAloneCPU[round - 1] * 1000, result.pipelineCPU[round - 1] * 1000
+                format: "round %d (%@): ffmpeg alone %.1f fps, pipeline %.1f fps (ours %.2f ms a frame)%@; CPU per frame %.2f / %.2f ms", round,
+                order.map { "\($0)" }.joined(separator: ", "), alone.fps, piped.fps, piped.own * 1000, floorNote, alone.cpu * 1000,
+                piped.cpu * 1000
             ))
         }
         return result
+    }
+
+    /// The sides a round runs.
+    private enum Side: CustomStringConvertible {
+        case alone, pipeline, pipeOnly
+
+        var description: String {
+            switch self {
+            case .alone: "alone"
+            case .pipeline: "pipeline"
+            case .pipeOnly: "pipe"
+            }
+        }
+    }
+
+    /// Frames per second and CPU seconds per frame (this process and its children; this process
+    /// alone) of one side's run.
+    private func timed(_ side: () async throws -> Void) async throws -> (fps: Double, cpu: Double, own: Double) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let cpuStart = ProcessCPU.now()
+        let ownStart = ProcessCPU.own()
+        try await side()
+        let perFrame = { (seconds: Double) in seconds / Double(frames) }
+        return (Double(frames) / (clock.now - start).seconds, perFrame(ProcessCPU.now() - cpuStart), perFrame(ProcessCPU.own() - ownStart))
     }
 
     /// Every finishing option on, as a request would set them; assets made in `directory`.

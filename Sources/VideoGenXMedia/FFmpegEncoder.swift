@@ -15,7 +15,8 @@ import Glibc
 /// until the pipe has room, so a slow encoder slows the producer instead of frames piling up in
 /// memory (back-pressure).
 /// ffmpeg runs under swift-subprocess; its stdin is a ``FramePipe`` of ours (1 MiB, written
-/// from a queue of its own).
+/// from a queue of its own; on Linux each frame is handed over by reference, so ffmpeg's read is
+/// its only copy).
 /// What ffmpeg does besides encoding (filters, overlays, music) is a ``PostProcessingPlan``.
 public struct FFmpegEncoder: Sendable {
     /// Codec, rate control and preset of plain encodes (``encode(format:to:frames:)``); a plan

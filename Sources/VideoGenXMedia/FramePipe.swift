@@ -9,8 +9,11 @@ import Glibc
 
 /// The pipe frames go down into ffmpeg: made here (close-on-exec, so the child holds only the
 /// read end, as its stdin), enlarged to 1 MiB where Linux allows, so a frame takes a write or two
-/// instead of twenty 64 KiB rounds of wake-ups. Writes block on a queue of their own (never on
-/// Swift's cooperative threads) while ffmpeg's side is full: that wait is the back-pressure.
+/// instead of twenty 64 KiB rounds of wake-ups. On Linux a frame is handed over by reference
+/// (`vmsplice`): the pipe points at the frame's own pages and ffmpeg's read is the only copy, so
+/// each frame is kept here until a pipe-full of later bytes proves it read. Writes block on a
+/// queue of their own (never on Swift's cooperative threads) while ffmpeg's side is full: that
+/// wait is the back-pressure.
 final class FramePipe: Sendable {
     /// The end ffmpeg reads: handed to the child as stdin (not to be closed by swift-subprocess),
     /// then closed here by ``closeReadEnd()`` once the child holds its copy.
@@ -22,6 +25,10 @@ final class FramePipe: Sendable {
     private let closed = Mutex((read: false, write: false))
     /// The write ``send(_:)`` started last, until someone waited for it.
     private let inFlight = Mutex<Task<Void, any Error>?>(nil)
+    /// The most bytes the pipe holds: a frame followed by this many more has been read.
+    private let capacity: Int
+    /// Frames handed over whose pages the pipe may still point at, oldest first.
+    private let handedOver = Mutex(HandedOverFrames())
 
     /// A new pipe.
     /// - Throws: `Errno` when the system has no descriptors left.
@@ -31,6 +38,7 @@ final class FramePipe: Sendable {
         guard vgx_frame_pipe(&fds, 1 << 20) == 0 else { throw Errno(rawValue: errno) }
         readEnd = FileDescriptor(rawValue: fds[0])
         writeEnd = FileDescriptor(rawValue: fds[1])
+        capacity = vgx_pipe_capacity(fds[1])
     }
 
     /// Hands `bytes` to the pipe and returns once the write before it has finished, not this
@@ -50,16 +58,20 @@ final class FramePipe: Sendable {
         try await write.value
     }
 
-    /// Writes all of `bytes`, waiting while the pipe is full.
+    /// Hands all of `bytes` to the pipe, waiting while it is full, and keeps them until read.
     /// - Throws: `Errno` (`EPIPE` once ffmpeg has stopped reading).
     private func write(_ bytes: [UInt8]) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            queue.async { [writeEnd] in
-                do {
-                    _ = try writeEnd.writeAll(bytes)
+            queue.async { [self] in
+                let failure = bytes.withUnsafeBufferPointer { buffer in
+                    buffer.isEmpty ? 0 : vgx_pipe_hand_over(self.writeEnd.rawValue, buffer.baseAddress!, buffer.count)
+                }
+                // Kept even after a failure: part of it may be in the pipe.
+                self.handedOver.withLock { $0.append(bytes, capacity: self.capacity) }
+                if failure == 0 {
                     continuation.resume()
-                } catch {
-                    continuation.resume(throwing: error)
+                } else {
+                    continuation.resume(throwing: Errno(rawValue: failure))
                 }
             }
         }
@@ -82,6 +94,27 @@ final class FramePipe: Sendable {
                 }
                 continuation.resume()
             }
+        }
+    }
+}
+
+/// The frames a ``FramePipe`` has handed over by reference and may still be in the pipe: a frame
+/// leaves once the bytes after it fill the pipe's capacity (ffmpeg has read it by then), so its
+/// memory is not reused while ffmpeg may still read from it.
+struct HandedOverFrames {
+    private var frames: [[UInt8]] = []
+    private var bytes = 0
+
+    /// Frames held now.
+    var count: Int { frames.count }
+
+    /// Keeps `frame`, then lets go of the oldest frames that `capacity` later bytes have pushed out.
+    mutating func append(_ frame: [UInt8], capacity: Int) {
+        frames.append(frame)
+        bytes += frame.count
+        while let oldest = frames.first, bytes - oldest.count >= capacity {
+            frames.removeFirst()
+            bytes -= oldest.count
         }
     }
 }

@@ -125,19 +125,54 @@ final class FFmpegEncoderTests {
             }
         #expect(summary.framesWritten == levels.count)
         // Decoded back to grey: each frame's mean luma climbs with its level.
-        let decoder = Process()
-        decoder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        decoder.arguments = ["ffmpeg", "-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "gray", "-"]
-        let output = Pipe()
-        decoder.standardOutput = output
-        try decoder.run()
-        let bytes = [UInt8](output.fileHandleForReading.readDataToEndOfFile())
-        decoder.waitUntilExit()
+        let bytes = try Self.decoded(path, pixelFormat: "gray")
         #expect(bytes.count == levels.count * 64 * 64)
         let means = stride(from: 0, to: bytes.count, by: 64 * 64).map { start in
             bytes[start..<min(start + 64 * 64, bytes.count)].reduce(0) { $0 + Int($1) } / (64 * 64)
         }
         #expect(means == means.sorted() && Set(means).count == levels.count, "mean luma per frame: \(means)")
+    }
+
+    @Test("Frames handed over by reference and let go by the caller at once reach the video unchanged, however many the pipe holds")
+    func framesHandedOverByReference() async throws {
+        let format = VideoFormat(width: 256, height: 256, fps: 24)
+        let path = directory.appendingPathComponent("by-reference.mp4").path
+        let lumaCount = 256 * 256
+        // 96 KiB a frame: below malloc's mmap threshold, so a dropped frame's memory goes straight
+        // to the next frame, and a 1 MiB pipe holds ten of them.
+        let frameCount = YUV420Converter.byteCount(width: 256, height: 256)
+        let levels = (0..<40).map { UInt8(20 + $0 * 5) }
+        _ = try await FFmpegEncoder(settings: OutputSettings(codec: .h264, rateControl: .crf(0), preset: "ultrafast"))
+            .encode(format: format, to: path) { writer in
+                for level in levels {
+                    // A new array each time, dropped here once handed over: only the pipe's own
+                    // keeping stops the next frame being written over it before ffmpeg reads it.
+                    var frame = [UInt8](repeating: 128, count: frameCount)
+                    frame.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: level, count: lumaCount) }
+                    try await writer.write(yuv420p: frame)
+                }
+            }
+        // Lossless: every luma sample of frame i is level i.
+        let bytes = try Self.decoded(path, pixelFormat: "yuv420p")
+        #expect(bytes.count == levels.count * frameCount)
+        let ranges = levels.indices.map { index in
+            let luma = bytes[min(bytes.count, index * frameCount)..<min(bytes.count, index * frameCount + lumaCount)]
+            return [luma.min() ?? 0, luma.max() ?? 0]
+        }
+        #expect(ranges == levels.map { [$0, $0] }, "luma min/max per frame: \(ranges)")
+    }
+
+    /// The video at `path` decoded to raw frames of `pixelFormat`, back to back.
+    private static func decoded(_ path: String, pixelFormat: String) throws -> [UInt8] {
+        let decoder = Process()
+        decoder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        decoder.arguments = ["ffmpeg", "-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", pixelFormat, "-"]
+        let output = Pipe()
+        decoder.standardOutput = output
+        try decoder.run()
+        let bytes = [UInt8](output.fileHandleForReading.readDataToEndOfFile())
+        decoder.waitUntilExit()
+        return bytes
     }
 
     @Test("A frame of the wrong size, RGB or yuv420p, is refused before it reaches ffmpeg")

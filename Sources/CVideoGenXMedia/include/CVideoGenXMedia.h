@@ -24,4 +24,14 @@ void vgx_rgb24_to_yuv420p_rows_using(
 /// for a buffer of `size` bytes on it (best effort). Returns 0, or -1 with errno set.
 int vgx_frame_pipe(int fds[2], int size);
 
+/// The buffer size of the pipe `fd` in bytes (65536 where the system does not say).
+long vgx_pipe_capacity(int fd);
+
+/// Hands `length` bytes to the pipe `fd`, blocking while it is full. On Linux the pipe takes
+/// references to the pages holding them (vmsplice, no copy): the caller must leave the bytes
+/// unchanged and allocated until `vgx_pipe_capacity` more bytes have been handed over after
+/// them (the pipe holds no more than that, so these have been read). Elsewhere, or where
+/// vmsplice is refused, the bytes are copied (write). Returns 0, or the errno value of the failure.
+int vgx_pipe_hand_over(int fd, const uint8_t *bytes, size_t length);
+
 #endif
