@@ -183,7 +183,10 @@ public final class FrameWriter: Sendable {
                 message: "frame is \(frame.width)x\(frame.height) but the video is \(format.width)x\(format.height)"
             )
         }
-        try await send(converter.convert(frame))
+        // Into the memory of a frame ffmpeg has read, where there is one: no allocation per frame.
+        var buffer = pipe.spareBuffer() ?? []
+        converter.convert(frame, into: &buffer)
+        try await send(buffer, reusable: true)
     }
 
     /// Hands one frame that is already `yuv420p` (BT.709, limited range; Y, then U, then V, as
@@ -202,8 +205,8 @@ public final class FrameWriter: Sendable {
         try await send(bytes)
     }
 
-    private func send(_ bytes: [UInt8]) async throws {
-        try await pipe.send(bytes)
+    private func send(_ bytes: [UInt8], reusable: Bool = false) async throws {
+        try await pipe.send(bytes, reusable: reusable)
         written.add(1, ordering: .relaxed)
     }
 

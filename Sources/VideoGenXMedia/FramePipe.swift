@@ -45,9 +45,10 @@ final class FramePipe: Sendable {
     /// one: the caller prepares the next frame while ffmpeg reads this one (at most one write
     /// in flight, so the back-pressure stays).
     /// - Throws: the previous write's error (`EPIPE` once ffmpeg has stopped reading).
-    func send(_ bytes: [UInt8]) async throws {
+    /// `reusable`: the frame is the pipe's to recycle once read (a buffer no caller holds).
+    func send(_ bytes: [UInt8], reusable: Bool = false) async throws {
         try await drain()
-        let write = Task { try await self.write(bytes) }
+        let write = Task { try await self.write(bytes, reusable: reusable) }
         inFlight.withLock { $0 = write }
     }
 
@@ -60,14 +61,14 @@ final class FramePipe: Sendable {
 
     /// Hands all of `bytes` to the pipe, waiting while it is full, and keeps them until read.
     /// - Throws: `Errno` (`EPIPE` once ffmpeg has stopped reading).
-    private func write(_ bytes: [UInt8]) async throws {
+    private func write(_ bytes: [UInt8], reusable: Bool) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             queue.async { [self] in
                 let failure = bytes.withUnsafeBufferPointer { buffer in
                     buffer.isEmpty ? 0 : vgx_pipe_hand_over(self.writeEnd.rawValue, buffer.baseAddress!, buffer.count)
                 }
                 // Kept even after a failure: part of it may be in the pipe.
-                self.handedOver.withLock { $0.append(bytes, capacity: self.capacity) }
+                self.handedOver.withLock { $0.append(bytes, capacity: self.capacity, reusable: reusable) }
                 if failure == 0 {
                     continuation.resume()
                 } else {
@@ -75,6 +76,12 @@ final class FramePipe: Sendable {
                 }
             }
         }
+    }
+
+    /// A frame's memory that ffmpeg has read and nothing else holds, to convert the next frame
+    /// into (no fresh allocation, and no page faults, per frame); `nil` when there is none yet.
+    func spareBuffer() -> [UInt8]? {
+        handedOver.withLock { $0.takeSpare() }
     }
 
     /// Closes this process's copy of the read end (once).
@@ -100,21 +107,32 @@ final class FramePipe: Sendable {
 
 /// The frames a ``FramePipe`` has handed over by reference and may still be in the pipe: a frame
 /// leaves once the bytes after it fill the pipe's capacity (ffmpeg has read it by then), so its
-/// memory is not reused while ffmpeg may still read from it.
+/// memory is not reused while ffmpeg may still read from it. The last frames to leave are kept
+/// as spares, for the next frames to be converted into.
 struct HandedOverFrames {
-    private var frames: [[UInt8]] = []
+    /// Spares kept at most.
+    static let spareLimit = 2
+    private var frames: [(bytes: [UInt8], reusable: Bool)] = []
     private var bytes = 0
+    private var spares: [[UInt8]] = []
 
-    /// Frames held now.
+    /// Frames held now (spares not counted).
     var count: Int { frames.count }
 
-    /// Keeps `frame`, then lets go of the oldest frames that `capacity` later bytes have pushed out.
-    mutating func append(_ frame: [UInt8], capacity: Int) {
-        frames.append(frame)
+    /// Keeps `frame`, then lets go of the oldest frames that `capacity` later bytes have pushed out
+    /// (the `reusable` ones among them become spares).
+    mutating func append(_ frame: [UInt8], capacity: Int, reusable: Bool = false) {
+        frames.append((frame, reusable))
         bytes += frame.count
-        while let oldest = frames.first, bytes - oldest.count >= capacity {
+        while let (oldest, spare) = frames.first, bytes - oldest.count >= capacity {
             frames.removeFirst()
             bytes -= oldest.count
+            if spare, spares.count < Self.spareLimit { spares.append(oldest) }
         }
+    }
+
+    /// A frame that has left the pipe, for its memory to be written again.
+    mutating func takeSpare() -> [UInt8]? {
+        spares.popLast()
     }
 }

@@ -33,28 +33,43 @@ public struct YUV420Converter: Sendable {
 
     /// `frame` as `yuv420p` bytes: Y plane, then U (Cb), then V (Cr).
     public func convert(_ frame: RGBFrame) -> [UInt8] {
+        let count = Self.byteCount(width: frame.width, height: frame.height)
+        return [UInt8](unsafeUninitializedCapacity: count) { output, initialized in
+            write(frame, to: output.baseAddress!)
+            initialized = count
+        }
+    }
+
+    /// Writes `frame` as `yuv420p` over the bytes of `buffer` (a frame's worth, as ``convert(_:)``
+    /// returns), so a frame's memory can serve the next one; a buffer of another size is replaced.
+    public func convert(_ frame: RGBFrame, into buffer: inout [UInt8]) {
+        guard buffer.count == Self.byteCount(width: frame.width, height: frame.height) else {
+            buffer = convert(frame)
+            return
+        }
+        buffer.withUnsafeMutableBufferPointer { write(frame, to: $0.baseAddress!) }
+    }
+
+    /// The conversion, rows split over all cores, into a frame's worth of bytes at `output`.
+    private func write(_ frame: RGBFrame, to output: UnsafeMutablePointer<UInt8>) {
         let width = frame.width
         let height = frame.height
-        let chromaWidth = (width + 1) / 2
         let chromaHeight = (height + 1) / 2
         let lumaCount = width * height
-        let chromaCount = chromaWidth * chromaHeight
-        return [UInt8](unsafeUninitializedCapacity: Self.byteCount(width: width, height: height)) { output, initialized in
-            frame.bytes.withUnsafeBufferPointer { rgb in
-                let chunks = (chromaHeight + Self.chromaRowsPerChunk - 1) / Self.chromaRowsPerChunk
-                let source = UnsafeSendable(rgb.baseAddress!)
-                let target = UnsafeSendable(output.baseAddress!)
-                let vectorised: Int32 = vectorised ? 1 : 0
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    let first = chunk * Self.chromaRowsPerChunk
-                    let last = min(chromaHeight, first + Self.chromaRowsPerChunk)
-                    vgx_rgb24_to_yuv420p_rows_using(
-                        source.pointer, width, height, target.pointer, target.pointer + lumaCount, target.pointer + lumaCount + chromaCount,
-                        first, last, vectorised
-                    )
-                }
+        let chromaCount = ((width + 1) / 2) * chromaHeight
+        frame.bytes.withUnsafeBufferPointer { rgb in
+            let chunks = (chromaHeight + Self.chromaRowsPerChunk - 1) / Self.chromaRowsPerChunk
+            let source = UnsafeSendable(rgb.baseAddress!)
+            let target = UnsafeSendable(output)
+            let vectorised: Int32 = vectorised ? 1 : 0
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let first = chunk * Self.chromaRowsPerChunk
+                let last = min(chromaHeight, first + Self.chromaRowsPerChunk)
+                vgx_rgb24_to_yuv420p_rows_using(
+                    source.pointer, width, height, target.pointer, target.pointer + lumaCount, target.pointer + lumaCount + chromaCount,
+                    first, last, vectorised
+                )
             }
-            initialized = lumaCount + 2 * chromaCount
         }
     }
 }

@@ -133,33 +133,46 @@ final class FFmpegEncoderTests {
         #expect(means == means.sorted() && Set(means).count == levels.count, "mean luma per frame: \(means)")
     }
 
-    @Test("Frames handed over by reference and let go by the caller at once reach the video unchanged, however many the pipe holds")
-    func framesHandedOverByReference() async throws {
+    @Test(
+        "Frames handed over by reference reach the video unchanged, however many the pipe holds: ready yuv420p frames let go by the caller, and RGB frames converted into recycled memory",
+        arguments: [false, true]
+    )
+    func framesHandedOverByReference(rgb: Bool) async throws {
         let format = VideoFormat(width: 256, height: 256, fps: 24)
-        let path = directory.appendingPathComponent("by-reference.mp4").path
+        let path = directory.appendingPathComponent("by-reference-\(rgb).mp4").path
         let lumaCount = 256 * 256
         // 96 KiB a frame: below malloc's mmap threshold, so a dropped frame's memory goes straight
         // to the next frame, and a 1 MiB pipe holds ten of them.
         let frameCount = YUV420Converter.byteCount(width: 256, height: 256)
         let levels = (0..<40).map { UInt8(20 + $0 * 5) }
+        var expected: [UInt8] = []
         _ = try await FFmpegEncoder(settings: OutputSettings(codec: .h264, rateControl: .crf(0), preset: "ultrafast"))
             .encode(format: format, to: path) { writer in
                 for level in levels {
-                    // A new array each time, dropped here once handed over: only the pipe's own
-                    // keeping stops the next frame being written over it before ffmpeg reads it.
-                    var frame = [UInt8](repeating: 128, count: frameCount)
-                    frame.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: level, count: lumaCount) }
-                    try await writer.write(yuv420p: frame)
+                    if rgb {
+                        var frame = RGBFrame(width: 256, height: 256)
+                        frame.bytes = [UInt8](repeating: level, count: lumaCount * 3)
+                        expected.append(YUV420Converter().convert(frame)[0])
+                        try await writer.write(frame)
+                    } else {
+                        // A new array each time, dropped here once handed over: only the pipe's
+                        // own keeping stops the next frame being written over it before ffmpeg
+                        // reads it.
+                        var frame = [UInt8](repeating: 128, count: frameCount)
+                        frame.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: level, count: lumaCount) }
+                        expected.append(level)
+                        try await writer.write(yuv420p: frame)
+                    }
                 }
             }
-        // Lossless: every luma sample of frame i is level i.
+        // Lossless: every luma sample of frame i is its level.
         let bytes = try Self.decoded(path, pixelFormat: "yuv420p")
         #expect(bytes.count == levels.count * frameCount)
         let ranges = levels.indices.map { index in
             let luma = bytes[min(bytes.count, index * frameCount)..<min(bytes.count, index * frameCount + lumaCount)]
             return [luma.min() ?? 0, luma.max() ?? 0]
         }
-        #expect(ranges == levels.map { [$0, $0] }, "luma min/max per frame: \(ranges)")
+        #expect(ranges == expected.map { [$0, $0] }, "luma min/max per frame: \(ranges)")
     }
 
     /// The video at `path` decoded to raw frames of `pixelFormat`, back to back.

@@ -86,6 +86,19 @@ struct YUV420ConverterTests {
         #expect(odd.count == 15 + 2 * 3 * 2)
     }
 
+    @Test("Converting into a used frame's memory gives a fresh conversion's bytes; memory of another size is replaced")
+    func convertsIntoUsedMemory() {
+        let converter = YUV420Converter()
+        let first = Self.smooth(width: 65, height: 33)
+        let second = Self.smooth(width: 65, height: 33, phase: 1.5)
+        var buffer = converter.convert(first)
+        converter.convert(second, into: &buffer)
+        #expect(buffer == converter.convert(second))
+        var wrongSize = [UInt8](repeating: 7, count: 10)
+        converter.convert(second, into: &wrongSize)
+        #expect(wrongSize == converter.convert(second))
+    }
+
     @Test("The AVX2 loop gives the portable loop's bytes: noise and the eight RGB corners, widths around its 32-pixel step, odd sizes")
     func vectorMatchesPortable() {
         var generator = SystemRandomNumberGenerator()
