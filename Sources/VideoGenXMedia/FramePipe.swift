@@ -44,8 +44,9 @@ final class FramePipe: Sendable {
     /// Hands `bytes` to the pipe and returns once the write before it has finished, not this
     /// one: the caller prepares the next frame while ffmpeg reads this one (at most one write
     /// in flight, so the back-pressure stays).
+    /// - Parameter reusable: whether `bytes` are the pipe's to recycle once read (a buffer the
+    ///   encoder converted into, which no caller holds) — see ``spareBuffer()``.
     /// - Throws: the previous write's error (`EPIPE` once ffmpeg has stopped reading).
-    /// `reusable`: the frame is the pipe's to recycle once read (a buffer no caller holds).
     func send(_ bytes: [UInt8], reusable: Bool = false) async throws {
         try await drain()
         let write = Task { try await self.write(bytes, reusable: reusable) }
