@@ -44,8 +44,14 @@ public struct RedisTaskCache: SharedTaskCache {
     }
 
     public func remove(_ id: TaskID) async {
+        await remove([id])
+    }
+
+    /// One `DEL` for all of `ids`.
+    public func remove(_ ids: [TaskID]) async {
+        guard !ids.isEmpty else { return }
         do {
-            _ = try await client.send(["DEL", key(id)])
+            _ = try await client.send(["DEL"] + ids.map(key))
         } catch {
             reporter.fellBack(.cache, error: error)
         }

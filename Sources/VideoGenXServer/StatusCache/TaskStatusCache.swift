@@ -145,17 +145,76 @@ public final class TaskStatusCache: Service, Sendable {
         }
     }
 
-    /// Follows the store's task events until cancelled or shut down.
+    /// Follows the store's task events until cancelled or shut down. With a shared level, the
+    /// tasks changed while one removal from it is on its way go in the next (one `DEL` for many
+    /// in Redis, not a round trip per event: a submission's creation event is one too).
     public func run() async throws {
-        for await event in events.cancelOnGracefulShutdown() {
-            invalidate(event.taskID)
-            if let shared {
-                await shared.remove(event.taskID)
-                // A read here between the two steps may have refilled this node from the shared
-                // copy the delete was about to remove: forget the task once more.
+        guard let shared else {
+            for await event in events.cancelOnGracefulShutdown() {
                 invalidate(event.taskID)
+                handled.add(1, ordering: .relaxed)
             }
-            handled.add(1, ordering: .relaxed)
+            return
+        }
+        let pending = PendingRemovals()
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                await pending.consume { ids in
+                    await shared.remove(ids)
+                    // A read here between the two steps may have refilled this node from the
+                    // shared copy the delete was about to remove: forget the tasks once more.
+                    for id in ids { self.invalidate(id) }
+                    self.handled.add(ids.count, ordering: .relaxed)
+                }
+            }
+            for await event in events.cancelOnGracefulShutdown() {
+                invalidate(event.taskID)
+                pending.add(event.taskID)
+            }
+            pending.finish()
+        }
+    }
+}
+
+/// Tasks waiting to be removed from the shared cache level, handed out in batches: one removal
+/// takes everything that arrived while the one before was on its way (at most `batchLimit`).
+final class PendingRemovals: Sendable {
+    /// Tasks removed in one request at most.
+    static let batchLimit = 512
+    private let ids = Mutex<[TaskID]>([])
+    private let wake: AsyncStream<Void>.Continuation
+    private let wakes: AsyncStream<Void>
+
+    init() {
+        (wakes, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Queues `id` for removal.
+    func add(_ id: TaskID) {
+        ids.withLock { $0.append(id) }
+        wake.yield()
+    }
+
+    /// No more tasks will come: ``consume(_:)`` hands out what is left, then returns.
+    func finish() {
+        wake.finish()
+    }
+
+    /// Hands the queued tasks to `remove` batch by batch, each call's batch being what arrived
+    /// while the one before ran, until ``finish()`` and empty. One consumer only.
+    func consume(_ remove: ([TaskID]) async -> Void) async {
+        for await _ in wakes {
+            while case let batch = take(), !batch.isEmpty { await remove(batch) }
+        }
+        while case let batch = take(), !batch.isEmpty { await remove(batch) }
+    }
+
+    /// Up to ``batchLimit`` of the queued tasks, oldest first, taken off the queue.
+    private func take() -> [TaskID] {
+        ids.withLock { ids in
+            let batch = Array(ids.prefix(Self.batchLimit))
+            ids.removeFirst(batch.count)
+            return batch
         }
     }
 }
