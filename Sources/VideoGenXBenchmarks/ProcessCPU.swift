@@ -9,11 +9,9 @@ enum ProcessCPU {
 
     /// Seconds of CPU so far, this process's and its waited-for children's.
     static func now() -> Double {
-        var own = rusage()
         var children = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &own)
         getrusage(RUSAGE_CHILDREN.rawValue, &children)
-        return seconds(own) + seconds(children)
+        return own() + seconds(children)
     }
 
     /// Seconds of CPU so far of this process alone (every thread, no children).
