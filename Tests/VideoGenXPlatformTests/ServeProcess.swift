@@ -23,7 +23,8 @@ struct ServeProcess: Sendable {
     var base: String { "http://127.0.0.1:\(port)" }
 
     /// Starts the server, waits until `/healthz` answers, runs `body`, then stops the server.
-    /// The server's standard error (its logs) goes to `logFile` when given.
+    /// The server's standard error (its logs) goes to `logFile` when given, else to a temporary
+    /// file; when `body` fails, the log's last lines at level info and above are recorded with it.
     @discardableResult
     static func with<Value: Sendable>(
         _ role: String = "serve", dataDirectory: URL, leaseSeconds: Int? = nil, arguments extra: [String] = [],
@@ -43,17 +44,19 @@ struct ServeProcess: Sendable {
         let port = try LoopbackPort.free()
         // A worker answers health on its own port; the other roles serve the API on theirs.
         let portFlag = role == "worker" ? "--worker-port" : "--port"
-        var arguments = [role, portFlag, String(port), "--data-dir", dataDirectory.path, "--log-level", "warning"]
+        var arguments = [role, portFlag, String(port), "--data-dir", dataDirectory.path, "--log-level", "info"]
         if let leaseSeconds { arguments += ["--lease-seconds", String(leaseSeconds)] }
         arguments += extra
         var updates: [Environment.Key: String?] = [:]
         for (key, value) in environment { updates[Environment.Key(rawValue: key)!] = value }
+        let log = logFile ?? FileManager.default.temporaryDirectory.appendingPathComponent("vgx-\(role)-\(UUID().uuidString).log")
+        defer { if logFile == nil { try? FileManager.default.removeItem(at: log) } }
         let result = try await run(
             .path(FilePath(GenerateCommandTests.binary)), arguments: Arguments(arguments), environment: .inherit.updating(updates),
             input: .none, output: .discarded,
             error: .fileDescriptor(
                 try FileDescriptor.open(
-                    FilePath(logFile?.path ?? "/dev/null"), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite]
+                    FilePath(log.path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite]
                 ),
                 closeAfterSpawningProcess: true
             )
@@ -67,6 +70,7 @@ struct ServeProcess: Sendable {
                 value = try await body(server)
             } catch {
                 try? execution.send(signal: .kill)
+                Issue.record("\(role) on port \(port) failed the test (\(error)); its log ends:\n\(ServeLog.tail(of: log))")
                 throw error
             }
             try? execution.send(signal: .terminate)
@@ -80,12 +84,22 @@ struct ServeProcess: Sendable {
         guard Glibc.kill(processID, SIGKILL) == 0 else { throw POSIXError(.ESRCH) }
     }
 
+    /// Waits until `/healthz` answers 200, at most 60 s: a start takes well under a second
+    /// alone, but seconds while the test run's other servers, renders and browsers share the cores.
     func waitUntilHealthy() async throws {
-        for _ in 0..<200 {
-            if let (status, _) = try? await request("GET", "/healthz"), status == 200 { return }
+        var last = "no answer"
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            do {
+                let (status, json) = try await request("GET", "/healthz")
+                if status == 200 { return }
+                last = "\(status) \(json)"
+            } catch {
+                last = "\(error)"
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw POSIXError(.ETIMEDOUT)
+        throw ServeProcessTimeout(what: "/healthz answering 200 (last: \(last))")
     }
 
     /// Sends a request signed with the admin key (unsigned with `signed: false`); returns the
@@ -138,12 +152,15 @@ struct ServeProcess: Sendable {
 
     /// Polls the task every 100 ms until `done` holds for its data (at most 4 minutes).
     func waitFor(_ id: String, keyFile: String? = nil, until done: ([String: Any]) -> Bool) async throws -> [String: Any] {
-        for _ in 0..<2400 {
-            let (_, json) = try await request("GET", "/api/v1/video/task/\(id)", keyFile: keyFile)
+        var last: [String: Any] = [:]
+        let deadline = ContinuousClock.now + .seconds(240)
+        while ContinuousClock.now < deadline {
+            let (status, json) = try await request("GET", "/api/v1/video/task/\(id)", keyFile: keyFile)
             if let data = json["data"] as? [String: Any], done(data) { return data }
+            last = ["http_status": status, "body": json]
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw POSIXError(.ETIMEDOUT)
+        throw ServeProcessTimeout(what: "task \(id) (last read: \(last))")
     }
 
     /// The local user's webhook signer, from `GET /api/v1/webhooks/secret`.
@@ -151,5 +168,26 @@ struct ServeProcess: Sendable {
         let (_, json) = try await request("GET", "/api/v1/webhooks/secret")
         guard let secret = (json["data"] as? [String: Any])?["secret"] as? String else { throw POSIXError(.EPROTO) }
         return try WebhookSigner(encoded: secret)
+    }
+}
+
+/// A ``ServeProcess`` wait that ran out, naming what it waited for and the last answer seen.
+struct ServeProcessTimeout: Error, CustomStringConvertible {
+    let what: String
+    var description: String { "timed out waiting for \(what)" }
+}
+
+/// Reading a serve process's log after a failure.
+enum ServeLog {
+    /// The last `count` lines of the log at `url` at level info or above (trace and debug lines
+    /// left out, in the text and the JSON format), or why it could not be read.
+    static func tail(of url: URL, count: Int = 40) -> String {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return "(no log at \(url.path))" }
+        let lines = text.split(separator: "\n").filter { line in
+            let head = line.prefix(60)
+            let quietText = head.contains(" trace ") || head.contains(" debug ")
+            return !(quietText || line.contains(#""level":"trace""#) || line.contains(#""level":"debug""#))
+        }
+        return lines.suffix(count).joined(separator: "\n")
     }
 }
