@@ -43,10 +43,6 @@ public struct RedisTaskCache: SharedTaskCache {
         }
     }
 
-    public func remove(_ id: TaskID) async {
-        await remove([id])
-    }
-
     /// One `DEL` for all of `ids`.
     public func remove(_ ids: [TaskID]) async {
         guard !ids.isEmpty else { return }

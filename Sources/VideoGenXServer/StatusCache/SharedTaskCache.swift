@@ -11,18 +11,9 @@ public protocol SharedTaskCache: Sendable {
     func entry(for id: TaskID) async -> SharedTaskEntry?
     /// Stores `entry` for `id` for `ttl` seconds.
     func store(_ entry: SharedTaskEntry, for id: TaskID, ttl: TimeInterval) async
-    /// Forgets task `id` (a change to it was reported).
-    func remove(_ id: TaskID) async
     /// Forgets every task of `ids` (changes to them were reported), in one request where the
     /// cache allows.
     func remove(_ ids: [TaskID]) async
-}
-
-extension SharedTaskCache {
-    /// Forgets each task of `ids` in turn.
-    public func remove(_ ids: [TaskID]) async {
-        for id in ids { await remove(id) }
-    }
 }
 
 /// One shared cache entry: the task's record, or the knowledge that no such task exists.

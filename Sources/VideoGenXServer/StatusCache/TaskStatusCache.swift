@@ -115,7 +115,7 @@ public final class TaskStatusCache: Service, Sendable {
             await shared.store(record.map(SharedTaskEntry.found) ?? .missing, for: id, ttl: lifetime)
             // An event heard while it was written may have removed the shared entry before the
             // write landed: remove it again (every node removes on every event it hears).
-            if !isCurrent(id, since: generation) { await shared.remove(id) }
+            if !isCurrent(id, since: generation) { await shared.remove([id]) }
         }
         return cached
     }
@@ -204,8 +204,13 @@ final class PendingRemovals: Sendable {
     /// while the one before ran, until ``finish()`` and empty. One consumer only.
     func consume(_ remove: ([TaskID]) async -> Void) async {
         for await _ in wakes {
-            while case let batch = take(), !batch.isEmpty { await remove(batch) }
+            await drain(remove)
         }
+        await drain(remove)
+    }
+
+    /// Hands out batches until the queue is empty.
+    private func drain(_ remove: ([TaskID]) async -> Void) async {
         while case let batch = take(), !batch.isEmpty { await remove(batch) }
     }
 
