@@ -122,6 +122,10 @@ struct BatchSchedulerTests {
                 await inner.evicted(task, checkpoint: checkpoint)
             }
 
+            func holdsLease(_ task: TaskRecord) async -> Bool {
+                await inner.holdsLease(task)
+            }
+
             func failed(_ task: TaskRecord, failure: TaskFailure, retryable: Bool) async {
                 await inner.failed(task, failure: failure, retryable: retryable)
             }

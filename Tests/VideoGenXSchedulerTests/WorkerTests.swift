@@ -381,6 +381,37 @@ final class WorkerTests: Sendable {
         #expect(try await objects.head(try ObjectKey("videos/\(id)/video.mp4")) == nil, "nothing uploaded")
     }
 
+    @Test("A worker whose lease ran out while it finished (taken over by another worker meanwhile) uploads nothing: the new owner's keys are left alone and the task stays the new owner's")
+    func lostLeaseUploadsNothing() async throws {
+        // ffmpeg that stays 3 s after writing the file, marking the moment it wrote it.
+        let encoded = directory.appendingPathComponent("encoded")
+        let slowExit = directory.appendingPathComponent("slow-exit-ffmpeg.sh")
+        try "#!/bin/sh\nffmpeg \"$@\" || exit $?\ntouch '\(encoded.path)'\nsleep 3\n".write(to: slowExit, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: slowExit.path)
+        let id = try await enqueue(steps: 2)
+        // A 1 s lease never renewed, and no reaping of its own: the test takes the task over.
+        let configuration = WorkerConfiguration(leaseSeconds: 1, heartbeatSeconds: 600, pollSeconds: 0.05, reapSeconds: 600, workDirectory: directory, capacity: 1)
+        let renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"), executable: slowExit.path))
+        let worker = Worker(store: store, objects: objects, renderer: renderer, configuration: configuration, logger: Logger(label: "test"))
+        let running = Task { try await worker.run() }
+        try await eventually(seconds: 120) { FileManager.default.fileExists(atPath: encoded.path) }
+        try await Task.sleep(for: .seconds(1.1))
+        let reaped = try await store.reapExpiredLeases(now: Date())
+        let taken = try await store.claim(worker: "other", capacity: 1, leaseSeconds: 600)
+        #expect(reaped.map(\.id) == [id] && taken.map(\.id) == [id], "reaped \(reaped.map(\.id)), taken \(taken.map(\.id))")
+        // The first worker's member ends (its work folder goes) once its ffmpeg has exited.
+        let workFolders = { @Sendable [directory] in
+            (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.filter { $0.hasPrefix("vgx-\(id)-") } ?? []
+        }
+        try await eventually(seconds: 60) { workFolders().isEmpty }
+        running.cancel()
+        _ = try? await running.value
+        #expect(try await objects.head(try ObjectKey("videos/\(id)/video.mp4")) == nil, "the stale worker uploaded over the new owner's key")
+        #expect(try await objects.head(try ObjectKey("videos/\(id)/thumbnail.webp")) == nil)
+        let task = try #require(try await store.get(id))
+        #expect(task.status == .processing && task.leaseOwner == "other" && task.fencingToken == taken.first?.fencingToken, "\(task.status) \(String(describing: task.leaseOwner))")
+    }
+
     @Test("A device caught hanging by the step watchdog gives its task back uncharged; with no device left the worker reports itself not running")
     func hungDeviceStopsTheWorker() async throws {
         let id = try await enqueue(steps: 40, duration: 2)

@@ -207,6 +207,8 @@ final class BatchMember: Sendable {
             if control.cancelRequested(task) { return await stopCancelled(control: control) }
             control.progress(task, percent: 95, stage: "uploading")
             let (result, files) = try await describe(outcome)
+            // A lease lost while it finished: the new owner's files are not overwritten.
+            guard await control.holdsLease(task) else { return nil }
             if control.cancelRequested(task) { return await stopCancelled(control: control) }
             do {
                 try await trace.stage("upload") { span in

@@ -50,6 +50,13 @@ public protocol BatchControl: Sendable {
     /// the loop confirms it cancelled.
     func cancelled(_ task: TaskRecord) async
 
+    /// Renews `task`'s lease right before its upload. `false`: the lease ran out while it
+    /// finished (a paused or cut-off worker) and another worker owns the task now, whose files
+    /// the upload would overwrite (the keys name the task, not the attempt); the loop has
+    /// dropped it, and the runner only discards its files. A cancel request the renewal
+    /// reports shows in ``cancelRequested(_:)``.
+    func holdsLease(_ task: TaskRecord) async -> Bool
+
     /// `true`: no member is ready to step and the batch waits for opening ones (fetching
     /// assets, loading a model, starting an encoder); `false`: it steps again. The step watchdog
     /// does not count the wait.

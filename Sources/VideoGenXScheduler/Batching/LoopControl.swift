@@ -84,6 +84,25 @@ final class LoopControl: BatchControl {
         }
     }
 
+    func holdsLease(_ task: TaskRecord) async -> Bool {
+        do {
+            let status = try await loop.store.heartbeat(task.id, token: task.fencingToken, leaseSeconds: loop.configuration.leaseSeconds)
+            if status == .cancelRequested { _ = state.withLock { $0.cancelRequested.insert(task.id) } }
+            return true
+        } catch let error as StoreError where error.code == .staleLease {
+            state.withLock { state in
+                state.members[task.id] = nil
+                state.progress[task.id] = nil
+            }
+            loop.logger.warning("lease lost before the upload; another worker owns the task now, its files are left alone", metadata: ["task.id": "\(task.id)"])
+            return false
+        } catch {
+            // The store unreachable: the upload goes ahead (to the spool if the object store is
+            // out too); the completion is fenced by the token either way.
+            return true
+        }
+    }
+
     func handedOff(_ task: TaskRecord) async {
         state.withLock { state in
             state.members[task.id] = nil
