@@ -178,6 +178,33 @@ final class UploadSpoolTests: Sendable {
         #expect(try await objects.list(prefix: "videos/\(id)/").isEmpty, "the video uploaded before the failure is deleted")
     }
 
+    @Test("Without a spool, a task whose thumbnail upload keeps failing fails for good and leaves no orphan video: what went up before each failure is deleted")
+    func noSpoolLeavesNoOrphan() async throws {
+        final class Seen: Sendable { let video = Atomic<Bool>(false) }
+        let seen = Seen()
+        flaky.beforeUpload.withLock {
+            $0 = { key in
+                if key.rawValue.hasSuffix("video.mp4") { seen.video.store(true, ordering: .relaxed) }
+                if key.rawValue.hasSuffix("thumbnail.webp") { throw ObjectStoreError(.storage, "thumbnails refused (test)") }
+            }
+        }
+        let id = try await enqueue(seed: 5)
+        let worker = Worker(
+            store: store, objects: flaky,
+            renderer: VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"))),
+            configuration: WorkerConfiguration(leaseSeconds: 30, heartbeatSeconds: 0.5, pollSeconds: 0.05, workDirectory: directory, capacity: 1),
+            logger: Logger(label: "test")
+        )
+        let running = Task { try await worker.run() }
+        let done = try await finished(id) { $0.status.isTerminal }
+        running.cancel()
+        _ = try? await running.value
+        #expect(done.status == .failed && done.attempt > 0, "\(done.status), attempt \(done.attempt)")
+        let videoWentUp = seen.video.load(ordering: .relaxed)
+        #expect(videoWentUp, "the video went up before the thumbnail failed")
+        #expect(try await objects.list(prefix: "videos/\(id)/").isEmpty, "the video uploaded before the failure is deleted")
+    }
+
     @Test("A full spool stops claiming and makes the worker not ready, naming the spool; a worker started again on the spool's folder resumes the upload (same lease) and completes the task, then claims again")
     func fullSpoolHoldsClaimsAndRestartResumes() async throws {
         flaky.down.store(true, ordering: .relaxed)

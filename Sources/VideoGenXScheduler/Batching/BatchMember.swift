@@ -218,7 +218,14 @@ final class BatchMember: Sendable {
                     }
                 }
             } catch {
-                guard let spool, !(error is CancellationError), !Task.isCancelled else { throw error }
+                let stopped = error is CancellationError || Task.isCancelled
+                guard let spool, !stopped else {
+                    // Nothing will finish the upload later: what went up before the failure goes,
+                    // so a task that then fails for good leaves no orphan video (a retry uploads
+                    // it again). A stop leaves them: the task may be another worker's by now.
+                    if !stopped { for file in files { try? await objects.delete(file.key) } }
+                    throw error
+                }
                 guard claimReport() else { return nil }
                 do {
                     try spool.keep(task, result: result, files: files)
