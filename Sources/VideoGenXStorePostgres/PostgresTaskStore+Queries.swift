@@ -11,14 +11,27 @@ extension PostgresTaskStore {
             guard let task = try await Self.fetch(id, connection, requests: self.requests, logger: self.logger, lock: false),
                   task.status == .queued
             else { return nil }
-            let created = task.createdAt.milliseconds
-            let rows = try await connection.query("""
-                SELECT count(*) FROM tasks
-                WHERE status = 'queued' AND (priority < \(Int64(task.priority.rawValue))
-                    OR (priority = \(Int64(task.priority.rawValue)) AND (created_at, id) < (\(created), \(id.rawValue))))
-                """, logger: self.logger).collect()
-            return Int(try rows.first?.decode(Int64.self) ?? 0)
+            return try await Self.countAhead(of: task, connection, logger: self.logger)
         }
+    }
+
+    /// The queued tasks ahead of `task`: in higher lanes, or in its lane and created before it.
+    /// With `insert`, that statement runs first as a CTE of the same one (the count sees the
+    /// table as it was before it, which holds the same tasks ahead).
+    static func countAhead(of task: TaskRecord, _ connection: PostgresConnection, logger: Logger, inserting insert: PostgresQuery? = nil) async throws -> Int {
+        var binds = insert?.binds ?? PostgresBindings()
+        binds.append(Int64(task.priority.rawValue))
+        let priority = binds.count
+        binds.append(task.createdAt.milliseconds)
+        let created = binds.count
+        binds.append(task.id.rawValue)
+        let id = binds.count
+        let sql = (insert.map { "WITH inserted AS (\($0.sql)) " } ?? "") + """
+            SELECT count(*) FROM tasks
+            WHERE status = 'queued' AND (priority < $\(priority) OR (priority = $\(priority) AND (created_at, id) < ($\(created), $\(id))))
+            """
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).collect()
+        return Int(try rows.first?.decode(Int64.self) ?? 0)
     }
 
     public func recentlyFinished(_ status: TaskStatus, limit: Int) async throws -> [TaskRecord] {

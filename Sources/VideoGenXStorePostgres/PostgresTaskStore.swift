@@ -126,19 +126,38 @@ public final class PostgresTaskStore: TaskStore, Service {
     }
 
     public func create(_ task: NewTask) async throws -> (task: TaskRecord, created: Bool) {
+        let made = try await insert(task, countingAhead: false)
+        return (made.task, made.created)
+    }
+
+    /// ``create(_:)`` with the task's queue position read in the same statement (no checks to
+    /// make: the insert as a CTE beside the count) or the same transaction, instead of two more
+    /// round trips after the commit.
+    public func createCountingAhead(_ task: NewTask) async throws -> (task: TaskRecord, created: Bool, position: Int?) {
+        try await insert(task, countingAhead: true)
+    }
+
+    /// Creates `task` (or finds the one its idempotency key made); with `countingAhead`, also
+    /// the queued tasks ahead of it when it is queued.
+    private func insert(_ task: NewTask, countingAhead: Bool) async throws -> (task: TaskRecord, created: Bool, position: Int?) {
         guard !task.userID.isEmpty else { throw StoreError(.invalidArgument, "a task needs a user id") }
         let record = TaskRecord(queued: task, at: clock.now())
         let requests = self.requests
         guard task.idempotencyKey != nil || task.maxPending != nil || task.maxQueued != nil else {
-            // Nothing to check: one INSERT, committed on its own (one round trip).
-            try await connection("creating a task") { connection in
-                try await connection.query(try record.postgresInsert(), logger: self.logger)
+            // Nothing to check: one statement, committed on its own (one round trip).
+            let position: Int? = try await connection("creating a task") { connection in
+                let insert = try record.postgresInsert()
+                guard countingAhead else {
+                    try await connection.query(insert, logger: self.logger)
+                    return nil
+                }
+                return try await Self.countAhead(of: record, connection, logger: self.logger, inserting: insert)
             }
             requests.remember(record.request, for: record.id.rawValue)
             broadcaster.publish([TaskEvent(record)])
-            return (task: record, created: true)
+            return (record, true, position)
         }
-        let outcome: (TaskRecord, Bool) = try await transaction("creating a task") { connection in
+        let outcome: (TaskRecord, Bool, Int?) = try await transaction("creating a task") { connection in
             if task.maxPending != nil {
                 // One submission of a capped user at a time (until commit), so the count below
                 // cannot be passed by two at once.
@@ -166,7 +185,9 @@ public final class PostgresTaskStore: TaskStore, Service {
                 guard let row = rows.first else {
                     throw StoreError(.storage, "idempotency key \(key) names a missing task")
                 }
-                return (try TaskRecord(postgres: row, requests: requests), false)
+                let first = try TaskRecord(postgres: row, requests: requests)
+                let position = countingAhead && first.status == .queued ? try await Self.countAhead(of: first, connection, logger: self.logger) : nil
+                return (first, false, position)
             }
             if let cap = task.maxPending {
                 let queued = try await Self.queuedCount(userID: task.userID, connection, logger: self.logger)
@@ -178,12 +199,12 @@ public final class PostgresTaskStore: TaskStore, Service {
             }
             try await connection.query(try record.postgresInsert(), logger: self.logger)
             requests.remember(record.request, for: record.id.rawValue)
-            return (record, true)
+            return (record, true, countingAhead ? try await Self.countAhead(of: record, connection, logger: self.logger) : nil)
         }
         if outcome.1 {
             broadcaster.publish([TaskEvent(outcome.0)])
         }
-        return (task: outcome.0, created: outcome.1)
+        return outcome
     }
 
     public func get(_ id: TaskID) async throws -> TaskRecord? {

@@ -267,7 +267,7 @@ struct TaskStoreContractTests {
         #expect(try await f.store.recentCompletions(limit: 5).map(\.id) == [second.id, claimed.id])
     }
 
-    @Test("createCountingAhead answers the position queuePosition reads after the commit, also for a replayed key", arguments: StoreKind.allCases)
+    @Test("createCountingAhead answers the position queuePosition reads after the commit: with a key (also replayed), with a cap only, and with neither", arguments: StoreKind.allCases)
     func createCountingAhead(kind: StoreKind) async throws {
         let f = try await StoreFixture(kind)
         var made: [TaskRecord] = []
@@ -289,6 +289,14 @@ struct TaskStoreContractTests {
         #expect(claimed.id == made[2].id)
         let claimedReplay = try await f.store.createCountingAhead(NewTask(userID: "alice", request: StoreFixture.spec, idempotencyKey: "k2"))
         #expect(!claimedReplay.created && claimedReplay.task.id == claimed.id && claimedReplay.position == nil)
+        // No key and no cap (PostgreSQL: the insert and the count in one statement), then a cap
+        // only: behind the older p1 (1), then behind both p1s and the two queued p2s (4).
+        for (expected, new) in [(1, NewTask(userID: "carol", request: StoreFixture.spec, priority: .p1)), (4, NewTask(userID: "carol", request: StoreFixture.spec, maxQueued: 100))] {
+            f.clock.advance(by: 1)
+            let created = try await f.store.createCountingAhead(new)
+            #expect(created.created && created.position == expected, "\(String(describing: created.position))")
+            #expect(created.position == (try await f.store.queuePosition(of: created.task.id)))
+        }
     }
 
     @Test("Retention: unexpiredResults lists succeeded tasks finished before the cutoff, oldest first; markResultExpired stamps the result, drops it from the list and sends no second callback; marking twice is a no-op; a queued task's result cannot expire", arguments: StoreKind.allCases)
