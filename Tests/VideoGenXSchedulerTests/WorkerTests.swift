@@ -81,6 +81,15 @@ final class WorkerTests: Sendable {
         return image
     }
 
+    /// The procedural model's renderer with ffmpeg run through a shell wrapper in the test's
+    /// folder (`script`: the lines after `#!/bin/sh`), to hold or mark a stage of the encode.
+    private func renderer(ffmpegWrapper name: String, _ script: String) throws -> VideoRenderer {
+        let wrapper = directory.appendingPathComponent(name)
+        try ("#!/bin/sh\n" + script).write(to: wrapper, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
+        return VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"), executable: wrapper.path))
+    }
+
     private func waitFor(_ id: TaskID, _ done: (TaskRecord) -> Bool) async throws -> TaskRecord {
         try await poll(store, id, done)
     }
@@ -215,10 +224,7 @@ final class WorkerTests: Sendable {
     @Test("A task cancelled while it encodes (its last step done, ffmpeg finishing the file) ends cancelled without uploading anything: no result, no video object, callback task.cancelled")
     func cancelWhileEncoding() async throws {
         // ffmpeg that takes 3 s more to finish once its input ends: the encoding stage, held.
-        let slowFFmpeg = directory.appendingPathComponent("slow-ffmpeg.sh")
-        try "#!/bin/sh\nffmpeg \"$@\"\nstatus=$?\nsleep 3\nexit $status\n".write(to: slowFFmpeg, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: slowFFmpeg.path)
-        let renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"), executable: slowFFmpeg.path))
+        let renderer = try renderer(ffmpegWrapper: "slow-ffmpeg.sh", "ffmpeg \"$@\"\nstatus=$?\nsleep 3\nexit $status\n")
         let (id, done) = try await cancelled(in: "encoding", renderer: renderer, objects: objects)
         #expect(done.status == .cancelled, "\(done.status)")
         #expect(done.result == nil && done.attempt == 0)
@@ -368,11 +374,8 @@ final class WorkerTests: Sendable {
     func stuckFinishingTimesOut() async throws {
         // ffmpeg that stays 60 s after writing the file: the finishing stage, held. `exec`: the
         // process the abandoned attempt's cancellation kills is the sleep itself (no orphan).
-        let lingering = directory.appendingPathComponent("lingering-ffmpeg.sh")
-        try "#!/bin/sh\nffmpeg \"$@\"\nexec sleep 60\n".write(to: lingering, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: lingering.path)
+        let renderer = try renderer(ffmpegWrapper: "lingering-ffmpeg.sh", "ffmpeg \"$@\"\nexec sleep 60\n")
         let id = try await enqueue(steps: 2)
-        let renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"), executable: lingering.path))
         let outcome = try await runUntilEnd(id, renderer: renderer) { $0.finishTimeoutSeconds = 2 }
         #expect(outcome.firstAfter < .seconds(40), "the first attempt ended after \(outcome.firstAfter), not 2 s after its last step: the batch waited for the lingering ffmpeg")
         #expect(outcome.first.error?.code == "finish_timeout", "\(String(describing: outcome.first.error))")
@@ -385,13 +388,10 @@ final class WorkerTests: Sendable {
     func lostLeaseUploadsNothing() async throws {
         // ffmpeg that stays 3 s after writing the file, marking the moment it wrote it.
         let encoded = directory.appendingPathComponent("encoded")
-        let slowExit = directory.appendingPathComponent("slow-exit-ffmpeg.sh")
-        try "#!/bin/sh\nffmpeg \"$@\" || exit $?\ntouch '\(encoded.path)'\nsleep 3\n".write(to: slowExit, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: slowExit.path)
+        let renderer = try renderer(ffmpegWrapper: "slow-exit-ffmpeg.sh", "ffmpeg \"$@\" || exit $?\ntouch '\(encoded.path)'\nsleep 3\n")
         let id = try await enqueue(steps: 2)
         // A 1 s lease never renewed, and no reaping of its own: the test takes the task over.
         let configuration = WorkerConfiguration(leaseSeconds: 1, heartbeatSeconds: 600, pollSeconds: 0.05, reapSeconds: 600, workDirectory: directory, capacity: 1)
-        let renderer = VideoRenderer(model: ProceduralModel(), encoder: FFmpegEncoder(settings: OutputSettings(preset: "ultrafast"), executable: slowExit.path))
         let worker = Worker(store: store, objects: objects, renderer: renderer, configuration: configuration, logger: Logger(label: "test"))
         let running = Task { try await worker.run() }
         try await eventually(seconds: 120) { FileManager.default.fileExists(atPath: encoded.path) }

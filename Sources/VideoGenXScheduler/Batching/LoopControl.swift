@@ -27,6 +27,12 @@ final class LoopControl: BatchControl {
         var stepping = true
         /// Whether the runner waits for opening members with none to step (no steps run).
         var waitingForMembers = false
+
+        /// `id` left the batch for good: no more lease renewals or progress writes for it.
+        mutating func forget(_ id: TaskID) {
+            members[id] = nil
+            progress[id] = nil
+        }
     }
 
     private let loop: DeviceBatchLoop
@@ -90,10 +96,7 @@ final class LoopControl: BatchControl {
             if status == .cancelRequested { _ = state.withLock { $0.cancelRequested.insert(task.id) } }
             return true
         } catch let error as StoreError where error.code == .staleLease {
-            state.withLock { state in
-                state.members[task.id] = nil
-                state.progress[task.id] = nil
-            }
+            state.withLock { $0.forget(task.id) }
             loop.logger.warning("lease lost before the upload; another worker owns the task now, its files are left alone", metadata: ["task.id": "\(task.id)"])
             return false
         } catch {
@@ -104,10 +107,7 @@ final class LoopControl: BatchControl {
     }
 
     func handedOff(_ task: TaskRecord) async {
-        state.withLock { state in
-            state.members[task.id] = nil
-            state.progress[task.id] = nil
-        }
+        state.withLock { $0.forget(task.id) }
         loop.logger.info("task handed to the upload spool", metadata: ["task.id": "\(task.id)"])
     }
 
@@ -166,10 +166,7 @@ final class LoopControl: BatchControl {
     }
 
     func failed(_ task: TaskRecord, failure: TaskFailure, retryable: Bool) async {
-        state.withLock { state in
-            state.members[task.id] = nil
-            state.progress[task.id] = nil
-        }
+        state.withLock { $0.forget(task.id) }
         do {
             let updated = try await loop.store.fail(task.id, token: task.fencingToken, error: failure, retryable: retryable)
             loop.logger.error("task attempt failed", metadata: [
@@ -195,8 +192,7 @@ final class LoopControl: BatchControl {
 
     func cancelled(_ task: TaskRecord) async {
         state.withLock { state in
-            state.members[task.id] = nil
-            state.progress[task.id] = nil
+            state.forget(task.id)
             state.cancelRequested.remove(task.id)
         }
         do {
