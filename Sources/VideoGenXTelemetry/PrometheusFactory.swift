@@ -33,11 +33,15 @@ public struct PrometheusFactory: MetricsFactory {
         "http.route": "route", "http.request.method": "method", "http.response.status_code": "status", "error.type": "error_type",
     ]
 
-    /// The exported name and labels of a swift-metrics label and dimensions.
-    static func exported(_ label: String, _ dimensions: [(String, String)]) -> (name: String, labels: [(String, String)], entry: MetricCatalogue.Entry?) {
+    /// The exported name (with the catalogue's help text) and labels of a swift-metrics label and
+    /// dimensions. The name is whole already, so it goes in as the descriptor's base name alone.
+    static func exported(
+        _ label: String, _ dimensions: [(String, String)]
+    ) -> (name: MetricNameDescriptor, labels: [(String, String)], entry: MetricCatalogue.Entry?) {
         let name = renamed[label] ?? label
         let labels = dimensions.map { (relabelled[$0.0] ?? $0.0, $0.1) }
-        return (name, labels, MetricCatalogue.entries[name])
+        let entry = MetricCatalogue.entries[name]
+        return (MetricNameDescriptor(metricName: name, unitName: "", helpText: entry?.help ?? ""), labels, entry)
     }
 
     public func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
@@ -45,8 +49,8 @@ public struct PrometheusFactory: MetricsFactory {
     }
 
     private func makeCounterUncached(label: String, dimensions: [(String, String)]) -> any CounterHandler {
-        let (name, labels, entry) = Self.exported(label, dimensions)
-        return registry.makeCounter(name: name, labels: labels, help: entry?.help ?? "")
+        let (name, labels, _) = Self.exported(label, dimensions)
+        return registry.makeCounter(descriptor: name, labels: labels)
     }
 
     public func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
@@ -54,8 +58,8 @@ public struct PrometheusFactory: MetricsFactory {
     }
 
     private func makeFloatingPointCounterUncached(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
-        let (name, labels, entry) = Self.exported(label, dimensions)
-        return registry.makeCounter(name: name, labels: labels, help: entry?.help ?? "")
+        let (name, labels, _) = Self.exported(label, dimensions)
+        return registry.makeCounter(descriptor: name, labels: labels)
     }
 
     public func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
@@ -64,9 +68,9 @@ public struct PrometheusFactory: MetricsFactory {
 
     private func makeRecorderUncached(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
         let (name, labels, entry) = Self.exported(label, dimensions)
-        guard aggregate else { return registry.makeGauge(name: name, labels: labels, help: entry?.help ?? "") }
+        guard aggregate else { return registry.makeGauge(descriptor: name, labels: labels) }
         let buckets = entry?.buckets ?? [1, 2, 5, 10, 20, 50, 100]
-        return registry.makeValueHistogram(name: name, labels: labels, buckets: buckets, help: entry?.help ?? "")
+        return registry.makeValueHistogram(descriptor: name, labels: labels, buckets: buckets)
     }
 
     public func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
@@ -74,8 +78,8 @@ public struct PrometheusFactory: MetricsFactory {
     }
 
     private func makeMeterUncached(label: String, dimensions: [(String, String)]) -> any MeterHandler {
-        let (name, labels, entry) = Self.exported(label, dimensions)
-        return registry.makeGauge(name: name, labels: labels, help: entry?.help ?? "")
+        let (name, labels, _) = Self.exported(label, dimensions)
+        return registry.makeGauge(descriptor: name, labels: labels)
     }
 
     public func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
@@ -86,7 +90,7 @@ public struct PrometheusFactory: MetricsFactory {
         let (name, labels, entry) = Self.exported(label, dimensions)
         let seconds = entry?.buckets ?? MetricCatalogue.httpBuckets
         let buckets = seconds.map { Duration.nanoseconds(Int64(($0 * 1e9).rounded())) }
-        return registry.makeDurationHistogram(name: name, labels: labels, buckets: buckets, help: entry?.help ?? "")
+        return registry.makeDurationHistogram(descriptor: name, labels: labels, buckets: buckets)
     }
 
     public func destroyCounter(_ handler: any CounterHandler) { destroyer.destroyCounter(handler) }
