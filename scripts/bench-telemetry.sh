@@ -4,7 +4,11 @@
 # tools/otel/otlp_receiver.py --count) against one with both off (metrics.enabled=false, no
 # otel.endpoint), in the same run: ROUNDS rounds of wrk (-t2 -c32, SECONDS s each) on each,
 # alternating which goes first; prints each round, the medians and the ratio on/off.
-# Variants: SAMPLING=0.1 (otel.sampling_ratio of the 'on' server), TRACING=off (metrics only).
+# Variants: SAMPLING=0.1 (otel.sampling_ratio of the 'on' server), TRACING=off (metrics only),
+# TRACING=none (an A/A check: the 'on' server has both off too).
+# MODE=concurrent: each round loads both servers at once (wrk -t1 -c16 on each, alternating which
+# starts first), so both see the same machine speed; prints each round's ratio and server CPU per
+# request (/proc/PID/stat), and the median of the rounds' ratios.
 # Servers listen on loopback ports chosen here and are stopped (by PID) at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,30 +21,54 @@ receiver=$(free_port)
 pids+=($!)
 
 sampling=${SAMPLING:-1.0}
-if [ "${TRACING:-on}" = on ]; then
-    start_serve on VIDEOGENX_OTEL_ENDPOINT="http://127.0.0.1:$receiver" VIDEOGENX_OTEL_SAMPLING_RATIO="$sampling" VIDEOGENX_METRICS_ENABLED=true
-else
-    start_serve on VIDEOGENX_METRICS_ENABLED=true
-fi
-on=$port
+case "${TRACING:-on}" in
+    on) start_serve on VIDEOGENX_OTEL_ENDPOINT="http://127.0.0.1:$receiver" VIDEOGENX_OTEL_SAMPLING_RATIO="$sampling" VIDEOGENX_METRICS_ENABLED=true ;;
+    off) start_serve on VIDEOGENX_METRICS_ENABLED=true ;;
+    none) start_serve on VIDEOGENX_METRICS_ENABLED=false ;;
+    *) echo "TRACING must be on, off or none, got '$TRACING'" >&2; exit 2 ;;
+esac
+on=$port on_pid=${pids[-1]}
 start_serve off VIDEOGENX_METRICS_ENABLED=false
-off=$port
+off=$port off_pid=${pids[-1]}
 on_task=$(task_of "$on" on); off_task=$(task_of "$off" off)
 
-measure() { wrk_rate "http://127.0.0.1:$1/api/v1/video/task/$3" "Authorization: Bearer $(bearer "$2")"; }
-echo "== GET /api/v1/video/task/{id}: metrics + tracing ${TRACING:-on} (sampling $sampling) vs both off, wrk -t2 -c32 -d${seconds}s, $rounds rounds"
-on_rates=(); off_rates=()
-for round in $(seq 1 "$rounds"); do
-    if [ $((round % 2)) = 1 ]; then
-        a=$(measure "$on" on "$on_task"); b=$(measure "$off" off "$off_task")
-    else
-        b=$(measure "$off" off "$off_task"); a=$(measure "$on" on "$on_task")
-    fi
-    on_rates+=("$a"); off_rates+=("$b")
-    echo "round $round: on $a req/s, off $b req/s"
-done
-m_on=$(median "${on_rates[@]}"); m_off=$(median "${off_rates[@]}")
-echo "median: on $m_on req/s, off $m_off req/s, ratio on/off $(ratio "$m_on" "$m_off")"
+if [ "${MODE:-alternate}" = concurrent ]; then
+    cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+    # load NAME PORT TASK → wrk's output in $work/NAME.wrk.
+    load() { wrk -t1 -c16 -d"${seconds}s" -H "Authorization: Bearer $(bearer "$1")" "http://127.0.0.1:$2/api/v1/video/task/$3" > "$work/$1.wrk"; }
+    echo "== GET /api/v1/video/task/{id}, both servers loaded at once: metrics + tracing ${TRACING:-on} (sampling $sampling) vs both off, wrk -t1 -c16 -d${seconds}s each, $rounds rounds"
+    ratios=()
+    for round in $(seq 1 "$rounds"); do
+        on_cpu=$(cpu "$on_pid"); off_cpu=$(cpu "$off_pid")
+        if [ $((round % 2)) = 1 ]; then
+            load on "$on" "$on_task" & first=$!; load off "$off" "$off_task"
+        else
+            load off "$off" "$off_task" & first=$!; load on "$on" "$on_task"
+        fi
+        wait "$first"
+        on_cpu=$(($(cpu "$on_pid") - on_cpu)); off_cpu=$(($(cpu "$off_pid") - off_cpu))
+        a=$(awk '/Requests\/sec/ {print $2}' "$work/on.wrk"); b=$(awk '/Requests\/sec/ {print $2}' "$work/off.wrk")
+        n_on=$(awk '/requests in/ {print $1}' "$work/on.wrk"); n_off=$(awk '/requests in/ {print $1}' "$work/off.wrk")
+        ratios+=("$(ratio "$a" "$b")")
+        echo "round $round: on $a req/s, off $b req/s, ratio ${ratios[-1]}; server CPU per request on $((on_cpu * 10000 / n_on)) µs, off $((off_cpu * 10000 / n_off)) µs"
+    done
+    echo "median of the rounds' ratios on/off: $(median "${ratios[@]}")"
+else
+    measure() { wrk_rate "http://127.0.0.1:$1/api/v1/video/task/$3" "Authorization: Bearer $(bearer "$2")"; }
+    echo "== GET /api/v1/video/task/{id}: metrics + tracing ${TRACING:-on} (sampling $sampling) vs both off, wrk -t2 -c32 -d${seconds}s, $rounds rounds"
+    on_rates=(); off_rates=()
+    for round in $(seq 1 "$rounds"); do
+        if [ $((round % 2)) = 1 ]; then
+            a=$(measure "$on" on "$on_task"); b=$(measure "$off" off "$off_task")
+        else
+            b=$(measure "$off" off "$off_task"); a=$(measure "$on" on "$on_task")
+        fi
+        on_rates+=("$a"); off_rates+=("$b")
+        echo "round $round: on $a req/s, off $b req/s"
+    done
+    m_on=$(median "${on_rates[@]}"); m_off=$(median "${off_rates[@]}")
+    echo "median: on $m_on req/s, off $m_off req/s, ratio on/off $(ratio "$m_on" "$m_off")"
+fi
 echo "metrics on the 'on' server: $(curl -s "http://127.0.0.1:$on/metrics" | grep -c '^videogenx_') videogenx_ series; " \
      "GET task requests counted: $(curl -s "http://127.0.0.1:$on/metrics" | awk '/^videogenx_http_requests_total\{route="\/api\/v1\/video\/task\/\{id\}",method="GET",status="200"\}/ {print $2}')"
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
