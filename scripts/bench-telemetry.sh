@@ -33,7 +33,9 @@ off=$port off_pid=${pids[-1]}
 on_task=$(task_of "$on" on); off_task=$(task_of "$off" off)
 
 if [ "${MODE:-alternate}" = concurrent ]; then
+    # cpu PID → the process's user + system CPU in clock ticks of tick_us µs.
     cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+    tick_us=$((1000000 / $(getconf CLK_TCK)))
     # load NAME PORT TASK → wrk's output in $work/NAME.wrk.
     load() { wrk -t1 -c16 -d"${seconds}s" -H "Authorization: Bearer $(bearer "$1")" "http://127.0.0.1:$2/api/v1/video/task/$3" > "$work/$1.wrk"; }
     echo "== GET /api/v1/video/task/{id}, both servers loaded at once: metrics + tracing ${TRACING:-on} (sampling $sampling) vs both off, wrk -t1 -c16 -d${seconds}s each, $rounds rounds"
@@ -50,7 +52,7 @@ if [ "${MODE:-alternate}" = concurrent ]; then
         a=$(awk '/Requests\/sec/ {print $2}' "$work/on.wrk"); b=$(awk '/Requests\/sec/ {print $2}' "$work/off.wrk")
         n_on=$(awk '/requests in/ {print $1}' "$work/on.wrk"); n_off=$(awk '/requests in/ {print $1}' "$work/off.wrk")
         ratios+=("$(ratio "$a" "$b")")
-        echo "round $round: on $a req/s, off $b req/s, ratio ${ratios[-1]}; server CPU per request on $((on_cpu * 10000 / n_on)) µs, off $((off_cpu * 10000 / n_off)) µs"
+        echo "round $round: on $a req/s, off $b req/s, ratio ${ratios[-1]}; server CPU per request on $((on_cpu * tick_us / n_on)) µs, off $((off_cpu * tick_us / n_off)) µs"
     done
     echo "median of the rounds' ratios on/off: $(median "${ratios[@]}")"
 else
