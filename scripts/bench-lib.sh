@@ -37,11 +37,19 @@ task_of() {
 # bearer NAME → KEY_ID:SECRET of that server's admin key.
 bearer() { python3 -c 'import json,sys; k=json.load(open(sys.argv[1])); print(k["key_id"] + ":" + k["secret"])' "$work/$1/admin-key.json"; }
 
-# wrk_rate URL [HEADER] → requests per second of `wrk -t2 -c32` for $seconds s.
-wrk_rate() {
-    if [ $# -gt 1 ]; then wrk -t2 -c32 -d"${seconds}s" -H "$2" "$1"; else wrk -t2 -c32 -d"${seconds}s" "$1"; fi \
-        | awk '/Requests\/sec/ {print $2}'
+# wrk_run URL [HEADER] → wrk's whole report for $seconds s, with the threads and connections in
+# $wrk_load (default `-t2 -c32`).
+wrk_run() {
+    local load=${wrk_load:--t2 -c32}
+    # shellcheck disable=SC2086 # $load is two options
+    if [ $# -gt 1 ]; then wrk $load -d"${seconds}s" -H "$2" "$1"; else wrk $load -d"${seconds}s" "$1"; fi
 }
+
+# rate_of < REPORT → the requests per second of a wrk report.
+rate_of() { awk '/Requests\/sec/ {print $2}'; }
+
+# wrk_rate URL [HEADER] → requests per second of wrk_run.
+wrk_rate() { wrk_run "$@" | rate_of; }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 ratio() { python3 -c "print(f'{$1 / $2:.3f}')"; }

@@ -32,13 +32,16 @@ start_serve off VIDEOGENX_METRICS_ENABLED=false
 off=$port off_pid=${pids[-1]}
 on_task=$(task_of "$on" on); off_task=$(task_of "$off" off)
 
+# read_task NAME PORT TASK → wrk's report of reading that server's finished task.
+read_task() { wrk_run "http://127.0.0.1:$2/api/v1/video/task/$3" "Authorization: Bearer $(bearer "$1")"; }
 if [ "${MODE:-alternate}" = concurrent ]; then
     # cpu PID → the process's user + system CPU in clock ticks of tick_us µs.
     cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
     tick_us=$((1000000 / $(getconf CLK_TCK)))
-    # load NAME PORT TASK → wrk's output in $work/NAME.wrk.
-    load() { wrk -t1 -c16 -d"${seconds}s" -H "Authorization: Bearer $(bearer "$1")" "http://127.0.0.1:$2/api/v1/video/task/$3" > "$work/$1.wrk"; }
-    echo "== GET /api/v1/video/task/{id}, both servers loaded at once: metrics + tracing ${TRACING:-on} (sampling $sampling) vs both off, wrk -t1 -c16 -d${seconds}s each, $rounds rounds"
+    wrk_load="-t1 -c16"
+    # load NAME PORT TASK → read_task's report in $work/NAME.wrk.
+    load() { read_task "$@" > "$work/$1.wrk"; }
+    echo "== GET /api/v1/video/task/{id}, both servers loaded at once: metrics + tracing ${TRACING:-on} (sampling $sampling) vs both off, wrk $wrk_load -d${seconds}s each, $rounds rounds"
     ratios=()
     for round in $(seq 1 "$rounds"); do
         on_cpu=$(cpu "$on_pid"); off_cpu=$(cpu "$off_pid")
@@ -49,21 +52,20 @@ if [ "${MODE:-alternate}" = concurrent ]; then
         fi
         wait "$first"
         on_cpu=$(($(cpu "$on_pid") - on_cpu)); off_cpu=$(($(cpu "$off_pid") - off_cpu))
-        a=$(awk '/Requests\/sec/ {print $2}' "$work/on.wrk"); b=$(awk '/Requests\/sec/ {print $2}' "$work/off.wrk")
+        a=$(rate_of < "$work/on.wrk"); b=$(rate_of < "$work/off.wrk")
         n_on=$(awk '/requests in/ {print $1}' "$work/on.wrk"); n_off=$(awk '/requests in/ {print $1}' "$work/off.wrk")
         ratios+=("$(ratio "$a" "$b")")
         echo "round $round: on $a req/s, off $b req/s, ratio ${ratios[-1]}; server CPU per request on $((on_cpu * tick_us / n_on)) µs, off $((off_cpu * tick_us / n_off)) µs"
     done
     echo "median of the rounds' ratios on/off: $(median "${ratios[@]}")"
 else
-    measure() { wrk_rate "http://127.0.0.1:$1/api/v1/video/task/$3" "Authorization: Bearer $(bearer "$2")"; }
     echo "== GET /api/v1/video/task/{id}: metrics + tracing ${TRACING:-on} (sampling $sampling) vs both off, wrk -t2 -c32 -d${seconds}s, $rounds rounds"
     on_rates=(); off_rates=()
     for round in $(seq 1 "$rounds"); do
         if [ $((round % 2)) = 1 ]; then
-            a=$(measure "$on" on "$on_task"); b=$(measure "$off" off "$off_task")
+            a=$(read_task on "$on" "$on_task" | rate_of); b=$(read_task off "$off" "$off_task" | rate_of)
         else
-            b=$(measure "$off" off "$off_task"); a=$(measure "$on" on "$on_task")
+            b=$(read_task off "$off" "$off_task" | rate_of); a=$(read_task on "$on" "$on_task" | rate_of)
         fi
         on_rates+=("$a"); off_rates+=("$b")
         echo "round $round: on $a req/s, off $b req/s"
